@@ -1,0 +1,45 @@
+/**
+ * User codes (RFC 8628 §6.1): base-20 consonants, no vowels (no words) and no easily confused
+ * characters. 8 characters give 20^8 ≈ 2.56e10 codes (≈ 34.5 bits); shown as XXXX-XXXX.
+ */
+export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+export const USER_CODE_LENGTH = 8;
+
+/**
+ * Normalizes what a person typed: case-insensitive, and ignores spaces, dashes and any other
+ * punctuation. Returns the 8-character canonical form, or `undefined` if it cannot be a code.
+ */
+export function normalizeUserCode(input: string): string | undefined {
+  const compact = input.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (compact.length !== USER_CODE_LENGTH) return undefined;
+  for (const ch of compact) if (!USER_CODE_ALPHABET.includes(ch)) return undefined;
+  return compact;
+}
+
+/** Formats a canonical code for display: `WDJBMJHT` → `WDJB-MJHT`. */
+export function formatUserCode(code: string): string {
+  const canonical = normalizeUserCode(code) ?? code;
+  return `${canonical.slice(0, 4)}-${canonical.slice(4)}`;
+}
+
+/** Spells a code out for screen readers: `WDJB-MJHT` → `W D J B, M J H T`. */
+export function spellUserCode(code: string): string {
+  const canonical = normalizeUserCode(code) ?? code;
+  return `${[...canonical.slice(0, 4)].join(' ')}, ${[...canonical.slice(4)].join(' ')}`;
+}
+
+/**
+ * Generates a uniformly random user code with WebCrypto. Rejection sampling keeps every
+ * character equally likely (256 is not a multiple of 20).
+ */
+export function generateUserCode(): string {
+  let code = '';
+  const limit = 256 - (256 % USER_CODE_ALPHABET.length);
+  while (code.length < USER_CODE_LENGTH) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    for (const b of bytes) {
+      if (b < limit && code.length < USER_CODE_LENGTH) code += USER_CODE_ALPHABET[b % USER_CODE_ALPHABET.length];
+    }
+  }
+  return code;
+}

@@ -1,0 +1,192 @@
+/**
+ * The one storage interface of the authorization server. Two implementations pass the same
+ * contract tests (`contract.test.ts`): SQLite (`sqlite.ts`, the embedded default) and PostgreSQL
+ * (`postgres.ts`, for several instances behind a load balancer).
+ *
+ * Conventions: times are epoch milliseconds; ids are opaque strings; secrets (device codes,
+ * refresh tokens, authorization codes) are only ever passed in as hashes; list-valued fields are
+ * arrays here and whatever suits the database underneath.
+ *
+ * Every method whose name says it changes state "if" something holds does so in one atomic
+ * step (a conditional UPDATE or a transaction), never read-then-write, because several polls,
+ * refreshes or instances may race.
+ */
+
+export interface UserRecord {
+  id: string;
+  /** Stored lower-cased; look-ups are case-insensitive. */
+  email: string;
+  name: string;
+  /** scrypt hash in PHC-like form, see `src/crypto/password.ts`. */
+  passwordHash: string;
+  createdAt: number;
+}
+
+export type ClientType = 'public' | 'confidential';
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+export interface ClientRecord {
+  clientId: string;
+  name: string;
+  type: ClientType;
+  tokenEndpointAuthMethod: ClientAuthMethod;
+  /** SHA-256 of the client secret (secrets are high-entropy), or null for public clients. */
+  secretHash: string | null;
+  grantTypes: string[];
+  redirectUris: string[];
+  /** The scopes this client may ask for. */
+  scopes: string[];
+  /** First-party clients skip the consent screen. */
+  firstParty: boolean;
+  createdAt: number;
+}
+
+export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'redeemed';
+
+export interface DeviceCodeRecord {
+  /** SHA-256 (base64url) of the device code; the code itself is never stored. */
+  deviceCodeHash: string;
+  /** Canonical form (8 characters, no dash). Unique among codes that have not expired. */
+  userCode: string;
+  clientId: string;
+  /** Space-separated granted-if-approved scope. */
+  scope: string;
+  deviceName: string | null;
+  deviceModel: string | null;
+  /** The address the device authorization request came from (for the confirm screen). */
+  clientIp: string | null;
+  createdAt: number;
+  expiresAt: number;
+  /** Current minimum polling interval in seconds; raised by 5 on every slow_down (RFC 8628 §3.5). */
+  interval: number;
+  lastPolledAt: number | null;
+  status: DeviceCodeStatus;
+  /** The approving user, once approved. */
+  userId: string | null;
+  decidedAt: number | null;
+}
+
+export type DeviceDecision = { status: 'approved'; userId: string } | { status: 'denied' };
+
+/** A user's consent to one client on one device: the family of refresh tokens hangs off it. */
+export interface GrantRecord {
+  id: string;
+  userId: string;
+  clientId: string;
+  scope: string;
+  deviceName: string | null;
+  deviceModel: string | null;
+  /** When the user authenticated for this grant (OIDC `auth_time`). */
+  authTime: number;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  /** SHA-256 (base64url) of the token. */
+  tokenHash: string;
+  grantId: string;
+  scope: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set when this token was exchanged for its successor; presenting it again is reuse. */
+  rotatedAt: number | null;
+  revokedAt: number | null;
+}
+
+export type RotateResult =
+  /** The old token was live; it is now rotated and `next` is stored. */
+  | 'rotated'
+  /** The old token had already been rotated: the whole grant (family) is now revoked. */
+  | 'reused'
+  /** Unknown, revoked, or its grant is revoked. Nothing changed. */
+  | 'invalid';
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: 'ES256';
+  /** JSON of the private JWK. */
+  privateJwk: string;
+  /** JSON of the public JWK (with kid, alg, use). */
+  publicJwk: string;
+  createdAt: number;
+}
+
+/** Thrown when a unique constraint is violated (e.g. a user with that email exists). */
+export class StoreConflictError extends Error {
+  override readonly name = 'StoreConflictError';
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Runs pending versioned migrations; returns the schema version now in force. */
+  migrate(): Promise<number>;
+  close(): Promise<void>;
+
+  // Users
+  /** @throws StoreConflictError if the email is taken. */
+  createUser(user: UserRecord): Promise<void>;
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  findUserById(id: string): Promise<UserRecord | undefined>;
+  countUsers(): Promise<number>;
+
+  // Clients
+  /** Inserts or replaces the client with this clientId. */
+  upsertClient(client: ClientRecord): Promise<void>;
+  findClient(clientId: string): Promise<ClientRecord | undefined>;
+  listClients(): Promise<ClientRecord[]>;
+
+  // Device codes (RFC 8628)
+  /**
+   * Stores a new device authorization. Returns false (and stores nothing) when another code with
+   * the same user code has not yet expired at `record.createdAt`, so the caller draws a new one.
+   */
+  insertDeviceCode(record: DeviceCodeRecord): Promise<boolean>;
+  findDeviceCode(deviceCodeHash: string): Promise<DeviceCodeRecord | undefined>;
+  /** The most recent code with this canonical user code, expired or not. */
+  findDeviceCodeByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined>;
+  /**
+   * Records a poll at `now`, atomically. `tooFast` is true when the code is `pending` and the
+   * previous poll was less than `interval` seconds ago; then `interval` is raised by 5 before it
+   * is returned (RFC 8628 §3.5: for this and all later polls). `lastPolledAt` becomes `now`.
+   * Undefined when no such code exists.
+   */
+  recordDevicePoll(deviceCodeHash: string, now: number): Promise<{ record: DeviceCodeRecord; tooFast: boolean } | undefined>;
+  /**
+   * Approves or denies the code if it is still `pending` and unexpired at `now`; returns the
+   * updated record, or undefined when it was not pending (already decided, redeemed, expired or
+   * unknown). Exactly one of several racing decisions wins.
+   */
+  decideDeviceCode(userCode: string, decision: DeviceDecision, now: number): Promise<DeviceCodeRecord | undefined>;
+  /**
+   * Moves an `approved`, unexpired code to `redeemed`; returns it, or undefined if this caller
+   * did not win (exactly one successful redemption, however many polls race).
+   */
+  redeemDeviceCode(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined>;
+
+  // Grants and refresh tokens
+  createGrant(grant: GrantRecord): Promise<void>;
+  findGrant(id: string): Promise<GrantRecord | undefined>;
+  /** Grants of this user that are not revoked, newest first. */
+  listActiveGrants(userId: string): Promise<GrantRecord[]>;
+  touchGrant(id: string, now: number): Promise<void>;
+  /** Revokes the grant and every refresh token of it. Returns false if it was unknown or already revoked. */
+  revokeGrant(id: string, now: number): Promise<boolean>;
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * Atomically exchanges a live refresh token for `next` (same grant). Reuse of an already
+   * rotated token revokes the whole grant (RFC 9700 §4.14.2).
+   */
+  rotateRefreshToken(oldHash: string, next: RefreshTokenRecord, now: number): Promise<RotateResult>;
+
+  // Signing keys
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  /** Newest first. */
+  listSigningKeys(limit: number): Promise<SigningKeyRecord[]>;
+
+  /** Deletes device codes expired more than `graceMs` ago and refresh tokens past their expiry. */
+  purgeExpired(now: number, graceMs: number): Promise<void>;
+}
