@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { seedDemo } from './src/admin/demo';
+import { ConfigError, readEnv } from './src/env';
+import { serveNode } from './src/oauth/http/node-adapter';
+import { createProvider } from './src/oauth/provider';
+import { isCorePath } from './src/oauth/router';
+import { openStore } from './src/store';
+
+/** WebSocket path of the device push channel; reserved here, served in a later change. */
+const DEVICE_EVENTS_PATH = '/oauth/device/events';
+
+const portalDir = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The portal: one Node process, one port. OAuth endpoints go straight to the core on Node's
+ * `http` (the hot path: no Fetch objects, no framework); everything else is Next.js.
+ */
+async function main(): Promise<void> {
+  const env = readEnv();
+  if (!env.dev && !existsSync(path.join(portalDir, '.next', 'BUILD_ID'))) {
+    throw new ConfigError('The portal pages are not built yet: run `npm run build` (root `npm start` does it for you).');
+  }
+
+  const store = openStore(env.databaseUrl, env.sqliteFile);
+  await store.migrate();
+  if ((await store.countUsers()) === 0) {
+    await seedDemo(store);
+    console.log('[pairgate] empty database: seeded the demo user demo@example.com and the clients tv-kiosk and desktop-app');
+  }
+  const provider = createProvider({ store, issuer: env.issuer });
+  await provider.keys.signingKey(); // the first start makes the signing key
+
+  const server = http.createServer();
+  const app = next({ dev: env.dev, dir: portalDir, hostname: 'localhost', port: env.port, httpServer: server });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+
+  server.on('request', (req, res) => {
+    const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (isCorePath(pathname)) {
+      void serveNode(provider.handle, req, res, { trustProxy: env.trustProxy });
+    } else {
+      handleNext(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('Something went wrong on our side. Please try again.');
+      });
+    }
+  });
+
+  // Next attaches its own `upgrade` listener (dev HMR at /_next/hmr). Leave that to Next,
+  // and destroy every other upgrade nobody serves.
+  server.on('upgrade', (req, socket) => {
+    const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (env.dev && pathname.startsWith('/_next/')) return;
+    if (pathname === DEVICE_EVENTS_PATH) {
+      socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    socket.destroy();
+  });
+
+  await new Promise<void>((resolve) => server.listen(env.port, env.host, resolve));
+  const where = env.databaseUrl ? 'PostgreSQL' : `SQLite ${path.relative(process.cwd(), env.sqliteFile)}`;
+  console.log(`[pairgate] portal ready on ${env.issuer} (port ${env.port}, ${where})`);
+
+  const shutdown = () => {
+    provider.close();
+    server.close();
+    server.closeAllConnections();
+    void app.close().finally(() => store.close().finally(() => process.exit(0)));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`[pairgate] ${err.message}`);
+  else console.error(`[pairgate] could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

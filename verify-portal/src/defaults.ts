@@ -1,0 +1,35 @@
+/**
+ * Protocol defaults of the authorization server, one key per setting: what it does, its value,
+ * and why. Everything here can be overridden through `createProvider({ ... })`.
+ */
+export const defaults = {
+  /** Lifetime of a device code and its user code (RFC 8628 §3.2 `expires_in`). 10 minutes:
+   * long enough to find a phone and sign in, short enough to bound guessing (§5.1). */
+  deviceCodeTtlSeconds: 600,
+  /** Minimum polling interval sent to devices (RFC 8628 §3.2 `interval`); 5 s is the RFC's
+   * own default when none is sent. */
+  pollIntervalSeconds: 5,
+  /** Access-token lifetime. Short (10 minutes) because JWT access tokens cannot be recalled:
+   * signing a device out takes effect at its next refresh. */
+  accessTokenTtlSeconds: 600,
+  /** ID-token lifetime; it is read once at sign-in. */
+  idTokenTtlSeconds: 600,
+  /** Refresh-token lifetime. 30 days of inactivity signs a device out; every rotation
+   * restarts it. */
+  refreshTokenTtlSeconds: 30 * 24 * 3600,
+  /** How many user codes to draw before giving up on a collision (20^8 codes, so a second
+   * draw is already rare). */
+  userCodeAttempts: 5,
+  /** How often each instance re-reads the signing keys, so a rotation made by the admin
+   * command or another instance is picked up. */
+  keyCacheSeconds: 60,
+  /** Keep expired device codes this long before purging, so a late poll still gets
+   * `expired_token` rather than `invalid_grant`. */
+  expiredCodeGraceSeconds: 3600,
+  /** Largest request body the OAuth endpoints read; anything bigger is refused. */
+  maxBodyBytes: 64 * 1024,
+  /** Longest `device_name` / `device_model` kept for the confirm screen. */
+  maxDeviceLabelLength: 80,
+} as const;
+
+export type ProviderSettings = { -readonly [K in keyof typeof defaults]: number };

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The portal's configuration from the environment, read and validated in this one place.
+ * Documented in the README.
+ */
+export interface PortalEnv {
+  /** `PORT`: the port to listen on (default 3000). */
+  port: number;
+  /** `HOST`: the address to bind (default all interfaces). */
+  host: string | undefined;
+  /** `PAIRGATE_ISSUER`: the public base URL (default `http://localhost:$PORT`). */
+  issuer: string;
+  /** `DATABASE_URL`: `postgres://…` selects PostgreSQL; unset → the SQLite file. */
+  databaseUrl: string | undefined;
+  /** `PAIRGATE_DATA_DIR`: where the SQLite file lives (default `<repo>/data`). */
+  sqliteFile: string;
+  /** `PAIRGATE_TRUST_PROXY`: trust `X-Forwarded-For` for the client address (default off). */
+  trustProxy: boolean;
+  /** `NODE_ENV=development` or `--dev` runs Next.js in dev mode. */
+  dev: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): PortalEnv {
+  const port = parsePort(env.PORT);
+  const issuer = parseIssuer(env.PAIRGATE_ISSUER ?? `http://localhost:${port}`);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql:// (leave it unset to use SQLite).');
+  }
+  const dataDir = env.PAIRGATE_DATA_DIR ? path.resolve(env.PAIRGATE_DATA_DIR) : path.join(repoRoot, 'data');
+  return {
+    port,
+    host: env.HOST?.trim() || undefined,
+    issuer,
+    databaseUrl,
+    sqliteFile: path.join(dataDir, 'pairgate.db'),
+    trustProxy: parseBoolean('PAIRGATE_TRUST_PROXY', env.PAIRGATE_TRUST_PROXY),
+    dev: argv.includes('--dev') || env.NODE_ENV === 'development',
+  };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${value}".`);
+  }
+  return port;
+}
+
+function parseIssuer(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PAIRGATE_ISSUER must be an absolute URL such as https://login.example.com, not "${value}".`);
+  }
+  // RFC 8414 §2: the issuer is an https URL with no query or fragment (http allowed for local use).
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PAIRGATE_ISSUER must use https (or http for local testing).');
+  if (url.search || url.hash) throw new ConfigError('PAIRGATE_ISSUER must not contain a query or fragment.');
+  return url.href.replace(/\/$/, '');
+}
+
+function parseBoolean(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${value}".`);
+}

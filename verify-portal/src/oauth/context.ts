@@ -1,0 +1,29 @@
+import type { ProviderSettings } from '../defaults';
+import type { Store } from '../store/store';
+import type { DeviceEvents } from './device-events';
+import type { KeyRing } from './tokens/keys';
+
+/**
+ * What every endpoint needs, and nothing else: storage, the public issuer URL, the settings, the
+ * signing keys, the clock (injectable for tests) and the device event bus (push hints).
+ */
+export interface CoreContext {
+  readonly store: Store;
+  readonly issuer: string;
+  readonly settings: Readonly<ProviderSettings>;
+  readonly keys: KeyRing;
+  readonly events: DeviceEvents;
+  now(): number;
+}
+
+export function endpointUrls(issuer: string) {
+  return {
+    authorization: `${issuer}/oauth/authorize`,
+    token: `${issuer}/oauth/token`,
+    deviceAuthorization: `${issuer}/oauth/device/code`,
+    revocation: `${issuer}/oauth/revoke`,
+    userinfo: `${issuer}/userinfo`,
+    jwks: `${issuer}/.well-known/jwks.json`,
+    verification: `${issuer}/activate`,
+  } as const;
+}

@@ -1,0 +1,51 @@
+import { normalizeUserCode } from '@pairgate/shared';
+import type { DeviceCodeRecord, DeviceDecision } from '../store/store';
+import type { CoreContext } from './context';
+
+/** Why a code cannot be decided on: each gets its own page in the portal. */
+export type UndecidableReason = 'unknown' | 'expired' | 'approved' | 'denied' | 'redeemed';
+
+export type DecisionResult = { ok: true; record: DeviceCodeRecord } | { ok: false; reason: UndecidableReason };
+
+/**
+ * Looks up a code a person typed (any case, spaces, dashes) for the confirm screen.
+ * Only a pending, unexpired code can be decided on.
+ */
+export async function lookupUserCode(ctx: CoreContext, typed: string): Promise<DecisionResult> {
+  const userCode = normalizeUserCode(typed);
+  if (!userCode) return { ok: false, reason: 'unknown' };
+  const record = await ctx.store.findDeviceCodeByUserCode(userCode);
+  if (!record) return { ok: false, reason: 'unknown' };
+  return decidable(record, ctx.now());
+}
+
+/** RFC 8628 §3.3: the person approved the device. Exactly one decision per code wins. */
+export function approve(ctx: CoreContext, typed: string, userId: string): Promise<DecisionResult> {
+  return decide(ctx, typed, { status: 'approved', userId });
+}
+
+export function deny(ctx: CoreContext, typed: string): Promise<DecisionResult> {
+  return decide(ctx, typed, { status: 'denied' });
+}
+
+async function decide(ctx: CoreContext, typed: string, decision: DeviceDecision): Promise<DecisionResult> {
+  const userCode = normalizeUserCode(typed);
+  if (!userCode) return { ok: false, reason: 'unknown' };
+  const now = ctx.now();
+  const record = await ctx.store.decideDeviceCode(userCode, decision, now);
+  if (record) {
+    ctx.events.publish(record.deviceCodeHash, decision.status);
+    return { ok: true, record };
+  }
+  // Lost: say why (already decided by someone else, expired, or no such code).
+  const current = await ctx.store.findDeviceCodeByUserCode(userCode);
+  if (!current) return { ok: false, reason: 'unknown' };
+  const result = decidable(current, now);
+  return result.ok ? { ok: false, reason: 'unknown' } : result;
+}
+
+function decidable(record: DeviceCodeRecord, now: number): DecisionResult {
+  if (record.status !== 'pending') return { ok: false, reason: record.status };
+  if (now >= record.expiresAt) return { ok: false, reason: 'expired' };
+  return { ok: true, record };
+}

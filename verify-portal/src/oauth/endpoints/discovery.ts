@@ -1,0 +1,34 @@
+import type { AuthorizationServerMetadata } from '@pairgate/shared';
+import { endpointUrls, type CoreContext } from '../context';
+import { json, type OAuthResponse } from '../http/types';
+import { clientAuthMethods } from '../client-auth';
+import { grantHandlers } from '../grants';
+
+/**
+ * RFC 8414 / OIDC Discovery metadata. It advertises only what this server really does; each
+ * later capability (authorization endpoint, PKCE, more grants) adds itself here when it lands.
+ */
+export function metadata(ctx: CoreContext): AuthorizationServerMetadata {
+  const urls = endpointUrls(ctx.issuer);
+  return {
+    issuer: ctx.issuer,
+    token_endpoint: urls.token,
+    device_authorization_endpoint: urls.deviceAuthorization,
+    revocation_endpoint: urls.revocation,
+    userinfo_endpoint: urls.userinfo,
+    jwks_uri: urls.jwks,
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    // No authorization endpoint yet, so no response types.
+    response_types_supported: [],
+    grant_types_supported: Object.keys(grantHandlers),
+    token_endpoint_auth_methods_supported: [...clientAuthMethods],
+    revocation_endpoint_auth_methods_supported: [...clientAuthMethods],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'name', 'email', 'email_verified'],
+  };
+}
+
+export async function discoveryEndpoint(ctx: CoreContext): Promise<OAuthResponse> {
+  return json(200, metadata(ctx), { 'Cache-Control': 'public, max-age=300' });
+}

@@ -1,0 +1,70 @@
+import { oauthError, parseScope } from '@pairgate/shared';
+import { hashSecret } from '../../crypto/hash';
+import type { GrantRecord } from '../../store/store';
+import { requiredParam } from '../http/params';
+import { issueTokens, mayRefresh } from '../tokens/issue';
+import type { GrantHandler } from './types';
+
+/**
+ * RFC 8628 §3.4–3.5: the device polls with its device code until the person decides.
+ * The poll is recorded atomically (interval accounting), and redemption is an atomic
+ * approved → redeemed change, so exactly one of any number of racing polls gets tokens.
+ */
+export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
+  const deviceCode = requiredParam(params, 'device_code');
+  const hash = hashSecret(deviceCode);
+  const now = ctx.now();
+  const polled = await ctx.store.recordDevicePoll(hash, now);
+  // A code of another client is answered exactly like an unknown one.
+  if (!polled || polled.record.clientId !== client.clientId) throw oauthError.invalidGrant('Unknown device code.');
+  const { record, tooFast } = polled;
+
+  switch (record.status) {
+    case 'redeemed':
+      throw oauthError.invalidGrant('This device code has already been used.');
+    case 'denied':
+      throw oauthError.accessDenied();
+    case 'pending':
+    case 'approved':
+      break;
+  }
+  if (now >= record.expiresAt) throw oauthError.expiredToken();
+  // RFC 8628 §3.5: slow_down adds 5 s to this and every later poll (the store raised it).
+  // An approved code is never slowed down: a device told of the approval should get its tokens.
+  if (tooFast) throw oauthError.slowDown(record.interval);
+  if (record.status === 'pending') throw oauthError.authorizationPending();
+
+  const redeemed = await ctx.store.redeemDeviceCode(hash, now);
+  if (!redeemed || !redeemed.userId) throw oauthError.invalidGrant('This device code has already been used.');
+  const user = await ctx.store.findUserById(redeemed.userId);
+  if (!user) throw oauthError.invalidGrant('The approving account no longer exists.');
+
+  const scope = parseScope(redeemed.scope) ?? [];
+  const grant: GrantRecord = {
+    id: crypto.randomUUID(),
+    userId: user.id,
+    clientId: client.clientId,
+    scope: redeemed.scope,
+    deviceName: redeemed.deviceName,
+    deviceModel: redeemed.deviceModel,
+    authTime: redeemed.decidedAt ?? now,
+    createdAt: now,
+    lastUsedAt: now,
+    revokedAt: null,
+  };
+  await ctx.store.createGrant(grant);
+  const refresh = mayRefresh(client, scope);
+  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: refresh });
+  if (refreshTokenHash) {
+    await ctx.store.insertRefreshToken({
+      tokenHash: refreshTokenHash,
+      grantId: grant.id,
+      scope: grant.scope,
+      createdAt: now,
+      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+  }
+  return response;
+};

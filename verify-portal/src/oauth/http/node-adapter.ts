@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OAuthError, toErrorResponse } from '@pairgate/shared';
+import { defaults } from '../../defaults';
+import type { OAuthRequest, OAuthResponse } from './types';
+
+export interface NodeAdapterOptions {
+  /** Trust the first `X-Forwarded-For` hop for the client address (behind a known proxy only). */
+  trustProxy: boolean;
+  maxBodyBytes?: number;
+}
+
+/**
+ * Serves one request from Node's `http` server with the core's `handle` function. This is the
+ * production path: no Fetch objects, no framework (see DESIGN.md for the measured reasons).
+ */
+export async function serveNode(
+  handle: (req: OAuthRequest) => Promise<OAuthResponse>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: NodeAdapterOptions,
+): Promise<void> {
+  let response: OAuthResponse;
+  try {
+    response = await handle(await toOAuthRequest(req, options));
+  } catch (thrown) {
+    // Body too large / aborted upload / anything unexpected: an OAuth error body, never a stack.
+    const { status, headers, body } = toErrorResponse(thrown);
+    response = { status, headers, body };
+  }
+  writeNode(res, response);
+}
+
+async function toOAuthRequest(req: IncomingMessage, options: NodeAdapterOptions): Promise<OAuthRequest> {
+  const url = new URL(req.url ?? '/', 'http://internal');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  let form: URLSearchParams | undefined;
+  if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
+    const body = await readBody(req, options.maxBodyBytes ?? defaults.maxBodyBytes);
+    const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type === 'application/x-www-form-urlencoded') form = new URLSearchParams(body);
+  }
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    headers,
+    query: url.searchParams,
+    form,
+    clientAddress: clientAddress(req, headers, options.trustProxy),
+  };
+}
+
+function clientAddress(req: IncomingMessage, headers: Record<string, string>, trustProxy: boolean): string {
+  const forwarded = trustProxy ? headers['x-forwarded-for']?.split(',')[0]?.trim() : undefined;
+  return normalizeAddress(forwarded || req.socket.remoteAddress || '');
+}
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are the same client. */
+export function normalizeAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new OAuthError('invalid_request', 'The request body is too large.', { status: 413 }));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new OAuthError('invalid_request', 'The request body is too large.', { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function writeNode(res: ServerResponse, response: OAuthResponse): void {
+  if (res.headersSent) return;
+  const payload = response.body === undefined ? '' : JSON.stringify(response.body);
+  const headers: Record<string, string | number> = { ...response.headers };
+  if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+  headers['Content-Length'] = Buffer.byteLength(payload);
+  headers['X-Content-Type-Options'] = 'nosniff';
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}

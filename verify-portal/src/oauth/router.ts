@@ -1,0 +1,52 @@
+import { OAuthError, toErrorResponse } from '@pairgate/shared';
+import type { CoreContext } from './context';
+import { deviceAuthorizationEndpoint } from './endpoints/device-authorization';
+import { discoveryEndpoint } from './endpoints/discovery';
+import { jwksEndpoint } from './endpoints/jwks';
+import { revocationEndpoint } from './endpoints/revocation';
+import { tokenEndpoint } from './endpoints/token';
+import { userinfoEndpoint } from './endpoints/userinfo';
+import { noStore, type OAuthRequest, type OAuthResponse } from './http/types';
+
+type Endpoint = (ctx: CoreContext, req: OAuthRequest) => Promise<OAuthResponse>;
+
+/** Every path the OAuth core answers, with the methods it allows there. */
+const routes: Readonly<Record<string, { methods: readonly string[]; endpoint: Endpoint }>> = {
+  '/.well-known/openid-configuration': { methods: ['GET'], endpoint: discoveryEndpoint },
+  '/.well-known/oauth-authorization-server': { methods: ['GET'], endpoint: discoveryEndpoint },
+  '/.well-known/jwks.json': { methods: ['GET'], endpoint: jwksEndpoint },
+  '/oauth/device/code': { methods: ['POST'], endpoint: deviceAuthorizationEndpoint },
+  '/oauth/token': { methods: ['POST'], endpoint: tokenEndpoint },
+  '/oauth/revoke': { methods: ['POST'], endpoint: revocationEndpoint },
+  '/userinfo': { methods: ['GET', 'POST'], endpoint: userinfoEndpoint },
+};
+
+/** Whether the custom server should hand this path to the core instead of Next.js. */
+export function isCorePath(path: string): boolean {
+  return Object.hasOwn(routes, path) || path.startsWith('/oauth/') || path.startsWith('/.well-known/');
+}
+
+/**
+ * Dispatches a parsed request. Whatever goes wrong comes back as an OAuth error body with the
+ * right status: 404/405 for unknown paths and methods, `server_error` (no internals) for bugs.
+ */
+export async function route(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void): Promise<OAuthResponse> {
+  const entry = Object.hasOwn(routes, req.path) ? routes[req.path] : undefined;
+  if (!entry) return { status: 404, headers: {}, body: { error: 'invalid_request', error_description: 'No such endpoint.' } };
+  const methods = entry.methods.includes('GET') ? [...entry.methods, 'HEAD'] : entry.methods;
+  if (!methods.includes(req.method)) {
+    return {
+      status: 405,
+      headers: { Allow: methods.join(', ') },
+      body: { error: 'invalid_request', error_description: `Use ${entry.methods.join(' or ')} for this endpoint.` },
+    };
+  }
+  try {
+    return await entry.endpoint(ctx, req);
+  } catch (thrown) {
+    if (!(thrown instanceof OAuthError) || thrown.error === 'server_error') onUnexpected(thrown);
+    const { status, headers, body } = toErrorResponse(thrown);
+    // Token-endpoint errors must not be cached either (RFC 6749 §5.1).
+    return { status, headers: { ...headers, ...noStore }, body };
+  }
+}

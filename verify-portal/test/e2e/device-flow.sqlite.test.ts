@@ -1,0 +1,3 @@
+import { deviceFlowEndToEnd } from './device-flow.scenario';
+
+deviceFlowEndToEnd('SQLite', undefined);

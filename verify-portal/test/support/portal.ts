@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tsx = path.resolve(portalDir, '..', 'node_modules', '.bin', 'tsx');
+
+export interface RunningPortal {
+  issuer: string;
+  port: number;
+  /** The environment the portal runs with, so a test can open the same store. */
+  env: { DATABASE_URL?: string; PAIRGATE_DATA_DIR: string };
+  /** Everything the process printed, for asserting that no secret was logged. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts `server.ts` as its own process on a free port — real HTTP, the production path — with
+ * a fresh SQLite directory, or a fresh database on the given PostgreSQL server.
+ */
+export async function startPortal(options: { postgresUrl?: string } = {}): Promise<RunningPortal> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pairgate-e2e-'));
+  const env: RunningPortal['env'] = { PAIRGATE_DATA_DIR: dataDir };
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (options.postgresUrl) {
+    const { url, drop } = await createDatabase(options.postgresUrl);
+    env.DATABASE_URL = url;
+    dropDatabase = drop;
+  }
+  const child = spawn(tsx, ['server.ts'], {
+    cwd: portalDir,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PAIRGATE_ISSUER: issuer, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  await waitForReady(child, () => output);
+  return {
+    issuer,
+    port,
+    env,
+    output: () => output,
+    async stop() {
+      await stopProcess(child);
+      rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabase?.();
+    },
+  };
+}
+
+function waitForReady(child: ChildProcess, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`portal did not start in 60 s:\n${output()}`)), 60_000);
+    const check = () => {
+      if (output().includes('portal ready on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`portal exited with code ${code}:\n${output()}`));
+    });
+  });
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A fresh database on the test server, so runs never see each other's rows. */
+async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `pairgate_e2e_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
