@@ -25,6 +25,34 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'interaction_required';
 
+/** Every `OAuthErrorCode` at run time; `satisfies` keeps the table and the union in step. */
+const OAUTH_ERROR_CODES = {
+  invalid_request: true,
+  invalid_client: true,
+  invalid_grant: true,
+  unauthorized_client: true,
+  unsupported_grant_type: true,
+  invalid_scope: true,
+  access_denied: true,
+  unsupported_response_type: true,
+  server_error: true,
+  temporarily_unavailable: true,
+  authorization_pending: true,
+  slow_down: true,
+  expired_token: true,
+  invalid_token: true,
+  insufficient_scope: true,
+  unsupported_token_type: true,
+  login_required: true,
+  consent_required: true,
+  interaction_required: true,
+} as const satisfies Record<OAuthErrorCode, true>;
+
+/** Is `value` one of the codes above? Used by clients to read a server's error body. */
+export function isOAuthErrorCode(value: unknown): value is OAuthErrorCode {
+  return typeof value === 'string' && Object.hasOwn(OAUTH_ERROR_CODES, value);
+}
+
 /** The JSON body of an OAuth error response (RFC 6749 §5.2). */
 export interface OAuthErrorBody {
   error: OAuthErrorCode;
@@ -54,7 +82,8 @@ export class OAuthError extends Error {
   readonly expose: boolean;
 
   constructor(error: OAuthErrorCode, description?: string, options: OAuthErrorOptions = {}) {
-    super(description ? `${error}: ${description}` : error, { cause: options.cause });
+    // Only pass `cause` when there is one, so `'cause' in err` stays meaningful.
+    super(description ? `${error}: ${description}` : error, 'cause' in options ? { cause: options.cause } : undefined);
     this.error = error;
     this.description = description;
     this.status = options.status ?? defaultStatus(error);
@@ -101,7 +130,9 @@ export const oauthError = {
   accessDenied: (d = 'The user denied the request.') => new OAuthError('access_denied', d, { status: 400 }),
   expiredToken: () => new OAuthError('expired_token', 'The device code has expired; request a new one.', { status: 400 }),
   invalidToken: (d: string) =>
-    new OAuthError('invalid_token', d, { headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${d}"` } }),
+    new OAuthError('invalid_token', d, {
+      headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description=${quotedString(d)}` },
+    }),
   unsupportedTokenType: (d: string) => new OAuthError('unsupported_token_type', d),
   serverError: (cause?: unknown) => new OAuthError('server_error', 'The server could not complete the request.', { cause, expose: true }),
 } as const;
@@ -119,7 +150,16 @@ export function toErrorResponse(thrown: unknown): {
   return { status: err.status, headers: { ...err.headers }, body: err.toJSON() };
 }
 
-/** The RFC 8628 §3.5 codes that mean "keep polling" or "stop". */
+/** Narrows an unknown thrown value to an `OAuthError`, optionally with a given code. */
 export function isOAuthError(value: unknown, code?: OAuthErrorCode): value is OAuthError {
   return value instanceof OAuthError && (code === undefined || value.error === code);
+}
+
+/**
+ * A quoted-string (RFC 9110 §5.6.4) for `error_description` in `WWW-Authenticate`. RFC 6750 §3
+ * allows only %x20-21 / %x23-5B / %x5D-7E there, so anything else (quotes, backslashes, CR/LF,
+ * non-ASCII) is dropped: a description can never break or inject into the header.
+ */
+function quotedString(value: string): string {
+  return `"${value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
 }

@@ -17,6 +17,7 @@ export function formatScope(tokens: Iterable<string>): string {
 }
 
 export function hasScope(scope: string | readonly string[], wanted: string): boolean {
+  if (wanted.length === 0) return false; // '' is not a scope token, even though ''.split(' ') yields it
   const tokens = typeof scope === 'string' ? scope.split(' ') : scope;
   return tokens.includes(wanted);
 }

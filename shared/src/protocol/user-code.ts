@@ -5,12 +5,22 @@
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const USER_CODE_LENGTH = 8;
 
+/** Longer input cannot be a code even with generous separators; stops work on pasted junk early. */
+const MAX_USER_CODE_INPUT = 64;
+
 /**
- * Normalizes what a person typed: case-insensitive, and ignores spaces, dashes and any other
- * punctuation. Returns the 8-character canonical form, or `undefined` if it cannot be a code.
+ * Normalizes what a person typed: case-insensitive, and ignores whitespace, dashes (any Unicode
+ * dash a phone keyboard may substitute) and other punctuation, plus invisible format characters
+ * from copy-paste. Returns the 8-character canonical form, or `undefined` if it cannot be a code
+ * (wrong length, vowels, digits, any other letter or symbol).
  */
 export function normalizeUserCode(input: string): string | undefined {
-  const compact = input.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (input.length > MAX_USER_CODE_INPUT) return undefined;
+  // Upper-case ASCII only: String#toUpperCase maps some non-ASCII letters onto ASCII ones
+  // ('ß' → 'SS', 'ſ' → 'S'), which would accept text nobody was shown.
+  const compact = input
+    .replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32))
+    .replace(/[\s\p{P}\p{Cf}]/gu, '');
   if (compact.length !== USER_CODE_LENGTH) return undefined;
   for (const ch of compact) if (!USER_CODE_ALPHABET.includes(ch)) return undefined;
   return compact;

@@ -1,0 +1,77 @@
+/**
+ * @pairgate/shared — the public surface, one explicit list (jose style). Isomorphic: WebCrypto
+ * and fetch only, no `node:` imports.
+ */
+
+// Protocol vocabulary
+export { OAuthError, oauthError, toErrorResponse, isOAuthError, isOAuthErrorCode } from './protocol/errors';
+export type { OAuthErrorCode, OAuthErrorBody, OAuthErrorOptions } from './protocol/errors';
+export { GrantType, grantTypes, isGrantType } from './protocol/grant-types';
+export type { AuthorizationServerMetadata } from './protocol/metadata';
+export type { DeviceAuthorizationResponse, TokenResponse, UserInfo } from './protocol/responses';
+export { parseScope, formatScope, hasScope, Scope } from './protocol/scope';
+export {
+  USER_CODE_ALPHABET,
+  USER_CODE_LENGTH,
+  normalizeUserCode,
+  formatUserCode,
+  spellUserCode,
+  generateUserCode,
+} from './protocol/user-code';
+
+// Encoding, randomness, PKCE
+export {
+  base64urlEncode,
+  base64urlDecode,
+  base64Encode,
+  utf8Encode,
+  generateRandomToken,
+  sha256Base64url,
+} from './encoding';
+export { timingSafeEqual } from './timing-safe-equal';
+export {
+  CODE_CHALLENGE_METHOD,
+  isCodeVerifier,
+  generateCodeVerifier,
+  computeCodeChallenge,
+  verifyCodeChallenge,
+} from './pkce';
+
+// Push channel
+export {
+  MAX_PUSH_MESSAGE_LENGTH,
+  parsePushMessage,
+  parsePushStatusMessage,
+  parsePushSubscribeMessage,
+  serializePushMessage,
+} from './push';
+export type { PushStatus, PushStatusMessage, PushSubscribeMessage, PushMessage } from './push';
+
+// Client: request/process steps
+export type { FetchLike, RequestOptions, OAuthClient } from './client/http';
+export { InvalidResponseError, responseError } from './client/errors';
+export { discover, openIdConfigurationUrl, oauthAuthorizationServerUrl } from './client/discovery';
+export { deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './client/device-authorization';
+export type { DeviceAuthorizationParameters } from './client/device-authorization';
+export {
+  deviceCodeGrantRequest,
+  refreshTokenGrantRequest,
+  authorizationCodeGrantRequest,
+  processTokenResponse,
+} from './client/token';
+export type { AuthorizationCodeGrantParameters } from './client/token';
+export { revocationRequest, processRevocationResponse } from './client/revocation';
+export type { TokenTypeHint } from './client/revocation';
+export { userInfoRequest, processUserInfoResponse } from './client/userinfo';
+export { verifyIdToken } from './client/id-token';
+export type { IdTokenClaims, VerifyIdTokenOptions } from './client/id-token';
+
+// Client: the device-flow driver
+export {
+  DeviceFlow,
+  backoffDelay,
+  DEFAULT_POLL_INTERVAL_SECONDS,
+  SLOW_DOWN_INCREMENT_SECONDS,
+  DEFAULT_MAX_BACKOFF_MS,
+} from './client/device-flow';
+export type { DeviceFlowState, DeviceFlowResult, DeviceFlowListener, DeviceFlowOptions, Sleep } from './client/device-flow';
