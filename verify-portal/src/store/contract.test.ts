@@ -1,0 +1,580 @@
+/**
+ * The Store contract: one suite, run against every implementation. SQLite always (a temp file);
+ * PostgreSQL when PAIRGATE_TEST_DATABASE_URL is set (each run in a fresh schema, dropped at the
+ * end). In CI (`CI=true`) a missing PostgreSQL URL is a failure, not a skip.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from './postgres';
+import { openSqliteStore } from './sqlite';
+import { StoreConflictError } from './store';
+import type { ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SigningKeyRecord, Store, UserRecord } from './store';
+
+const LATEST_VERSION = 1;
+const T0 = 1_700_000_000_000;
+const MIN = 60_000;
+
+const ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+function userCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
+  return s;
+}
+const id = (prefix: string): string => `${prefix}-${randomUUID()}`;
+
+function user(over: Partial<UserRecord> = {}): UserRecord {
+  return { id: id('u'), email: `${randomUUID()}@example.com`, name: 'Ada', passwordHash: 'scrypt$x', createdAt: T0, ...over };
+}
+
+function client(over: Partial<ClientRecord> = {}): ClientRecord {
+  return {
+    clientId: id('c'),
+    name: 'Living-room TV',
+    type: 'public',
+    tokenEndpointAuthMethod: 'none',
+    secretHash: null,
+    grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+    redirectUris: [],
+    scopes: ['openid', 'profile', 'offline_access'],
+    firstParty: true,
+    createdAt: T0,
+    ...over,
+  };
+}
+
+function deviceCode(over: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord {
+  return {
+    deviceCodeHash: id('dc'),
+    userCode: userCode(),
+    clientId: 'tv',
+    scope: 'openid offline_access',
+    deviceName: 'Living room',
+    deviceModel: 'Pi 5',
+    clientIp: '192.0.2.7',
+    createdAt: T0,
+    expiresAt: T0 + 10 * MIN,
+    interval: 5,
+    lastPolledAt: null,
+    status: 'pending',
+    userId: null,
+    decidedAt: null,
+    ...over,
+  };
+}
+
+function grant(over: Partial<GrantRecord> = {}): GrantRecord {
+  return {
+    id: id('g'),
+    userId: id('u'),
+    clientId: 'tv',
+    scope: 'openid offline_access',
+    deviceName: 'Living room',
+    deviceModel: null,
+    authTime: T0,
+    createdAt: T0,
+    lastUsedAt: null,
+    revokedAt: null,
+    ...over,
+  };
+}
+
+function refreshToken(grantId: string, over: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return {
+    tokenHash: id('rt'),
+    grantId,
+    scope: 'openid offline_access',
+    createdAt: T0,
+    expiresAt: T0 + 30 * 24 * 60 * MIN,
+    rotatedAt: null,
+    revokedAt: null,
+    ...over,
+  };
+}
+
+export function describeStoreContract(name: string, open: () => Promise<Store>, options: { skip?: boolean } = {}): void {
+  describe.skipIf(options.skip ?? false)(`Store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeAll(async () => {
+      store = await open();
+      await store.migrate();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    describe('migrations', () => {
+      it('is idempotent: migrating twice leaves the same version', async () => {
+        expect(await store.migrate()).toBe(LATEST_VERSION);
+        expect(await store.migrate()).toBe(LATEST_VERSION);
+      });
+    });
+
+    describe('users', () => {
+      it('creates and finds users; email is lower-cased and case-insensitive', async () => {
+        const before = await store.countUsers();
+        const u = user({ email: `Ada.${randomUUID()}@Example.COM` });
+        await store.createUser(u);
+        const expected = { ...u, email: u.email.toLowerCase() };
+        expect(await store.findUserByEmail(u.email.toUpperCase())).toEqual(expected);
+        expect(await store.findUserByEmail(u.email.toLowerCase())).toEqual(expected);
+        expect(await store.findUserById(u.id)).toEqual(expected);
+        expect(await store.countUsers()).toBe(before + 1);
+        expect(await store.findUserByEmail('nobody@example.com')).toBeUndefined();
+        expect(await store.findUserById('nobody')).toBeUndefined();
+      });
+
+      it('rejects a duplicate email (in any case) with StoreConflictError', async () => {
+        const u = user();
+        await store.createUser(u);
+        await expect(store.createUser(user({ email: u.email.toUpperCase() }))).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(store.createUser(user({ id: u.id }))).rejects.toBeInstanceOf(StoreConflictError);
+      });
+    });
+
+    describe('clients', () => {
+      it('upserts, finds and lists clients; arrays and booleans round-trip', async () => {
+        const c = client();
+        await store.upsertClient(c);
+        expect(await store.findClient(c.clientId)).toEqual(c);
+
+        const changed: ClientRecord = {
+          ...c,
+          name: 'Web app',
+          type: 'confidential',
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          secretHash: 'c2VjcmV0',
+          grantTypes: ['authorization_code'],
+          redirectUris: ['https://app.example/cb', 'http://127.0.0.1/callback'],
+          scopes: [],
+          firstParty: false,
+        };
+        await store.upsertClient(changed);
+        expect(await store.findClient(c.clientId)).toEqual(changed);
+
+        const other = client();
+        await store.upsertClient(other);
+        const listed = await store.listClients();
+        expect(listed).toContainEqual(changed);
+        expect(listed).toContainEqual(other);
+        expect(listed.filter((x) => x.clientId === c.clientId)).toHaveLength(1);
+        expect(await store.findClient('nope')).toBeUndefined();
+      });
+    });
+
+    describe('device codes', () => {
+      it('inserts and finds by hash and by user code', async () => {
+        const d = deviceCode();
+        expect(await store.insertDeviceCode(d)).toBe(true);
+        expect(await store.findDeviceCode(d.deviceCodeHash)).toEqual(d);
+        expect(await store.findDeviceCodeByUserCode(d.userCode)).toEqual(d);
+        expect(await store.findDeviceCode('unknown')).toBeUndefined();
+        expect(await store.findDeviceCodeByUserCode('ZZZZZZZZ')).toBeUndefined();
+      });
+
+      it('refuses a user code that is still live, and reuses one that has expired', async () => {
+        const first = deviceCode();
+        expect(await store.insertDeviceCode(first)).toBe(true);
+
+        const clash = deviceCode({ userCode: first.userCode, createdAt: first.expiresAt - 1, expiresAt: first.expiresAt + 10 * MIN });
+        expect(await store.insertDeviceCode(clash)).toBe(false);
+        expect(await store.findDeviceCode(clash.deviceCodeHash)).toBeUndefined();
+        expect(await store.findDeviceCodeByUserCode(first.userCode)).toEqual(first);
+
+        const reuse = deviceCode({ userCode: first.userCode, createdAt: first.expiresAt, expiresAt: first.expiresAt + 10 * MIN });
+        expect(await store.insertDeviceCode(reuse)).toBe(true);
+        expect(await store.findDeviceCodeByUserCode(first.userCode)).toEqual(reuse);
+      });
+
+      it('race: of 10 concurrent inserts with one user code, exactly one succeeds', async () => {
+        const code = userCode();
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.insertDeviceCode(deviceCode({ userCode: code }))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('throws StoreConflictError for a duplicate device code hash', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        await expect(store.insertDeviceCode(deviceCode({ deviceCodeHash: d.deviceCodeHash }))).rejects.toBeInstanceOf(StoreConflictError);
+      });
+
+      it('records polls and raises the interval on slow_down (RFC 8628 §3.5)', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+
+        const first = await store.recordDevicePoll(d.deviceCodeHash, T0 + 1_000);
+        expect(first?.tooFast).toBe(false);
+        expect(first?.record).toMatchObject({ interval: 5, lastPolledAt: T0 + 1_000 });
+
+        const early = await store.recordDevicePoll(d.deviceCodeHash, T0 + 3_000);
+        expect(early?.tooFast).toBe(true);
+        expect(early?.record).toMatchObject({ interval: 10, lastPolledAt: T0 + 3_000 });
+        expect((await store.findDeviceCode(d.deviceCodeHash))?.interval).toBe(10);
+
+        // 10 s is now the bar: 9.999 s later is still too fast …
+        const stillEarly = await store.recordDevicePoll(d.deviceCodeHash, T0 + 12_999);
+        expect(stillEarly?.tooFast).toBe(true);
+        expect(stillEarly?.record.interval).toBe(15);
+
+        // … and a poll a full interval later is fine and keeps the raised interval.
+        const onTime = await store.recordDevicePoll(d.deviceCodeHash, T0 + 12_999 + 15_000);
+        expect(onTime?.tooFast).toBe(false);
+        expect(onTime?.record).toMatchObject({ interval: 15, lastPolledAt: T0 + 27_999 });
+
+        expect(await store.recordDevicePoll('unknown', T0)).toBeUndefined();
+      });
+
+      it('never reports an approved code as polled too fast', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        await store.recordDevicePoll(d.deviceCodeHash, T0 + 1_000);
+        await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'u1' }, T0 + 1_500);
+        const poll = await store.recordDevicePoll(d.deviceCodeHash, T0 + 2_000);
+        expect(poll?.tooFast).toBe(false);
+        expect(poll?.record).toMatchObject({ interval: 5, status: 'approved', lastPolledAt: T0 + 2_000 });
+      });
+
+      it('decides only a pending, unexpired code, once', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        const approved = await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-1' }, T0 + 60_000);
+        expect(approved).toEqual({ ...d, status: 'approved', userId: 'user-1', decidedAt: T0 + 60_000 });
+        expect(await store.decideDeviceCode(d.userCode, { status: 'denied' }, T0 + 61_000)).toBeUndefined();
+        expect(await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-2' }, T0 + 61_000)).toBeUndefined();
+        expect((await store.findDeviceCode(d.deviceCodeHash))?.userId).toBe('user-1');
+
+        const denied = deviceCode();
+        await store.insertDeviceCode(denied);
+        expect(await store.decideDeviceCode(denied.userCode, { status: 'denied' }, T0 + 1)).toMatchObject({
+          status: 'denied',
+          userId: null,
+          decidedAt: T0 + 1,
+        });
+
+        const expired = deviceCode();
+        await store.insertDeviceCode(expired);
+        expect(await store.decideDeviceCode(expired.userCode, { status: 'approved', userId: 'u' }, expired.expiresAt)).toBeUndefined();
+        expect((await store.findDeviceCode(expired.deviceCodeHash))?.status).toBe('pending');
+
+        expect(await store.decideDeviceCode('ZZZZZZZZ', { status: 'denied' }, T0)).toBeUndefined();
+      });
+
+      it('lets exactly one of several racing decisions win', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.decideDeviceCode(d.userCode, i % 2 ? { status: 'denied' } : { status: 'approved', userId: `u${i}` }, T0 + 1),
+          ),
+        );
+        expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+      });
+
+      it('redeems an approved, unexpired code exactly once', async () => {
+        const pending = deviceCode();
+        await store.insertDeviceCode(pending);
+        expect(await store.redeemDeviceCode(pending.deviceCodeHash, T0 + 1)).toBeUndefined();
+
+        const denied = deviceCode();
+        await store.insertDeviceCode(denied);
+        await store.decideDeviceCode(denied.userCode, { status: 'denied' }, T0 + 1);
+        expect(await store.redeemDeviceCode(denied.deviceCodeHash, T0 + 2)).toBeUndefined();
+
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-1' }, T0 + 1);
+        const redeemed = await store.redeemDeviceCode(d.deviceCodeHash, T0 + 2);
+        expect(redeemed).toMatchObject({ deviceCodeHash: d.deviceCodeHash, status: 'redeemed', userId: 'user-1' });
+        expect(await store.redeemDeviceCode(d.deviceCodeHash, T0 + 3)).toBeUndefined();
+        expect(await store.decideDeviceCode(d.userCode, { status: 'denied' }, T0 + 3)).toBeUndefined();
+
+        const late = deviceCode();
+        await store.insertDeviceCode(late);
+        await store.decideDeviceCode(late.userCode, { status: 'approved', userId: 'user-1' }, T0 + 1);
+        expect(await store.redeemDeviceCode(late.deviceCodeHash, late.expiresAt)).toBeUndefined();
+        expect(await store.redeemDeviceCode('unknown', T0)).toBeUndefined();
+      });
+
+      it('race: 50 concurrent redemptions return exactly one record', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-1' }, T0 + 1);
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.redeemDeviceCode(d.deviceCodeHash, T0 + 2)));
+        const winners = results.filter((r) => r !== undefined);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]?.status).toBe('redeemed');
+      });
+
+      it('race: concurrent polls raise the interval once per too-early poll', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        await store.recordDevicePoll(d.deviceCodeHash, T0);
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.recordDevicePoll(d.deviceCodeHash, T0 + 1_000)));
+        expect(results.every((r) => r?.tooFast === true)).toBe(true);
+        expect((await store.findDeviceCode(d.deviceCodeHash))?.interval).toBe(5 + 10 * 5);
+      });
+    });
+
+    describe('grants and refresh tokens', () => {
+      it('creates, finds, lists (newest first, active only) and touches grants', async () => {
+        const userId = id('u');
+        const older = grant({ userId, createdAt: T0 });
+        const newer = grant({ userId, createdAt: T0 + MIN, deviceModel: 'Pi 5' });
+        const revoked = grant({ userId, createdAt: T0 + 2 * MIN });
+        for (const g of [older, newer, revoked]) await store.createGrant(g);
+        await store.createGrant(grant());
+        expect(await store.revokeGrant(revoked.id, T0 + 3 * MIN)).toBe(true);
+
+        expect(await store.findGrant(newer.id)).toEqual(newer);
+        expect(await store.listActiveGrants(userId)).toEqual([newer, older]);
+        expect(await store.listActiveGrants('nobody')).toEqual([]);
+
+        await store.touchGrant(older.id, T0 + 5 * MIN);
+        expect((await store.findGrant(older.id))?.lastUsedAt).toBe(T0 + 5 * MIN);
+        expect(await store.findGrant('unknown')).toBeUndefined();
+        await expect(store.createGrant(older)).rejects.toBeInstanceOf(StoreConflictError);
+      });
+
+      it('revoking a grant revokes its refresh tokens, once', async () => {
+        const g = grant();
+        await store.createGrant(g);
+        const a = refreshToken(g.id);
+        const b = refreshToken(g.id);
+        const otherGrant = grant();
+        await store.createGrant(otherGrant);
+        const other = refreshToken(otherGrant.id);
+        for (const t of [a, b, other]) await store.insertRefreshToken(t);
+        expect(await store.findRefreshToken(a.tokenHash)).toEqual(a);
+
+        expect(await store.revokeGrant(g.id, T0 + MIN)).toBe(true);
+        expect((await store.findGrant(g.id))?.revokedAt).toBe(T0 + MIN);
+        expect((await store.findRefreshToken(a.tokenHash))?.revokedAt).toBe(T0 + MIN);
+        expect((await store.findRefreshToken(b.tokenHash))?.revokedAt).toBe(T0 + MIN);
+        expect((await store.findRefreshToken(other.tokenHash))?.revokedAt).toBeNull();
+
+        expect(await store.revokeGrant(g.id, T0 + 2 * MIN)).toBe(false);
+        expect((await store.findGrant(g.id))?.revokedAt).toBe(T0 + MIN);
+        expect(await store.revokeGrant('unknown', T0)).toBe(false);
+      });
+
+      it('rejects a duplicate refresh token hash and a token of an unknown grant', async () => {
+        const g = grant();
+        await store.createGrant(g);
+        const t = refreshToken(g.id);
+        await store.insertRefreshToken(t);
+        await expect(store.insertRefreshToken(t)).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(store.insertRefreshToken(refreshToken('no-such-grant'))).rejects.toThrow();
+      });
+
+      it('rotates a live refresh token and stores its successor', async () => {
+        const g = grant();
+        await store.createGrant(g);
+        const old = refreshToken(g.id);
+        await store.insertRefreshToken(old);
+        const next = refreshToken(g.id, { createdAt: T0 + MIN });
+        expect(await store.rotateRefreshToken(old.tokenHash, next, T0 + MIN)).toBe('rotated');
+        expect(await store.findRefreshToken(old.tokenHash)).toEqual({ ...old, rotatedAt: T0 + MIN });
+        expect(await store.findRefreshToken(next.tokenHash)).toEqual(next);
+
+        const third = refreshToken(g.id, { createdAt: T0 + 2 * MIN });
+        expect(await store.rotateRefreshToken(next.tokenHash, third, T0 + 2 * MIN)).toBe('rotated');
+      });
+
+      it('reuse of a rotated token revokes the grant and all its tokens (RFC 9700 §4.14.2)', async () => {
+        const g = grant();
+        await store.createGrant(g);
+        const old = refreshToken(g.id);
+        await store.insertRefreshToken(old);
+        const next = refreshToken(g.id);
+        expect(await store.rotateRefreshToken(old.tokenHash, next, T0 + MIN)).toBe('rotated');
+
+        const attacker = refreshToken(g.id);
+        expect(await store.rotateRefreshToken(old.tokenHash, attacker, T0 + 2 * MIN)).toBe('reused');
+        expect(await store.findRefreshToken(attacker.tokenHash)).toBeUndefined();
+        expect((await store.findGrant(g.id))?.revokedAt).toBe(T0 + 2 * MIN);
+        expect((await store.findRefreshToken(old.tokenHash))?.revokedAt).toBe(T0 + 2 * MIN);
+        expect((await store.findRefreshToken(next.tokenHash))?.revokedAt).toBe(T0 + 2 * MIN);
+
+        // The legitimate holder's token is dead now too.
+        expect(await store.rotateRefreshToken(next.tokenHash, refreshToken(g.id), T0 + 3 * MIN)).toBe('invalid');
+        expect(await store.rotateRefreshToken(old.tokenHash, refreshToken(g.id), T0 + 3 * MIN)).toBe('invalid');
+      });
+
+      it("answers 'invalid' for unknown, revoked or expired tokens and changes nothing", async () => {
+        const g = grant();
+        await store.createGrant(g);
+        expect(await store.rotateRefreshToken('unknown', refreshToken(g.id), T0)).toBe('invalid');
+
+        const expired = refreshToken(g.id, { expiresAt: T0 + MIN });
+        await store.insertRefreshToken(expired);
+        const next = refreshToken(g.id);
+        expect(await store.rotateRefreshToken(expired.tokenHash, next, T0 + MIN)).toBe('invalid');
+        expect(await store.findRefreshToken(expired.tokenHash)).toEqual(expired);
+        expect(await store.findRefreshToken(next.tokenHash)).toBeUndefined();
+        expect((await store.findGrant(g.id))?.revokedAt).toBeNull();
+
+        const live = refreshToken(g.id);
+        await store.insertRefreshToken(live);
+        await store.revokeGrant(g.id, T0 + 2 * MIN);
+        expect(await store.rotateRefreshToken(live.tokenHash, refreshToken(g.id), T0 + 3 * MIN)).toBe('invalid');
+        expect((await store.findRefreshToken(live.tokenHash))?.rotatedAt).toBeNull();
+      });
+
+      it('race: 10 parallel rotations of one token give exactly one rotated', async () => {
+        const g = grant();
+        await store.createGrant(g);
+        const old = refreshToken(g.id);
+        await store.insertRefreshToken(old);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.rotateRefreshToken(old.tokenHash, refreshToken(g.id), T0 + MIN)),
+        );
+        expect(results.filter((r) => r === 'rotated')).toHaveLength(1);
+        // The losers presented a token that had just been rotated: that is reuse, so the family is revoked.
+        expect(results.filter((r) => r === 'reused').length).toBeGreaterThanOrEqual(1);
+        expect((await store.findGrant(g.id))?.revokedAt).toBe(T0 + MIN);
+      });
+    });
+
+    describe('signing keys', () => {
+      it('lists keys newest first, up to the limit', async () => {
+        const base = T0 + 1_000_000 * MIN; // later than anything another test inserts
+        const key = (kid: string, createdAt: number): SigningKeyRecord => ({
+          kid,
+          alg: 'ES256',
+          privateJwk: JSON.stringify({ kty: 'EC', crv: 'P-256', d: kid }),
+          publicJwk: JSON.stringify({ kty: 'EC', crv: 'P-256', kid, alg: 'ES256', use: 'sig' }),
+          createdAt,
+        });
+        const keys = [key(id('k'), base), key(id('k'), base + 2), key(id('k'), base + 1)];
+        for (const k of keys) await store.insertSigningKey(k);
+        expect(await store.listSigningKeys(2)).toEqual([keys[1], keys[2]]);
+        expect((await store.listSigningKeys(10)).slice(0, 3)).toEqual([keys[1], keys[2], keys[0]]);
+        await expect(store.insertSigningKey(keys[0]!)).rejects.toBeInstanceOf(StoreConflictError);
+      });
+    });
+
+    describe('purgeExpired', () => {
+      it('deletes device codes expired longer than the grace period and expired refresh tokens', async () => {
+        // Far in the past, so purging at "now" here cannot disturb other tests' rows (all ≥ T0).
+        const P = T0 - 1_000_000 * MIN;
+        const graceMs = 60 * MIN;
+        const gone = deviceCode({ createdAt: P - 100 * MIN, expiresAt: P - graceMs - 1 });
+        const inGrace = deviceCode({ createdAt: P - 100 * MIN, expiresAt: P - graceMs + 1 });
+        const live = deviceCode({ createdAt: P, expiresAt: P + 10 * MIN });
+        for (const d of [gone, inGrace, live]) expect(await store.insertDeviceCode(d)).toBe(true);
+
+        const g = grant();
+        await store.createGrant(g);
+        const expiredToken = refreshToken(g.id, { createdAt: P - 10 * MIN, expiresAt: P });
+        const liveToken = refreshToken(g.id, { createdAt: P - 10 * MIN, expiresAt: P + 1 });
+        for (const t of [expiredToken, liveToken]) await store.insertRefreshToken(t);
+
+        await store.purgeExpired(P, graceMs);
+        expect(await store.findDeviceCode(gone.deviceCodeHash)).toBeUndefined();
+        expect(await store.findDeviceCode(inGrace.deviceCodeHash)).toBeDefined();
+        expect(await store.findDeviceCode(live.deviceCodeHash)).toBeDefined();
+        expect(await store.findRefreshToken(expiredToken.tokenHash)).toBeUndefined();
+        expect(await store.findRefreshToken(liveToken.tokenHash)).toEqual(liveToken);
+        expect(await store.findGrant(g.id)).toEqual(g);
+      });
+    });
+  });
+}
+
+// --- SQLite: always, in a fresh temp file. ----------------------------------------------------
+
+const sqliteDir = mkdtempSync(join(tmpdir(), 'pairgate-store-'));
+afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
+describeStoreContract('sqlite', async () => openSqliteStore(join(sqliteDir, 'nested', 'pairgate.db')));
+
+describe('sqlite specifics', () => {
+  it('uses WAL and enforces foreign keys; in-memory databases work', async () => {
+    const s = openSqliteStore(':memory:');
+    expect(await s.migrate()).toBe(LATEST_VERSION);
+    await expect(s.insertRefreshToken(refreshToken('no-such-grant'))).rejects.toThrow(/FOREIGN KEY/);
+    await s.close();
+    await s.close(); // idempotent
+
+    const file = join(sqliteDir, 'wal', 'check.db');
+    const f = openSqliteStore(file);
+    await f.migrate();
+    await f.close();
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+    raw.close();
+  });
+});
+
+// --- PostgreSQL: when PAIRGATE_TEST_DATABASE_URL is set; a fresh schema per run. ------------------
+
+const pgUrl = process.env.PAIRGATE_TEST_DATABASE_URL;
+if (!pgUrl) {
+  if (process.env.CI === 'true') {
+    describe('Store contract: postgres', () => {
+      it('needs PAIRGATE_TEST_DATABASE_URL in CI', () => {
+        throw new Error('[store] PAIRGATE_TEST_DATABASE_URL is not set, but CI=true: PostgreSQL contract tests must run in CI (source scripts/pg-throwaway.sh)');
+      });
+    });
+  } else {
+    console.log('[store] PostgreSQL contract tests skipped: set PAIRGATE_TEST_DATABASE_URL=postgres://… to run them (scripts/pg-throwaway.sh starts one)');
+  }
+}
+
+const schema = `pairgate_test_${process.pid}_${randomUUID().slice(0, 8)}`;
+
+function withSearchPath(url: string, searchPath: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${searchPath}`);
+  return u.toString();
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: pgUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+describeStoreContract(
+  'postgres',
+  async () => {
+    await admin((c) => c.query(`CREATE SCHEMA "${schema}"`));
+    return openPostgresStore(withSearchPath(pgUrl ?? '', schema), { poolSize: 12 });
+  },
+  { skip: !pgUrl },
+);
+
+describe.skipIf(!pgUrl)('postgres specifics', () => {
+  const other = `${schema}_m`;
+  afterAll(async () => {
+    await admin(async (c) => {
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`);
+    });
+  });
+
+  it('two instances migrating at once both end at the latest version, applying it once', async () => {
+    await admin((c) => c.query(`CREATE SCHEMA "${other}"`));
+    const stores = Array.from({ length: 4 }, () => openPostgresStore(withSearchPath(pgUrl ?? '', other), { poolSize: 2 }));
+    try {
+      expect(await Promise.all(stores.map((s) => s.migrate()))).toEqual(stores.map(() => LATEST_VERSION));
+      const rows = await admin(async (c) => (await c.query(`SELECT version, name FROM "${other}".schema_migrations`)).rows);
+      expect(rows).toEqual([{ version: 1, name: 'initial' }]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('returns epoch-ms BIGINTs as numbers without touching pg’s global type parsers', async () => {
+    expect(pg.types.getTypeParser(20, 'text')('1700000000000')).toBe('1700000000000');
+  });
+});

@@ -1,0 +1,5 @@
+import type { Migration } from '../migration';
+import { migration as m0001 } from './0001-initial';
+
+/** PostgreSQL migrations in order. Add `0002-…` (sessions, rate limits, authorization codes, …) below. */
+export const postgresMigrations: readonly Migration[] = [m0001];

@@ -1,0 +1,345 @@
+/**
+ * The PostgreSQL store, for several instances behind a load balancer. Every state change that
+ * can race (polls, decisions, redemptions, refresh-token rotation, revocation) is one
+ * conditional statement or one transaction on a dedicated pool client, so concurrent requests
+ * on any instance see exactly one winner.
+ *
+ * BIGINT epoch-ms columns come back from pg as strings; `rows.ts` parses them per column rather
+ * than through pg's global type parsers, which would change results for every other user of pg.
+ */
+import pg from 'pg';
+import { checkMigrations } from './migrations/migration';
+import { postgresMigrations } from './migrations/postgres/index';
+import {
+  CLIENT_COLUMNS,
+  DEVICE_CODE_COLUMNS,
+  clientParams,
+  deviceCodeParams,
+  num,
+  toClient,
+  toDeviceCode,
+  toGrant,
+  toRefreshToken,
+  toSigningKey,
+  toUser,
+} from './rows';
+import type { Row } from './rows';
+import { StoreConflictError } from './store';
+import type { RotateResult, Store } from './store';
+
+export interface PostgresStoreOptions {
+  /** Pool size (connections per instance). Default 10. */
+  poolSize?: number;
+}
+
+/** pg_advisory_xact_lock key serialising migrate() across instances: 'pairgate' as a 64-bit integer. */
+const MIGRATION_LOCK_KEY = '8097869545070490725';
+const UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
+async function conflicts<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new StoreConflictError(`${what} already exists`, { cause: err });
+    throw err;
+  }
+}
+
+const SQL = {
+  insertUser: 'INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
+  userByEmail: 'SELECT * FROM users WHERE email = $1',
+  userById: 'SELECT * FROM users WHERE id = $1',
+  countUsers: 'SELECT COUNT(*) AS n FROM users',
+
+  upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT (client_id) DO UPDATE SET
+      name = excluded.name, client_type = excluded.client_type,
+      token_endpoint_auth_method = excluded.token_endpoint_auth_method, secret_hash = excluded.secret_hash,
+      grant_types = excluded.grant_types, redirect_uris = excluded.redirect_uris, scopes = excluded.scopes,
+      first_party = excluded.first_party, created_at = excluded.created_at`,
+  clientById: 'SELECT * FROM clients WHERE client_id = $1',
+  listClients: 'SELECT * FROM clients ORDER BY client_id',
+
+  deleteExpiredUserCode: 'DELETE FROM device_codes WHERE user_code = $1 AND expires_at <= $2',
+  insertDeviceCode: `INSERT INTO device_codes (${DEVICE_CODE_COLUMNS})
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    ON CONFLICT (user_code) DO NOTHING RETURNING device_code_hash`,
+  deviceCodeByHash: 'SELECT * FROM device_codes WHERE device_code_hash = $1',
+  deviceCodeByUserCode: 'SELECT * FROM device_codes WHERE user_code = $1 ORDER BY created_at DESC LIMIT 1',
+  // RFC 8628 §3.5: a pending code polled sooner than `interval` seconds after the previous poll
+  // gets slow_down, and the interval grows by 5 s for this and every later poll. The sub-select
+  // locks the row and sees its latest committed version, so `too_fast` is computed from the
+  // values this UPDATE replaces, even when polls race.
+  recordPoll: `UPDATE device_codes d SET
+      poll_interval = CASE WHEN o.too_fast THEN d.poll_interval + 5 ELSE d.poll_interval END,
+      last_polled_at = $2
+    FROM (
+      SELECT device_code_hash,
+             (status = 'pending' AND last_polled_at IS NOT NULL
+              AND $2 - last_polled_at < poll_interval::bigint * 1000) AS too_fast
+      FROM device_codes WHERE device_code_hash = $1 FOR UPDATE
+    ) o
+    WHERE d.device_code_hash = o.device_code_hash
+    RETURNING d.*, o.too_fast`,
+  decide: `UPDATE device_codes SET status = $1, user_id = $2, decided_at = $3
+    WHERE user_code = $4 AND status = 'pending' AND expires_at > $3 RETURNING *`,
+  redeem: `UPDATE device_codes SET status = 'redeemed'
+    WHERE device_code_hash = $1 AND status = 'approved' AND expires_at > $2 RETURNING *`,
+
+  insertGrant: `INSERT INTO grants (id, user_id, client_id, scope, device_name, device_model, auth_time, created_at, last_used_at, revoked_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  grantById: 'SELECT * FROM grants WHERE id = $1',
+  activeGrants: 'SELECT * FROM grants WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
+  touchGrant: 'UPDATE grants SET last_used_at = $2 WHERE id = $1',
+  revokeGrant: 'UPDATE grants SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id',
+  revokeGrantTokens: 'UPDATE refresh_tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL',
+
+  insertRefreshToken: `INSERT INTO refresh_tokens (token_hash, grant_id, scope, created_at, expires_at, rotated_at, revoked_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  refreshTokenByHash: 'SELECT * FROM refresh_tokens WHERE token_hash = $1',
+  // Rotation and revocation both lock the grant row first (then its tokens), so they serialise
+  // per grant and never deadlock, and a revocation always sees a token a rotation just added.
+  lockGrantOfToken: `SELECT g.id, g.revoked_at FROM grants g
+    WHERE g.id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE`,
+  markRotated: `UPDATE refresh_tokens SET rotated_at = $2
+    WHERE token_hash = $1 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+    RETURNING grant_id`,
+
+  insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
+  listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC LIMIT $1',
+
+  purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < $1',
+  purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= $1',
+} as const;
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, that would crash
+  // the process. The pool drops the client and the next query opens a fresh one.
+  pool.on('error', (err) => {
+    console.error(`[store] idle PostgreSQL connection failed: ${err.message}`);
+  });
+  let closed = false;
+
+  const rows = async (db: Queryable, sql: string, params: unknown[] = []): Promise<Row[]> =>
+    (await db.query<Row>(sql, params)).rows;
+  const one = async (db: Queryable, sql: string, params: unknown[] = []): Promise<Row | undefined> =>
+    (await rows(db, sql, params))[0];
+
+  /** Runs `fn` in a transaction on one client; ROLLBACK on any throw; the client is always released. */
+  async function tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection is unusable: let the pool discard it
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  return {
+    kind: 'postgres',
+
+    async migrate() {
+      checkMigrations(postgresMigrations);
+      const latest = postgresMigrations.at(-1)?.version ?? 0;
+      return tx(async (client) => {
+        // Two instances starting at once: the second waits here, then finds nothing to do.
+        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+          version    INTEGER PRIMARY KEY,
+          name       TEXT    NOT NULL,
+          applied_at BIGINT  NOT NULL
+        )`);
+        const current = num((await one(client, 'SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations'))?.v);
+        if (current > latest) {
+          throw new Error(`database schema version ${current} is newer than this build knows (${latest})`);
+        }
+        let version = current;
+        for (const m of postgresMigrations) {
+          if (m.version <= current) continue;
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            m.version,
+            m.name,
+            Date.now(),
+          ]);
+          version = m.version;
+        }
+        return version;
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+
+    async createUser(user) {
+      await conflicts('user', () =>
+        pool.query(SQL.insertUser, [user.id, user.email.toLowerCase(), user.name, user.passwordHash, user.createdAt]),
+      );
+    },
+    async findUserByEmail(email) {
+      const row = await one(pool, SQL.userByEmail, [email.toLowerCase()]);
+      return row && toUser(row);
+    },
+    async findUserById(id) {
+      const row = await one(pool, SQL.userById, [id]);
+      return row && toUser(row);
+    },
+    async countUsers() {
+      return num((await one(pool, SQL.countUsers))?.n);
+    },
+
+    async upsertClient(client) {
+      await pool.query(SQL.upsertClient, clientParams(client));
+    },
+    async findClient(clientId) {
+      const row = await one(pool, SQL.clientById, [clientId]);
+      return row && toClient(row);
+    },
+    async listClients() {
+      return (await rows(pool, SQL.listClients)).map(toClient);
+    },
+
+    async insertDeviceCode(record) {
+      return conflicts('device code', () =>
+        tx(async (client) => {
+          // An expired holder of this user code gives it up; a live one makes the insert a no-op.
+          await client.query(SQL.deleteExpiredUserCode, [record.userCode, record.createdAt]);
+          return (await rows(client, SQL.insertDeviceCode, deviceCodeParams(record))).length === 1;
+        }),
+      );
+    },
+    async findDeviceCode(hash) {
+      const row = await one(pool, SQL.deviceCodeByHash, [hash]);
+      return row && toDeviceCode(row);
+    },
+    async findDeviceCodeByUserCode(userCode) {
+      const row = await one(pool, SQL.deviceCodeByUserCode, [userCode]);
+      return row && toDeviceCode(row);
+    },
+    async recordDevicePoll(hash, now) {
+      const row = await one(pool, SQL.recordPoll, [hash, now]);
+      return row && { record: toDeviceCode(row), tooFast: row.too_fast === true };
+    },
+    async decideDeviceCode(userCode, decision, now) {
+      const userId = decision.status === 'approved' ? decision.userId : null;
+      const row = await one(pool, SQL.decide, [decision.status, userId, now, userCode]);
+      return row && toDeviceCode(row);
+    },
+    async redeemDeviceCode(hash, now) {
+      const row = await one(pool, SQL.redeem, [hash, now]);
+      return row && toDeviceCode(row);
+    },
+
+    async createGrant(g) {
+      await conflicts('grant', () =>
+        pool.query(SQL.insertGrant, [
+          g.id,
+          g.userId,
+          g.clientId,
+          g.scope,
+          g.deviceName,
+          g.deviceModel,
+          g.authTime,
+          g.createdAt,
+          g.lastUsedAt,
+          g.revokedAt,
+        ]),
+      );
+    },
+    async findGrant(id) {
+      const row = await one(pool, SQL.grantById, [id]);
+      return row && toGrant(row);
+    },
+    async listActiveGrants(userId) {
+      return (await rows(pool, SQL.activeGrants, [userId])).map(toGrant);
+    },
+    async touchGrant(id, now) {
+      await pool.query(SQL.touchGrant, [id, now]);
+    },
+    async revokeGrant(id, now) {
+      return tx(async (client) => {
+        if ((await rows(client, SQL.revokeGrant, [id, now])).length === 0) return false;
+        // A separate statement (fresh snapshot once the grant row is ours) so tokens added by a
+        // rotation that committed while we waited for the lock are revoked too.
+        await client.query(SQL.revokeGrantTokens, [id, now]);
+        return true;
+      });
+    },
+
+    async insertRefreshToken(t) {
+      await conflicts('refresh token', () =>
+        pool.query(SQL.insertRefreshToken, [t.tokenHash, t.grantId, t.scope, t.createdAt, t.expiresAt, t.rotatedAt, t.revokedAt]),
+      );
+    },
+    async findRefreshToken(hash) {
+      const row = await one(pool, SQL.refreshTokenByHash, [hash]);
+      return row && toRefreshToken(row);
+    },
+    async rotateRefreshToken(oldHash, next, now) {
+      return conflicts('refresh token', () =>
+        tx(async (client): Promise<RotateResult> => {
+          const grant = await one(client, SQL.lockGrantOfToken, [oldHash]);
+          if (!grant || grant.revoked_at !== null) return 'invalid';
+          const grantId = grant.id as string;
+
+          const rotated = await one(client, SQL.markRotated, [oldHash, now]);
+          if (rotated) {
+            if (next.grantId !== grantId) throw new Error('rotateRefreshToken: next token must belong to the same grant');
+            await client.query(SQL.insertRefreshToken, [
+              next.tokenHash,
+              next.grantId,
+              next.scope,
+              next.createdAt,
+              next.expiresAt,
+              next.rotatedAt,
+              next.revokedAt,
+            ]);
+            return 'rotated';
+          }
+
+          const old = await one(client, SQL.refreshTokenByHash, [oldHash]);
+          if (!old || old.revoked_at !== null || old.rotated_at === null) return 'invalid'; // revoked or expired
+          // RFC 9700 §4.14.2: a rotated token presented again means two parties hold the family.
+          await client.query(SQL.revokeGrant, [grantId, now]);
+          await client.query(SQL.revokeGrantTokens, [grantId, now]);
+          return 'reused';
+        }),
+      );
+    },
+
+    async insertSigningKey(k) {
+      await conflicts('signing key', () => pool.query(SQL.insertSigningKey, [k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt]));
+    },
+    async listSigningKeys(limit) {
+      return (await rows(pool, SQL.listSigningKeys, [limit])).map(toSigningKey);
+    },
+
+    async purgeExpired(now, graceMs) {
+      await tx(async (client) => {
+        await client.query(SQL.purgeDeviceCodes, [now - graceMs]);
+        await client.query(SQL.purgeRefreshTokens, [now]);
+      });
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Row ↔ record mapping shared by both stores: the two schemas use the same column names, and
+ * differ only in how values come back (SQLite: numbers and 0/1; pg: BIGINT as a decimal string,
+ * BOOLEAN as boolean). Parsing BIGINT here, per column, keeps us off pg's global type parsers,
+ * which would change results for every other user of `pg` in the process.
+ */
+import type {
+  ClientAuthMethod,
+  ClientRecord,
+  ClientType,
+  DeviceCodeRecord,
+  DeviceCodeStatus,
+  GrantRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from './store';
+
+export type Row = Record<string, unknown>;
+
+/** An epoch-ms or count column: number (SQLite, pg INTEGER) or decimal string (pg BIGINT). */
+export function num(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) {
+    const n = Number(value);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  throw new TypeError(`store: expected an integer column, got ${typeof value}`);
+}
+
+export function numOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
+function str(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`store: expected a text column, got ${typeof value}`);
+  return value;
+}
+
+function strOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : str(value);
+}
+
+function bool(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n;
+}
+
+function stringArray(value: unknown): string[] {
+  const parsed: unknown = JSON.parse(str(value));
+  if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string')) {
+    throw new TypeError('store: expected a JSON array of strings');
+  }
+  return parsed;
+}
+
+export function toUser(row: Row): UserRecord {
+  return {
+    id: str(row.id),
+    email: str(row.email),
+    name: str(row.name),
+    passwordHash: str(row.password_hash),
+    createdAt: num(row.created_at),
+  };
+}
+
+export function toClient(row: Row): ClientRecord {
+  return {
+    clientId: str(row.client_id),
+    name: str(row.name),
+    type: str(row.client_type) as ClientType,
+    tokenEndpointAuthMethod: str(row.token_endpoint_auth_method) as ClientAuthMethod,
+    secretHash: strOrNull(row.secret_hash),
+    grantTypes: stringArray(row.grant_types),
+    redirectUris: stringArray(row.redirect_uris),
+    scopes: stringArray(row.scopes),
+    firstParty: bool(row.first_party),
+    createdAt: num(row.created_at),
+  };
+}
+
+export function toDeviceCode(row: Row): DeviceCodeRecord {
+  return {
+    deviceCodeHash: str(row.device_code_hash),
+    userCode: str(row.user_code),
+    clientId: str(row.client_id),
+    scope: str(row.scope),
+    deviceName: strOrNull(row.device_name),
+    deviceModel: strOrNull(row.device_model),
+    clientIp: strOrNull(row.client_ip),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+    interval: num(row.poll_interval),
+    lastPolledAt: numOrNull(row.last_polled_at),
+    status: str(row.status) as DeviceCodeStatus,
+    userId: strOrNull(row.user_id),
+    decidedAt: numOrNull(row.decided_at),
+  };
+}
+
+export function toGrant(row: Row): GrantRecord {
+  return {
+    id: str(row.id),
+    userId: str(row.user_id),
+    clientId: str(row.client_id),
+    scope: str(row.scope),
+    deviceName: strOrNull(row.device_name),
+    deviceModel: strOrNull(row.device_model),
+    authTime: num(row.auth_time),
+    createdAt: num(row.created_at),
+    lastUsedAt: numOrNull(row.last_used_at),
+    revokedAt: numOrNull(row.revoked_at),
+  };
+}
+
+export function toRefreshToken(row: Row): RefreshTokenRecord {
+  return {
+    tokenHash: str(row.token_hash),
+    grantId: str(row.grant_id),
+    scope: str(row.scope),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+    rotatedAt: numOrNull(row.rotated_at),
+    revokedAt: numOrNull(row.revoked_at),
+  };
+}
+
+export function toSigningKey(row: Row): SigningKeyRecord {
+  return {
+    kid: str(row.kid),
+    alg: str(row.alg) as SigningKeyRecord['alg'],
+    privateJwk: str(row.private_jwk),
+    publicJwk: str(row.public_jwk),
+    createdAt: num(row.created_at),
+  };
+}
+
+/** Client fields in column order, for INSERT … ON CONFLICT DO UPDATE in both dialects. */
+export function clientParams(c: ClientRecord): [string, string, string, string, string | null, string, string, string, boolean, number] {
+  return [
+    c.clientId,
+    c.name,
+    c.type,
+    c.tokenEndpointAuthMethod,
+    c.secretHash,
+    JSON.stringify(c.grantTypes),
+    JSON.stringify(c.redirectUris),
+    JSON.stringify(c.scopes),
+    c.firstParty,
+    c.createdAt,
+  ];
+}
+
+export function deviceCodeParams(
+  r: DeviceCodeRecord,
+): [string, string, string, string, string | null, string | null, string | null, number, number, number, number | null, string, string | null, number | null] {
+  return [
+    r.deviceCodeHash,
+    r.userCode,
+    r.clientId,
+    r.scope,
+    r.deviceName,
+    r.deviceModel,
+    r.clientIp,
+    r.createdAt,
+    r.expiresAt,
+    r.interval,
+    r.lastPolledAt,
+    r.status,
+    r.userId,
+    r.decidedAt,
+  ];
+}
+
+export const CLIENT_COLUMNS =
+  'client_id, name, client_type, token_endpoint_auth_method, secret_hash, grant_types, redirect_uris, scopes, first_party, created_at';
+export const DEVICE_CODE_COLUMNS =
+  'device_code_hash, user_code, client_id, scope, device_name, device_model, client_ip, created_at, expires_at, poll_interval, last_polled_at, status, user_id, decided_at';

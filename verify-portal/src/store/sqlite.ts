@@ -1,0 +1,313 @@
+/**
+ * The embedded store: one SQLite file via better-sqlite3. better-sqlite3 is synchronous, so
+ * within one process every statement is already atomic with respect to other calls; the
+ * read-then-write methods still run inside `BEGIN IMMEDIATE` transactions so they stay atomic
+ * when another process (an admin CLI, a second server by mistake) writes to the same file.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { checkMigrations } from './migrations/migration';
+import { sqliteMigrations } from './migrations/sqlite/index';
+import {
+  CLIENT_COLUMNS,
+  DEVICE_CODE_COLUMNS,
+  clientParams,
+  deviceCodeParams,
+  num,
+  toClient,
+  toDeviceCode,
+  toGrant,
+  toRefreshToken,
+  toSigningKey,
+  toUser,
+} from './rows';
+import type { Row } from './rows';
+import { StoreConflictError } from './store';
+import type { DeviceCodeRecord, RotateResult, Store } from './store';
+
+/** How long a writer waits for another connection's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+function isInMemory(filename: string): boolean {
+  return filename === '' || filename === ':memory:' || filename.startsWith('file:');
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Runs `fn`, turning unique-constraint violations into StoreConflictError. */
+function conflicts<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new StoreConflictError(`${what} already exists`, { cause: err });
+    throw err;
+  }
+}
+
+export function openSqliteStore(filename: string): Store {
+  if (!isInMemory(filename)) mkdirSync(dirname(filename), { recursive: true });
+  const db = new Database(filename);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // WAL + NORMAL is durable across application crashes; only an OS crash can lose the last commits.
+    db.pragma('synchronous = NORMAL');
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  let closed = false;
+
+  // Statements are prepared on first use after migrate() (the tables must exist to prepare them)
+  // and reused from then on.
+  const cache = new Map<string, Database.Statement<unknown[]>>();
+  const stmt = (sql: string): Database.Statement<unknown[]> => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare<unknown[]>(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const get = (sql: string, ...params: unknown[]): Row | undefined => stmt(sql).get(...params) as Row | undefined;
+  const all = (sql: string, ...params: unknown[]): Row[] => stmt(sql).all(...params) as Row[];
+  const run = (sql: string, ...params: unknown[]): Database.RunResult => stmt(sql).run(...params);
+
+  const SQL = {
+    insertUser: 'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+    userByEmail: 'SELECT * FROM users WHERE email = ?',
+    userById: 'SELECT * FROM users WHERE id = ?',
+    countUsers: 'SELECT COUNT(*) AS n FROM users',
+
+    upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (client_id) DO UPDATE SET
+        name = excluded.name, client_type = excluded.client_type,
+        token_endpoint_auth_method = excluded.token_endpoint_auth_method, secret_hash = excluded.secret_hash,
+        grant_types = excluded.grant_types, redirect_uris = excluded.redirect_uris, scopes = excluded.scopes,
+        first_party = excluded.first_party, created_at = excluded.created_at`,
+    clientById: 'SELECT * FROM clients WHERE client_id = ?',
+    listClients: 'SELECT * FROM clients ORDER BY client_id',
+
+    deleteExpiredUserCode: 'DELETE FROM device_codes WHERE user_code = ? AND expires_at <= ?',
+    insertDeviceCode: `INSERT INTO device_codes (${DEVICE_CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (user_code) DO NOTHING`,
+    deviceCodeByHash: 'SELECT * FROM device_codes WHERE device_code_hash = ?',
+    deviceCodeByUserCode: 'SELECT * FROM device_codes WHERE user_code = ? ORDER BY created_at DESC LIMIT 1',
+    // RFC 8628 §3.5: a pending code polled sooner than `interval` seconds after the previous poll
+    // gets slow_down, and the interval grows by 5 s for this and every later poll.
+    recordPoll: `UPDATE device_codes SET
+        poll_interval = CASE WHEN ? THEN poll_interval + 5 ELSE poll_interval END,
+        last_polled_at = ?
+      WHERE device_code_hash = ? RETURNING *`,
+    decide: `UPDATE device_codes SET status = ?, user_id = ?, decided_at = ?
+      WHERE user_code = ? AND status = 'pending' AND expires_at > ? RETURNING *`,
+    redeem: `UPDATE device_codes SET status = 'redeemed'
+      WHERE device_code_hash = ? AND status = 'approved' AND expires_at > ? RETURNING *`,
+
+    insertGrant: `INSERT INTO grants (id, user_id, client_id, scope, device_name, device_model, auth_time, created_at, last_used_at, revoked_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    grantById: 'SELECT * FROM grants WHERE id = ?',
+    activeGrants: 'SELECT * FROM grants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
+    touchGrant: 'UPDATE grants SET last_used_at = ? WHERE id = ?',
+    revokeGrant: 'UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+    revokeGrantTokens: 'UPDATE refresh_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL',
+
+    insertRefreshToken: `INSERT INTO refresh_tokens (token_hash, grant_id, scope, created_at, expires_at, rotated_at, revoked_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    refreshTokenByHash: 'SELECT * FROM refresh_tokens WHERE token_hash = ?',
+    tokenWithGrant: `SELECT t.grant_id, t.expires_at, t.rotated_at, t.revoked_at, g.revoked_at AS grant_revoked_at
+      FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = ?`,
+    markRotated: 'UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL',
+
+    insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)',
+    listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC LIMIT ?',
+
+    purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < ?',
+    purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= ?',
+  } as const;
+
+  const recordPollTx = db.transaction((hash: string, now: number) => {
+    const before = get(SQL.deviceCodeByHash, hash);
+    if (!before) return undefined;
+    const last = before.last_polled_at;
+    const tooFast = before.status === 'pending' && last !== null && now - num(last) < num(before.poll_interval) * 1000;
+    const after = get(SQL.recordPoll, tooFast ? 1 : 0, now, hash);
+    if (!after) return undefined;
+    return { record: toDeviceCode(after), tooFast };
+  });
+
+  const insertDeviceCodeTx = db.transaction((record: DeviceCodeRecord) => {
+    run(SQL.deleteExpiredUserCode, record.userCode, record.createdAt);
+    return run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1;
+  });
+
+  const revokeGrantTx = db.transaction((id: string, now: number) => {
+    if (run(SQL.revokeGrant, now, id).changes === 0) return false;
+    run(SQL.revokeGrantTokens, now, id);
+    return true;
+  });
+
+  const rotateTx = db.transaction((oldHash: string, next: { grantId: string; insert: unknown[] }, now: number): RotateResult => {
+    const old = get(SQL.tokenWithGrant, oldHash);
+    if (!old || old.revoked_at !== null || old.grant_revoked_at !== null) return 'invalid';
+    const grantId = old.grant_id as string;
+    if (old.rotated_at !== null) {
+      // RFC 9700 §4.14.2: a rotated token presented again means two parties hold the family.
+      run(SQL.revokeGrant, now, grantId);
+      run(SQL.revokeGrantTokens, now, grantId);
+      return 'reused';
+    }
+    if (num(old.expires_at) <= now) return 'invalid';
+    if (next.grantId !== grantId) throw new Error('rotateRefreshToken: next token must belong to the same grant');
+    run(SQL.markRotated, now, oldHash);
+    conflicts('refresh token', () => run(SQL.insertRefreshToken, ...next.insert));
+    return 'rotated';
+  });
+
+  const purgeTx = db.transaction((now: number, graceMs: number) => {
+    run(SQL.purgeDeviceCodes, now - graceMs);
+    run(SQL.purgeRefreshTokens, now);
+  });
+
+  const migrateTx = db.transaction((): number => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    INTEGER PRIMARY KEY,
+      name       TEXT    NOT NULL,
+      applied_at INTEGER NOT NULL
+    ) STRICT`);
+    const current = num((db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as Row).v);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    let version = current;
+    for (const m of sqliteMigrations) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+      version = m.version;
+    }
+    return version;
+  });
+
+  return {
+    kind: 'sqlite',
+
+    async migrate() {
+      checkMigrations(sqliteMigrations);
+      const version = migrateTx.immediate();
+      const latest = sqliteMigrations.at(-1)?.version ?? 0;
+      if (version > latest) {
+        throw new Error(`database schema version ${version} is newer than this build knows (${latest})`);
+      }
+      return version;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      cache.clear();
+      db.close();
+    },
+
+    async createUser(user) {
+      conflicts('user', () =>
+        run(SQL.insertUser, user.id, user.email.toLowerCase(), user.name, user.passwordHash, user.createdAt),
+      );
+    },
+    async findUserByEmail(email) {
+      const row = get(SQL.userByEmail, email.toLowerCase());
+      return row && toUser(row);
+    },
+    async findUserById(id) {
+      const row = get(SQL.userById, id);
+      return row && toUser(row);
+    },
+    async countUsers() {
+      return num(get(SQL.countUsers)?.n);
+    },
+
+    async upsertClient(client) {
+      const params = clientParams(client);
+      run(SQL.upsertClient, ...params.slice(0, 8), params[8] ? 1 : 0, params[9]);
+    },
+    async findClient(clientId) {
+      const row = get(SQL.clientById, clientId);
+      return row && toClient(row);
+    },
+    async listClients() {
+      return all(SQL.listClients).map(toClient);
+    },
+
+    async insertDeviceCode(record) {
+      return conflicts('device code', () => insertDeviceCodeTx.immediate(record));
+    },
+    async findDeviceCode(hash) {
+      const row = get(SQL.deviceCodeByHash, hash);
+      return row && toDeviceCode(row);
+    },
+    async findDeviceCodeByUserCode(userCode) {
+      const row = get(SQL.deviceCodeByUserCode, userCode);
+      return row && toDeviceCode(row);
+    },
+    async recordDevicePoll(hash, now) {
+      return recordPollTx.immediate(hash, now);
+    },
+    async decideDeviceCode(userCode, decision, now) {
+      const userId = decision.status === 'approved' ? decision.userId : null;
+      const row = get(SQL.decide, decision.status, userId, now, userCode, now);
+      return row && toDeviceCode(row);
+    },
+    async redeemDeviceCode(hash, now) {
+      const row = get(SQL.redeem, hash, now);
+      return row && toDeviceCode(row);
+    },
+
+    async createGrant(g) {
+      conflicts('grant', () =>
+        run(SQL.insertGrant, g.id, g.userId, g.clientId, g.scope, g.deviceName, g.deviceModel, g.authTime, g.createdAt, g.lastUsedAt, g.revokedAt),
+      );
+    },
+    async findGrant(id) {
+      const row = get(SQL.grantById, id);
+      return row && toGrant(row);
+    },
+    async listActiveGrants(userId) {
+      return all(SQL.activeGrants, userId).map(toGrant);
+    },
+    async touchGrant(id, now) {
+      run(SQL.touchGrant, now, id);
+    },
+    async revokeGrant(id, now) {
+      return revokeGrantTx.immediate(id, now);
+    },
+
+    async insertRefreshToken(t) {
+      conflicts('refresh token', () =>
+        run(SQL.insertRefreshToken, t.tokenHash, t.grantId, t.scope, t.createdAt, t.expiresAt, t.rotatedAt, t.revokedAt),
+      );
+    },
+    async findRefreshToken(hash) {
+      const row = get(SQL.refreshTokenByHash, hash);
+      return row && toRefreshToken(row);
+    },
+    async rotateRefreshToken(oldHash, next, now) {
+      const insert = [next.tokenHash, next.grantId, next.scope, next.createdAt, next.expiresAt, next.rotatedAt, next.revokedAt];
+      return rotateTx.immediate(oldHash, { grantId: next.grantId, insert }, now);
+    },
+
+    async insertSigningKey(k) {
+      conflicts('signing key', () => run(SQL.insertSigningKey, k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt));
+    },
+    async listSigningKeys(limit) {
+      return all(SQL.listSigningKeys, limit).map(toSigningKey);
+    },
+
+    async purgeExpired(now, graceMs) {
+      purgeTx.immediate(now, graceMs);
+    },
+  };
+}
