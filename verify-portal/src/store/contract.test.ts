@@ -454,6 +454,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.listSigningKeys(2)).toEqual([keys[1], keys[2]]);
         expect((await store.listSigningKeys(10)).slice(0, 3)).toEqual([keys[1], keys[2], keys[0]]);
         await expect(store.insertSigningKey(keys[0]!)).rejects.toBeInstanceOf(StoreConflictError);
+
+        // Keys made in the same millisecond (a fixed test clock): the one inserted last is newest.
+        const tied = [key('zzz-' + randomUUID(), base + 3), key('aaa-' + randomUUID(), base + 3), key('mmm-' + randomUUID(), base + 3)];
+        for (const k of tied) await store.insertSigningKey(k);
+        expect((await store.listSigningKeys(3)).map((k) => k.kid)).toEqual([tied[2], tied[1], tied[0]].map((k) => k?.kid));
       });
     });
 

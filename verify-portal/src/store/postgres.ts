@@ -110,7 +110,7 @@ const SQL = {
     RETURNING grant_id`,
 
   insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
-  listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC LIMIT $1',
+  listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1',
 
   purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < $1',
   purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= $1',

@@ -126,7 +126,7 @@ export function openSqliteStore(filename: string): Store {
     markRotated: 'UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL',
 
     insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)',
-    listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC LIMIT ?',
+    listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT ?',
 
     purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < ?',
     purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= ?',

@@ -178,13 +178,16 @@ export interface Store {
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * Atomically exchanges a live refresh token for `next` (same grant). Reuse of an already
-   * rotated token revokes the whole grant (RFC 9700 §4.14.2).
+   * rotated token revokes the whole grant (RFC 9700 §4.14.2). An expired token is 'invalid'.
+   * Of several racing rotations of one token exactly one is 'rotated'; the others count as reuse
+   * ('reused', or 'invalid' once the grant is already revoked). Throws if `next.grantId` is not
+   * the old token's grant.
    */
   rotateRefreshToken(oldHash: string, next: RefreshTokenRecord, now: number): Promise<RotateResult>;
 
   // Signing keys
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
-  /** Newest first. */
+  /** Newest first (by `createdAt`, then insertion order). */
   listSigningKeys(limit: number): Promise<SigningKeyRecord[]>;
 
   /** Deletes device codes expired more than `graceMs` ago and refresh tokens past their expiry. */

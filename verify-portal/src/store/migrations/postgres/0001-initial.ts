@@ -80,11 +80,12 @@ CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at);
 
 CREATE TABLE signing_keys (
   kid         TEXT   PRIMARY KEY,
+  seq         BIGINT GENERATED ALWAYS AS IDENTITY,   -- insertion order: breaks created_at ties
   alg         TEXT   NOT NULL,
   private_jwk TEXT   NOT NULL,
   public_jwk  TEXT   NOT NULL,
   created_at  BIGINT NOT NULL
 );
-CREATE INDEX signing_keys_created_at ON signing_keys (created_at);
+CREATE INDEX signing_keys_created_at ON signing_keys (created_at, seq);
 `,
 };

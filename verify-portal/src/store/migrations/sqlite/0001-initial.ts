@@ -78,6 +78,7 @@ CREATE TABLE refresh_tokens (
 CREATE INDEX refresh_tokens_grant_id ON refresh_tokens (grant_id);
 CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at);
 
+-- Ordered by created_at, then rowid (insertion order) for keys made in the same millisecond.
 CREATE TABLE signing_keys (
   kid         TEXT    PRIMARY KEY,
   alg         TEXT    NOT NULL,
