@@ -3,10 +3,11 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   // The shared package ships TypeScript source.
   transpilePackages: ['@pairgate/shared'],
-  // The custom server owns these; Next never sees them.
   poweredByHeader: false,
   reactStrictMode: true,
-  typescript: { ignoreBuildErrors: false },
+  // Types are checked once, by the `typecheck` task (tsc over the whole package); checking
+  // them again inside `next build` would only double the build time.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default config;

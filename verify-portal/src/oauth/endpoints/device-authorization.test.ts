@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashSecret } from '../../crypto/hash';
+import { createTestCore } from '../test-support';
+
+describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
+  let t: Awaited<ReturnType<typeof createTestCore>>;
+  beforeEach(async () => (t = await createTestCore()));
+  afterEach(() => t.close());
+
+  it('returns a 256-bit device code stored only as a hash, and a formatted user code', async () => {
+    const r = await t.post('/oauth/device/code', { client_id: 'tv', scope: 'openid profile', device_name: 'Kitchen\u0007  TV', device_model: 'Stick 2' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    const body = r.body as Record<string, string | number>;
+    expect(Buffer.from(String(body.device_code), 'base64url')).toHaveLength(32);
+    expect(body.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    expect(body).toMatchObject({ verification_uri: 'https://pairgate.test/activate', expires_in: 600, interval: 5 });
+    expect(body.verification_uri_complete).toBe(`https://pairgate.test/activate?user_code=${body.user_code}`);
+    const stored = await t.store.findDeviceCode(hashSecret(String(body.device_code)));
+    expect(stored).toMatchObject({ scope: 'openid profile', deviceName: 'Kitchen TV', deviceModel: 'Stick 2', clientIp: '203.0.113.7', status: 'pending' });
+    expect(stored?.userCode).toBe(String(body.user_code).replace('-', ''));
+    expect(await t.store.findDeviceCode(String(body.device_code))).toBeUndefined();
+  });
+
+  it("defaults the scope to the client's and refuses scopes the client may not have", async () => {
+    const r = await t.post('/oauth/device/code', { client_id: 'tv' });
+    const stored = await t.store.findDeviceCode(hashSecret(String(r.body.device_code)));
+    expect(stored?.scope).toBe('openid profile email offline_access');
+    expect((await t.post('/oauth/device/code', { client_id: 'tv', scope: 'openid admin' })).body).toEqual({ error: 'invalid_scope', error_description: 'This client may not ask for: admin.' });
+    expect((await t.post('/oauth/device/code', { client_id: 'tv', scope: 'openid "bad"' })).body.error).toBe('invalid_scope');
+  });
+
+  it('refuses unknown clients, overlong device names and repeated parameters', async () => {
+    expect(await t.post('/oauth/device/code', { client_id: 'nobody' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect((await t.post('/oauth/device/code', { client_id: 'tv', device_name: 'x'.repeat(81) })).body.error).toBe('invalid_request');
+    const repeated = await t.post('/oauth/device/code', {}, {});
+    expect(repeated.body).toEqual({ error: 'invalid_request', error_description: 'The client_id parameter is required.' });
+  });
+
+  it('gives each live code its own user code', async () => {
+    const codes = new Set<string>();
+    for (let i = 0; i < 200; i++) codes.add(String((await t.post('/oauth/device/code', { client_id: 'tv' })).body.user_code));
+    expect(codes.size).toBe(200);
+  });
+});
+
+describe('confirm-screen look-ups and decisions', () => {
+  let t: Awaited<ReturnType<typeof createTestCore>>;
+  beforeEach(async () => (t = await createTestCore()));
+  afterEach(() => t.close());
+
+  it('finds a code however it was typed, and lets exactly one decision win', async () => {
+    const { user_code } = (await t.post('/oauth/device/code', { client_id: 'tv' })).body as { user_code: string };
+    const typed = ` ${user_code.toLowerCase().replace('-', ' ')} `;
+    expect((await t.core.lookupUserCode(typed)).ok).toBe(true);
+    expect(await t.core.lookupUserCode('BCDF-GHJK')).toEqual({ ok: false, reason: 'unknown' });
+    expect(await t.core.lookupUserCode('AEIO-U123')).toEqual({ ok: false, reason: 'unknown' });
+    const results = await Promise.all([t.core.approve(typed, t.user.id), t.core.deny(user_code), t.core.approve(user_code, t.user.id)]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && (r.reason === 'approved' || r.reason === 'denied'))).toBe(true);
+  });
+
+  it('publishes the decision to the device event bus', async () => {
+    const { user_code, device_code } = (await t.post('/oauth/device/code', { client_id: 'tv' })).body as { user_code: string; device_code: string };
+    const events: string[] = [];
+    t.core.context.events.subscribe(hashSecret(device_code), (e) => events.push(e));
+    await t.core.approve(user_code, t.user.id);
+    expect(events).toEqual(['approved']);
+  });
+});

@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestCore, ISSUER } from '../test-support';
+
+describe('discovery and JWKS', () => {
+  let t: Awaited<ReturnType<typeof createTestCore>>;
+  beforeEach(async () => (t = await createTestCore()));
+  afterEach(() => t.close());
+
+  it('advertises exactly what is supported, at both well-known paths', async () => {
+    const oidc = await t.get('/.well-known/openid-configuration');
+    const rfc8414 = await t.get('/.well-known/oauth-authorization-server');
+    expect(oidc.body).toEqual(rfc8414.body);
+    expect(oidc.body).toMatchObject({
+      issuer: ISSUER,
+      token_endpoint: `${ISSUER}/oauth/token`,
+      device_authorization_endpoint: `${ISSUER}/oauth/device/code`,
+      jwks_uri: `${ISSUER}/.well-known/jwks.json`,
+      grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
+    expect(oidc.body.authorization_endpoint).toBeUndefined();
+    expect(oidc.body.code_challenge_methods_supported).toBeUndefined();
+  });
+
+  it('publishes the current and previous key after a rotation, never more', async () => {
+    const first = (await t.get('/.well-known/jwks.json')).body.keys as { kid: string; d?: string }[];
+    expect(first).toHaveLength(1);
+    expect(first[0]?.d).toBeUndefined(); // no private part
+    t.clock.advance(86_400);
+    const second = await t.core.keys.rotate();
+    t.clock.advance(86_400);
+    const third = await t.core.keys.rotate();
+    const kids = ((await t.get('/.well-known/jwks.json')).body.keys as { kid: string }[]).map((k) => k.kid);
+    expect(kids).toEqual([third, second]);
+    expect((await t.core.keys.signingKey()).kid).toBe(third);
+  });
+
+  it('answers unknown paths under /oauth with a JSON 404', async () => {
+    const r = await t.get('/oauth/nothing-here');
+    expect(r.status).toBe(404);
+    expect(r.body.error).toBe('invalid_request');
+  });
+});
