@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from './index';
 import { openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
 import { StoreConflictError } from './store';
@@ -513,6 +514,23 @@ describe('sqlite specifics', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
     raw.close();
+  });
+});
+
+describe('openStore', () => {
+  it('picks PostgreSQL for postgres:// and postgresql:// URLs, SQLite otherwise', async () => {
+    const file = join(sqliteDir, 'open-store', 'pairgate.db');
+    for (const url of [undefined, '', 'sqlite:whatever']) {
+      const s = openStore(url, file);
+      expect(s.kind).toBe('sqlite');
+      await s.close();
+    }
+    // The pool connects lazily, so no server is needed to check the choice.
+    for (const url of ['postgres://u@127.0.0.1:1/db', 'postgresql://u@127.0.0.1:1/db']) {
+      const s = openStore(url, file);
+      expect(s.kind).toBe('postgres');
+      await s.close();
+    }
   });
 });
 
