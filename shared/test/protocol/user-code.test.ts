@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  USER_CODE_ALPHABET,
+  USER_CODE_LENGTH,
+  formatUserCode,
+  generateUserCode,
+  normalizeUserCode,
+  spellUserCode,
+} from '../../src/protocol/user-code';
+
+describe('normalizeUserCode', () => {
+  it('accepts the canonical form', () => {
+    expect(normalizeUserCode('WDJBMJHT')).toBe('WDJBMJHT');
+  });
+
+  it('is case-insensitive', () => {
+    expect(normalizeUserCode('wdjbmjht')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('wDjB-mJhT')).toBe('WDJBMJHT');
+  });
+
+  it('ignores spaces, dashes and punctuation', () => {
+    expect(normalizeUserCode('WDJB-MJHT')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('  wdjb mjht ')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('W.D.J.B_M,J:H/T')).toBe('WDJBMJHT');
+    expect(normalizeUserCode('WDJB\tMJHT\n')).toBe('WDJBMJHT');
+  });
+
+  it('ignores Unicode dashes and invisible characters that phones and copy-paste insert', () => {
+    expect(normalizeUserCode('WDJB–MJHT')).toBe('WDJBMJHT'); // en dash
+    expect(normalizeUserCode('WDJB—MJHT')).toBe('WDJBMJHT'); // em dash
+    expect(normalizeUserCode('\u200BWDJB\u00A0MJHT\uFEFF')).toBe('WDJBMJHT'); // ZWSP, NBSP, BOM
+  });
+
+  it('rejects the wrong length', () => {
+    expect(normalizeUserCode('')).toBeUndefined();
+    expect(normalizeUserCode('WDJB-MJH')).toBeUndefined();
+    expect(normalizeUserCode('WDJB-MJHTX')).toBeUndefined();
+    expect(normalizeUserCode('----')).toBeUndefined();
+  });
+
+  it('rejects vowels, Y and digits (not in the base-20 alphabet)', () => {
+    for (const ch of ['A', 'E', 'I', 'O', 'U', 'Y', '0', '1', '5']) {
+      expect(normalizeUserCode(`WDJB-MJH${ch}`), ch).toBeUndefined();
+    }
+  });
+
+  it('rejects non-ASCII letters instead of dropping or case-mapping them', () => {
+    expect(normalizeUserCode('WDJB-MJHß')).toBeUndefined(); // 'ß'.toUpperCase() is 'SS'
+    expect(normalizeUserCode('WDJBMJſT')).toBeUndefined(); // long s upper-cases to 'S'
+    expect(normalizeUserCode('WDJBMJHTé')).toBeUndefined();
+    expect(normalizeUserCode('ＷDJBMJHT')).toBeUndefined(); // full-width W
+  });
+
+  it('rejects overlong input early', () => {
+    expect(normalizeUserCode(`WDJBMJHT${' '.repeat(100)}`)).toBeUndefined();
+  });
+});
+
+describe('formatUserCode', () => {
+  it('shows XXXX-XXXX', () => {
+    expect(formatUserCode('WDJBMJHT')).toBe('WDJB-MJHT');
+    expect(formatUserCode('wdjb mjht')).toBe('WDJB-MJHT');
+  });
+});
+
+describe('spellUserCode', () => {
+  it('spells each character, grouped', () => {
+    expect(spellUserCode('WDJB-MJHT')).toBe('W D J B, M J H T');
+  });
+});
+
+describe('generateUserCode', () => {
+  it('makes 8 characters from the alphabet that normalize to themselves', () => {
+    for (let i = 0; i < 200; i++) {
+      const code = generateUserCode();
+      expect(code).toHaveLength(USER_CODE_LENGTH);
+      expect(code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{8}$/);
+      expect(normalizeUserCode(code)).toBe(code);
+    }
+  });
+
+  it('is roughly uniform over the 20 characters', () => {
+    const counts = new Map<string, number>();
+    const draws = 5000;
+    for (let i = 0; i < draws; i++) for (const ch of generateUserCode()) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    const total = draws * USER_CODE_LENGTH;
+    const expected = total / USER_CODE_ALPHABET.length; // 2000 each
+    expect([...counts.keys()].sort().join('')).toBe([...USER_CODE_ALPHABET].sort().join(''));
+    // Chi-squared with 19 degrees of freedom; p = 0.001 critical value is 43.8.
+    let chi2 = 0;
+    for (const ch of USER_CODE_ALPHABET) chi2 += ((counts.get(ch) ?? 0) - expected) ** 2 / expected;
+    expect(chi2).toBeLessThan(43.8);
+  });
+
+  it('does not repeat (high entropy)', () => {
+    const codes = new Set(Array.from({ length: 1000 }, generateUserCode));
+    expect(codes.size).toBe(1000);
+  });
+});
