@@ -34,5 +34,9 @@ if (!process.env.PAIRGATE_TEST_DATABASE_URL) {
   console.log('Skipped: the PostgreSQL suites (store contract, end to end). Enable them with');
   console.log('  source scripts/pg-throwaway.sh   # or: export PAIRGATE_TEST_DATABASE_URL=postgres://user@host:port/db');
 }
+if (!existsSync(process.env.PAIRGATE_CHROMIUM ?? '/usr/bin/chromium')) {
+  console.log('Skipped: the browser suites (portal pages, kiosk). Enable them with');
+  console.log('  apt-get install chromium   # or: export PAIRGATE_CHROMIUM=/path/to/chromium');
+}
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);

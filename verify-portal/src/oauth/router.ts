@@ -27,13 +27,39 @@ export function isCorePath(path: string): boolean {
 }
 
 /**
+ * CORS for every OAuth endpoint: kiosks on TV web runtimes are web pages on their own origin.
+ * Safe with `*` because no endpoint here uses cookies or ambient credentials: clients send
+ * their credentials explicitly (form parameters, Authorization header).
+ */
+const cors = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'WWW-Authenticate, Retry-After',
+} as const;
+
+/**
  * Dispatches a parsed request. Whatever goes wrong comes back as an OAuth error body with the
  * right status: 404/405 for unknown paths and methods, `server_error` (no internals) for bugs.
  */
 export async function route(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void): Promise<OAuthResponse> {
+  const response = await dispatch(ctx, req, onUnexpected);
+  return { ...response, headers: { ...response.headers, ...cors } };
+}
+
+async function dispatch(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void): Promise<OAuthResponse> {
   const entry = Object.hasOwn(routes, req.path) ? routes[req.path] : undefined;
   if (!entry) return { status: 404, headers: {}, body: { error: 'invalid_request', error_description: 'No such endpoint.' } };
   const methods = entry.methods.includes('GET') ? [...entry.methods, 'HEAD'] : entry.methods;
+  if (req.method === 'OPTIONS') {
+    // CORS preflight, e.g. for userinfo's Authorization header.
+    return {
+      status: 204,
+      headers: {
+        'Access-Control-Allow-Methods': methods.join(', '),
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Max-Age': '600',
+      },
+    };
+  }
   if (!methods.includes(req.method)) {
     return {
       status: 405,

@@ -41,3 +41,19 @@ describe('discovery and JWKS', () => {
     expect(r.body.error).toBe('invalid_request');
   });
 });
+
+describe('CORS (kiosks on TV web runtimes are pages on another origin)', () => {
+  let t: Awaited<ReturnType<typeof createTestCore>>;
+  beforeEach(async () => (t = await createTestCore()));
+  afterEach(() => t.close());
+
+  it('allows any origin on every endpoint, errors included, and answers preflights', async () => {
+    expect((await t.get('/.well-known/openid-configuration')).headers.get('access-control-allow-origin')).toBe('*');
+    expect((await t.post('/oauth/token', {})).headers.get('access-control-allow-origin')).toBe('*');
+    const { serveFetch } = await import('../http/fetch-adapter');
+    const preflight = await serveFetch(t.core.handle, new Request(`${ISSUER}/userinfo`, { method: 'OPTIONS' }), '127.0.0.1');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, HEAD');
+  });
+});
