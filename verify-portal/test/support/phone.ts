@@ -1,0 +1,59 @@
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** The demo account `npm start` seeds (see src/admin/demo.ts). */
+export const DEMO_EMAIL = 'demo@example.com';
+export const DEMO_PASSWORD = 'pairgate-demo';
+
+export interface ApproveOnPhoneOptions {
+  /** The device's `verification_uri_complete` (`…/activate?user_code=…`), as in its QR code. */
+  url: string;
+  /** Signs in with these when the portal asks; default the demo user. */
+  email?: string;
+  password?: string;
+  decision?: 'approve' | 'deny';
+  /** How long to wait for each page; default 15 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Plays the person with the phone, for other packages' end-to-end tests (the kiosk): opens the
+ * QR link in `context` (e.g. `browser.newContext({ ...devices['Pixel 7'] })`), signs in if the
+ * portal asks, continues with the prefilled code, and approves (or denies) on the confirm
+ * screen. Resolves once the result page is shown; the page is closed afterwards.
+ *
+ * Form contract (stable; the portal's e2e tests use the same names):
+ *   /login            input[name=email], input[name=password], button[type=submit]
+ *   /activate         input[name=user_code], button[type=submit]
+ *   /activate/confirm button[name=decision][value=approve|deny]
+ *   result page       /activate/done, with [data-result=approved|denied|expired|…]
+ */
+export async function approveOnPhone(context: BrowserContext, options: ApproveOnPhoneOptions): Promise<void> {
+  const timeout = options.timeoutMs ?? 15_000;
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  try {
+    await page.goto(options.url);
+    if (new URL(page.url()).pathname === '/login') {
+      await signIn(page, options.email ?? DEMO_EMAIL, options.password ?? DEMO_PASSWORD);
+    }
+    // /activate?user_code=… prefills the code but never decides by itself (RFC 8628 §5.4).
+    await page.waitForURL((u) => u.pathname === '/activate');
+    await page.locator('form[data-form=activate] button[type=submit]').click();
+    await page.waitForURL((u) => u.pathname === '/activate/confirm');
+    await page.locator(`button[name=decision][value=${options.decision ?? 'approve'}]`).click();
+    await page.waitForURL((u) => u.pathname === '/activate/done');
+    await page.locator('[data-result]').waitFor();
+  } finally {
+    await page.close();
+  }
+}
+
+/** Fills and submits the sign-in form on the current page (which must be /login). */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname !== '/login'),
+    page.locator('form[data-form=login] button[type=submit]').click(),
+  ]);
+}
