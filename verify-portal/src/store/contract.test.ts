@@ -13,9 +13,9 @@ import { openStore } from './index';
 import { openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
 import { StoreConflictError } from './store';
-import type { ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SigningKeyRecord, Store, UserRecord } from './store';
+import type { ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
 
-const LATEST_VERSION = 1;
+const LATEST_VERSION = 2;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -463,6 +463,63 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       });
     });
 
+    describe('sessions', () => {
+      const session = (over: Partial<SessionRecord> = {}): SessionRecord => ({
+        idHash: id('s'),
+        userId: id('u'),
+        authTime: T0,
+        createdAt: T0,
+        expiresAt: T0 + 60 * MIN,
+        data: '{}',
+        ...over,
+      });
+
+      it('creates, finds (until expiry), updates data and deletes sessions', async () => {
+        const s = session({ data: '{"confirming":"BCDFGHJK"}' });
+        await store.createSession(s);
+        expect(await store.findSession(s.idHash, T0 + MIN)).toEqual(s);
+        expect(await store.findSession(s.idHash, s.expiresAt)).toBeUndefined();
+        expect(await store.findSession('unknown', T0)).toBeUndefined();
+
+        expect(await store.updateSessionData(s.idHash, '{"result":{"kind":"approved"}}', T0 + MIN)).toBe(true);
+        expect((await store.findSession(s.idHash, T0 + MIN))?.data).toBe('{"result":{"kind":"approved"}}');
+        expect(await store.updateSessionData(s.idHash, '{}', s.expiresAt)).toBe(false);
+        expect(await store.updateSessionData('unknown', '{}', T0)).toBe(false);
+
+        await expect(store.createSession(s)).rejects.toBeInstanceOf(StoreConflictError);
+        await store.deleteSession(s.idHash);
+        expect(await store.findSession(s.idHash, T0 + MIN)).toBeUndefined();
+        await store.deleteSession(s.idHash); // idempotent
+      });
+    });
+
+    describe('rate limits', () => {
+      it('counts hits per key in fixed windows and reports the previous window', async () => {
+        const key = id('rl');
+        const W = MIN;
+        const start = Math.floor((T0 + 7 * W) / W) * W;
+        expect(await store.peekRateLimit(key, W, start)).toEqual({ current: 0, previous: 0 });
+        expect(await store.hitRateLimit(key, W, start)).toEqual({ current: 1, previous: 0 });
+        expect(await store.hitRateLimit(key, W, start + W - 1)).toEqual({ current: 2, previous: 0 });
+        expect(await store.peekRateLimit(key, W, start + 10)).toEqual({ current: 2, previous: 0 });
+        // The next window starts from zero and sees this one as "previous".
+        expect(await store.hitRateLimit(key, W, start + W)).toEqual({ current: 1, previous: 2 });
+        // Two windows later nothing of the first is left.
+        expect(await store.peekRateLimit(key, W, start + 2 * W)).toEqual({ current: 0, previous: 1 });
+        // Other keys are separate counters.
+        expect(await store.hitRateLimit(id('rl'), W, start)).toEqual({ current: 1, previous: 0 });
+        await expect(store.hitRateLimit(key, 0, start)).rejects.toThrow(RangeError);
+      });
+
+      it('race: 40 concurrent hits on one key are all counted', async () => {
+        const key = id('rl');
+        const now = T0 + 3 * MIN;
+        const results = await Promise.all(Array.from({ length: 40 }, () => store.hitRateLimit(key, MIN, now)));
+        expect(results.map((r) => r.current).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        expect(await store.peekRateLimit(key, MIN, now)).toEqual({ current: 40, previous: 0 });
+      });
+    });
+
     describe('purgeExpired', () => {
       it('deletes device codes expired longer than the grace period and expired refresh tokens', async () => {
         // Far in the past, so purging at "now" here cannot disturb other tests' rows (all ≥ T0).
@@ -479,7 +536,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         const liveToken = refreshToken(g.id, { createdAt: P - 10 * MIN, expiresAt: P + 1 });
         for (const t of [expiredToken, liveToken]) await store.insertRefreshToken(t);
 
+        const oldSession: SessionRecord = { idHash: id('s'), userId: 'u', authTime: P - MIN, createdAt: P - MIN, expiresAt: P, data: '{}' };
+        const liveSession: SessionRecord = { ...oldSession, idHash: id('s'), expiresAt: P + 1 };
+        for (const x of [oldSession, liveSession]) await store.createSession(x);
+        const rl = id('rl');
+        const windowStart = Math.floor(P / MIN) * MIN;
+        await store.hitRateLimit(rl, MIN, windowStart - 2 * MIN); // two windows back: no longer counts
+        await store.hitRateLimit(rl, MIN, windowStart - MIN); // the previous window still counts
+
         await store.purgeExpired(P, graceMs);
+        expect(await store.findSession(oldSession.idHash, P - 1)).toBeUndefined();
+        expect(await store.findSession(liveSession.idHash, P)).toEqual(liveSession);
+        expect(await store.peekRateLimit(rl, MIN, windowStart - MIN)).toEqual({ current: 1, previous: 0 });
         expect(await store.findDeviceCode(gone.deviceCodeHash)).toBeUndefined();
         expect(await store.findDeviceCode(inGrace.deviceCodeHash)).toBeDefined();
         expect(await store.findDeviceCode(live.deviceCodeHash)).toBeDefined();
@@ -512,7 +580,10 @@ describe('sqlite specifics', () => {
     const Database = (await import('better-sqlite3')).default;
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+      { version: 1, name: 'initial' },
+      { version: 2, name: 'sessions-rate-limits' },
+    ]);
     raw.close();
   });
 });
@@ -591,7 +662,10 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
     try {
       expect(await Promise.all(stores.map((s) => s.migrate()))).toEqual(stores.map(() => LATEST_VERSION));
       const rows = await admin(async (c) => (await c.query(`SELECT version, name FROM "${other}".schema_migrations`)).rows);
-      expect(rows).toEqual([{ version: 1, name: 'initial' }]);
+      expect(rows).toEqual([
+      { version: 1, name: 'initial' },
+      { version: 2, name: 'sessions-rate-limits' },
+    ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

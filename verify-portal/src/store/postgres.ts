@@ -16,10 +16,12 @@ import {
   clientParams,
   deviceCodeParams,
   num,
+  rateLimitWindow,
   toClient,
   toDeviceCode,
   toGrant,
   toRefreshToken,
+  toSession,
   toSigningKey,
   toUser,
 } from './rows';
@@ -112,8 +114,21 @@ const SQL = {
   insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
   listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1',
 
+  insertSession: `INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+  sessionByHash: 'SELECT * FROM sessions WHERE id_hash = $1 AND expires_at > $2',
+  updateSessionData: 'UPDATE sessions SET data = $2 WHERE id_hash = $1 AND expires_at > $3',
+  deleteSession: 'DELETE FROM sessions WHERE id_hash = $1',
+
+  // One statement: concurrent hits on any instance serialise on the row and all add up.
+  hitRateLimit: `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
+    ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
+  rateLimitCount: 'SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2',
+
   purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < $1',
   purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= $1',
+  purgeSessions: 'DELETE FROM sessions WHERE expires_at <= $1',
+  // A window still counts as "previous" until one full window after its end.
+  purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1',
 } as const;
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -335,10 +350,45 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       return (await rows(pool, SQL.listSigningKeys, [limit])).map(toSigningKey);
     },
 
+    async createSession(x) {
+      await conflicts('session', () =>
+        pool.query(SQL.insertSession, [x.idHash, x.userId, x.authTime, x.createdAt, x.expiresAt, x.data]),
+      );
+    },
+    async findSession(idHash, now) {
+      const row = await one(pool, SQL.sessionByHash, [idHash, now]);
+      return row && toSession(row);
+    },
+    async updateSessionData(idHash, data, now) {
+      return ((await pool.query(SQL.updateSessionData, [idHash, data, now])).rowCount ?? 0) === 1;
+    },
+    async deleteSession(idHash) {
+      await pool.query(SQL.deleteSession, [idHash]);
+    },
+
+    async hitRateLimit(key, windowMs, now) {
+      const { start, end } = rateLimitWindow(windowMs, now);
+      const [hit, previous] = await Promise.all([
+        one(pool, SQL.hitRateLimit, [key, start, end]),
+        one(pool, SQL.rateLimitCount, [key, start - windowMs]),
+      ]);
+      return { current: num(hit?.count), previous: previous ? num(previous.count) : 0 };
+    },
+    async peekRateLimit(key, windowMs, now) {
+      const { start } = rateLimitWindow(windowMs, now);
+      const [current, previous] = await Promise.all([
+        one(pool, SQL.rateLimitCount, [key, start]),
+        one(pool, SQL.rateLimitCount, [key, start - windowMs]),
+      ]);
+      return { current: current ? num(current.count) : 0, previous: previous ? num(previous.count) : 0 };
+    },
+
     async purgeExpired(now, graceMs) {
       await tx(async (client) => {
         await client.query(SQL.purgeDeviceCodes, [now - graceMs]);
         await client.query(SQL.purgeRefreshTokens, [now]);
+        await client.query(SQL.purgeSessions, [now]);
+        await client.query(SQL.purgeRateLimits, [now]);
       });
     },
   };

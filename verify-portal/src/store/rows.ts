@@ -12,6 +12,7 @@ import type {
   DeviceCodeStatus,
   GrantRecord,
   RefreshTokenRecord,
+  SessionRecord,
   SigningKeyRecord,
   UserRecord,
 } from './store';
@@ -176,3 +177,21 @@ export const CLIENT_COLUMNS =
   'client_id, name, client_type, token_endpoint_auth_method, secret_hash, grant_types, redirect_uris, scopes, first_party, created_at';
 export const DEVICE_CODE_COLUMNS =
   'device_code_hash, user_code, client_id, scope, device_name, device_model, client_ip, created_at, expires_at, poll_interval, last_polled_at, status, user_id, decided_at';
+
+export function toSession(row: Row): SessionRecord {
+  return {
+    idHash: str(row.id_hash),
+    userId: str(row.user_id),
+    authTime: num(row.auth_time),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+    data: str(row.data),
+  };
+}
+
+/** The fixed window of `windowMs` containing `now`: [start, end). */
+export function rateLimitWindow(windowMs: number, now: number): { start: number; end: number } {
+  if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new RangeError('rate limit window must be a positive whole number of ms');
+  const start = Math.floor(now / windowMs) * windowMs;
+  return { start, end: start + windowMs };
+}

@@ -15,10 +15,12 @@ import {
   clientParams,
   deviceCodeParams,
   num,
+  rateLimitWindow,
   toClient,
   toDeviceCode,
   toGrant,
   toRefreshToken,
+  toSession,
   toSigningKey,
   toUser,
 } from './rows';
@@ -128,8 +130,21 @@ export function openSqliteStore(filename: string): Store {
     insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)',
     listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT ?',
 
+    insertSession: `INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)`,
+    sessionByHash: 'SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?',
+    updateSessionData: 'UPDATE sessions SET data = ? WHERE id_hash = ? AND expires_at > ?',
+    deleteSession: 'DELETE FROM sessions WHERE id_hash = ?',
+
+    // One statement: the conflict clause makes concurrent hits add up instead of overwriting.
+    hitRateLimit: `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES (?, ?, ?, 1)
+      ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
+    rateLimitCount: 'SELECT count FROM rate_limits WHERE key = ? AND window_start = ?',
+
     purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < ?',
     purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= ?',
+    purgeSessions: 'DELETE FROM sessions WHERE expires_at <= ?',
+    // A window still counts as "previous" until one full window after its end.
+    purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= ?',
   } as const;
 
   const recordPollTx = db.transaction((hash: string, now: number) => {
@@ -173,7 +188,14 @@ export function openSqliteStore(filename: string): Store {
   const purgeTx = db.transaction((now: number, graceMs: number) => {
     run(SQL.purgeDeviceCodes, now - graceMs);
     run(SQL.purgeRefreshTokens, now);
+    run(SQL.purgeSessions, now);
+    run(SQL.purgeRateLimits, now);
   });
+
+  const countOf = (key: string, windowStart: number): number => {
+    const row = get(SQL.rateLimitCount, key, windowStart);
+    return row ? num(row.count) : 0;
+  };
 
   const migrateTx = db.transaction((): number => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -304,6 +326,30 @@ export function openSqliteStore(filename: string): Store {
     },
     async listSigningKeys(limit) {
       return all(SQL.listSigningKeys, limit).map(toSigningKey);
+    },
+
+    async createSession(x) {
+      conflicts('session', () => run(SQL.insertSession, x.idHash, x.userId, x.authTime, x.createdAt, x.expiresAt, x.data));
+    },
+    async findSession(idHash, now) {
+      const row = get(SQL.sessionByHash, idHash, now);
+      return row && toSession(row);
+    },
+    async updateSessionData(idHash, data, now) {
+      return run(SQL.updateSessionData, data, idHash, now).changes === 1;
+    },
+    async deleteSession(idHash) {
+      run(SQL.deleteSession, idHash);
+    },
+
+    async hitRateLimit(key, windowMs, now) {
+      const { start, end } = rateLimitWindow(windowMs, now);
+      const current = num(get(SQL.hitRateLimit, key, start, end)?.count);
+      return { current, previous: countOf(key, start - windowMs) };
+    },
+    async peekRateLimit(key, windowMs, now) {
+      const { start } = rateLimitWindow(windowMs, now);
+      return { current: countOf(key, start), previous: countOf(key, start - windowMs) };
     },
 
     async purgeExpired(now, graceMs) {

@@ -113,6 +113,28 @@ export interface SigningKeyRecord {
   createdAt: number;
 }
 
+/**
+ * A signed-in person's portal session. The cookie holds a random 256-bit id; the store holds
+ * only its SHA-256, so a leaked database cannot be replayed as cookies.
+ */
+export interface SessionRecord {
+  /** SHA-256 (base64url) of the session id. */
+  idHash: string;
+  userId: string;
+  /** When the person entered their password (OIDC `auth_time`). */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  /** A small JSON object of flow state (the code being confirmed, the last result); opaque to the store. */
+  data: string;
+}
+
+/** The counters a sliding-window limiter needs: this fixed window's and the one before it. */
+export interface RateLimitCounts {
+  current: number;
+  previous: number;
+}
+
 /** Thrown when a unique constraint is violated (e.g. a user with that email exists). */
 export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
@@ -190,6 +212,30 @@ export interface Store {
   /** Newest first (by `createdAt`, then insertion order). */
   listSigningKeys(limit: number): Promise<SigningKeyRecord[]>;
 
-  /** Deletes device codes expired more than `graceMs` ago and refresh tokens past their expiry. */
+  // Portal sessions
+  /** @throws StoreConflictError if a session with this id hash exists. */
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session, if it exists and has not expired at `now`. */
+  findSession(idHash: string, now: number): Promise<SessionRecord | undefined>;
+  /** Replaces the session's `data`; false if it is unknown or expired at `now`. */
+  updateSessionData(idHash: string, data: string, now: number): Promise<boolean>;
+  /** Deletes the session (sign-out). Deleting an unknown session is not an error. */
+  deleteSession(idHash: string): Promise<void>;
+
+  // Rate limits (fixed windows; the limiter combines two into a sliding estimate)
+  /**
+   * Adds one to `key`'s counter for the window of `windowMs` that contains `now`, atomically
+   * (concurrent hits on any instance are all counted), and returns that window's count after
+   * the hit plus the previous window's count. A key is always used with the same `windowMs`
+   * (the limiter puts the window into its key names).
+   */
+  hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitCounts>;
+  /** The same counts without adding anything. */
+  peekRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitCounts>;
+
+  /**
+   * Deletes device codes expired more than `graceMs` ago, refresh tokens and sessions past their
+   * expiry, and rate-limit windows too old to count any more.
+   */
   purgeExpired(now: number, graceMs: number): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Migration } from '../migration';
 import { migration as m0001 } from './0001-initial';
+import { migration as m0002 } from './0002-sessions-rate-limits';
 
-/** SQLite migrations in order. Add `0002-…` (sessions, rate limits, authorization codes, …) below. */
-export const sqliteMigrations: readonly Migration[] = [m0001];
+/** SQLite migrations in order. Add the next one (`0003-…`) at the end. */
+export const sqliteMigrations: readonly Migration[] = [m0001, m0002];
