@@ -35,7 +35,10 @@ describe.skipIf(!url)('device events across instances (PostgreSQL LISTEN/NOTIFY)
     const unsubscribe = second.subscribe(hash, (e) => onSecond.push(e));
     second.subscribe('another-hash', (e) => other.push(e));
 
+    // NOTIFYs from different connections have no order between them; real events are seconds
+    // apart (phone opens, then approves), so publish the second after the first has arrived.
     first.publish(hash, 'opened');
+    await until(() => onFirst.length === 1 && onSecond.length === 1);
     second.publish(hash, 'approved');
     await until(() => onFirst.length === 2 && onSecond.length === 2);
     expect(onFirst).toEqual(['opened', 'approved']);
