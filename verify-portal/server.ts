@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { seedDemo } from './src/admin/demo';
 import { ConfigError, readEnv } from './src/env';
-import { serveNode } from './src/oauth/http/node-adapter';
-import { createProvider } from './src/oauth/provider';
+import { createInProcessDeviceEvents } from './src/oauth/device-events';
+import { clientAddressOf, serveNode } from './src/oauth/http/node-adapter';
+import { createProvider, logUnexpected } from './src/oauth/provider';
+import { createDeviceChannel, DEVICE_EVENTS_PATH } from './src/oauth/push/device-channel';
+import { createPostgresDeviceEvents } from './src/oauth/push/postgres-events';
 import { isCorePath } from './src/oauth/router';
 import { openStore } from './src/store';
-
-/** WebSocket path of the device push channel; reserved here, served in a later change. */
-const DEVICE_EVENTS_PATH = '/oauth/device/events';
 
 const portalDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -31,8 +31,11 @@ async function main(): Promise<void> {
     await seedDemo(store);
     console.log('[pairgate] empty database: seeded the demo user demo@example.com and the clients tv-kiosk and desktop-app');
   }
-  const provider = createProvider({ store, issuer: env.issuer });
+  // Several instances share PostgreSQL, so device events travel through it; SQLite is one instance.
+  const events = env.databaseUrl ? await createPostgresDeviceEvents(env.databaseUrl, logUnexpected) : createInProcessDeviceEvents();
+  const provider = createProvider({ store, issuer: env.issuer, events });
   await provider.keys.signingKey(); // the first start makes the signing key
+  const deviceChannel = createDeviceChannel(provider.context);
 
   const server = http.createServer();
   const app = next({ dev: env.dev, dir: portalDir, hostname: 'localhost', port: env.port, httpServer: server });
@@ -53,11 +56,11 @@ async function main(): Promise<void> {
 
   // Next attaches its own `upgrade` listener (dev HMR at /_next/hmr). Leave that to Next,
   // and destroy every other upgrade nobody serves.
-  server.on('upgrade', (req, socket) => {
+  server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (env.dev && pathname.startsWith('/_next/')) return;
     if (pathname === DEVICE_EVENTS_PATH) {
-      socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\n\r\n');
+      deviceChannel.handleUpgrade(req, socket, head, clientAddressOf(req, env.trustProxy));
       return;
     }
     socket.destroy();
@@ -69,9 +72,10 @@ async function main(): Promise<void> {
 
   const shutdown = () => {
     provider.close();
+    deviceChannel.close();
     server.close();
     server.closeAllConnections();
-    void app.close().finally(() => store.close().finally(() => process.exit(0)));
+    void Promise.allSettled([app.close(), events.close()]).finally(() => store.close().finally(() => process.exit(0)));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

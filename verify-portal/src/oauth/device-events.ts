@@ -8,6 +8,8 @@ export type DeviceEvent = 'opened' | 'approved' | 'denied' | 'expired';
 export interface DeviceEvents {
   publish(deviceCodeHash: string, event: DeviceEvent): void;
   subscribe(deviceCodeHash: string, listener: (event: DeviceEvent) => void): () => void;
+  /** Releases connections, if any. */
+  close(): Promise<void>;
 }
 
 export function createInProcessDeviceEvents(): DeviceEvents {
@@ -25,5 +27,6 @@ export function createInProcessDeviceEvents(): DeviceEvents {
         if (set.size === 0) listeners.delete(hash);
       };
     },
+    close: () => Promise.resolve(),
   };
 }

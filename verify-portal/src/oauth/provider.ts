@@ -63,7 +63,7 @@ export function createProvider(options: ProviderOptions): Provider {
 }
 
 /** Logs the error's name and message only: a stack or request could carry a secret. */
-function logUnexpected(err: unknown): void {
+export function logUnexpected(err: unknown): void {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
   console.error(`[pairgate] unexpected error: ${text}`);

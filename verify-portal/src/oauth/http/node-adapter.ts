@@ -48,12 +48,14 @@ async function toOAuthRequest(req: IncomingMessage, options: NodeAdapterOptions)
     headers,
     query: url.searchParams,
     form,
-    clientAddress: clientAddress(req, headers, options.trustProxy),
+    clientAddress: clientAddressOf(req, options.trustProxy),
   };
 }
 
-function clientAddress(req: IncomingMessage, headers: Record<string, string>, trustProxy: boolean): string {
-  const forwarded = trustProxy ? headers['x-forwarded-for']?.split(',')[0]?.trim() : undefined;
+/** The client's address: the socket's, or the first `X-Forwarded-For` hop behind a trusted proxy. */
+export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = trustProxy ? (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim() : undefined;
   return normalizeAddress(forwarded || req.socket.remoteAddress || '');
 }
 

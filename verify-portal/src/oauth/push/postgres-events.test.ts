@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../../../test/support/resources';
-import type { DeviceEvent } from '../device-events';
-import { createPostgresDeviceEvents, type PostgresDeviceEvents } from './postgres-events';
+import type { DeviceEvent, DeviceEvents } from '../device-events';
+import { createPostgresDeviceEvents } from './postgres-events';
 
 const url = testDatabaseUrl('device events over LISTEN/NOTIFY');
 
 describe.skipIf(!url)('device events across instances (PostgreSQL LISTEN/NOTIFY)', () => {
-  let first: PostgresDeviceEvents;
-  let second: PostgresDeviceEvents;
+  let first: DeviceEvents;
+  let second: DeviceEvents;
   const errors: unknown[] = [];
 
   beforeAll(async () => {

@@ -5,10 +5,6 @@ import type { DeviceEvent, DeviceEvents } from '../device-events';
 const CHANNEL = 'pairgate_device_events';
 const EVENTS: readonly DeviceEvent[] = ['opened', 'approved', 'denied', 'expired'];
 
-export interface PostgresDeviceEvents extends DeviceEvents {
-  close(): Promise<void>;
-}
-
 /**
  * Device events across portal instances with PostgreSQL LISTEN/NOTIFY: the phone may approve on
  * one instance while the device's channel is open on another. Every instance LISTENs on one
@@ -16,7 +12,7 @@ export interface PostgresDeviceEvents extends DeviceEvents {
  * NOTIFY only (the publishing instance hears its own notification too), so each event is
  * delivered once. The payload carries the device code's hash, never the code.
  */
-export async function createPostgresDeviceEvents(connectionString: string, onError: (err: unknown) => void): Promise<PostgresDeviceEvents> {
+export async function createPostgresDeviceEvents(connectionString: string, onError: (err: unknown) => void): Promise<DeviceEvents> {
   const listeners = new Map<string, Set<(event: DeviceEvent) => void>>();
   const publisher = new pg.Pool({ connectionString, max: 2 });
   publisher.on('error', onError);
