@@ -1,0 +1,27 @@
+/**
+ * The part of the configuration the session controller needs, and the only part the web host's
+ * page is given (`/config.json`): nothing secret, public clients only (RFC 8628 §5.6: a device
+ * cannot keep a secret).
+ */
+export interface ClientConfig {
+  /** Issuer URL; endpoints come from its discovery document (RFC 8414 / OIDC Discovery). */
+  issuer: string;
+  clientId: string;
+  /** Space-delimited scope (RFC 6749 §3.3). */
+  scope: string;
+  /** Shown on the portal's confirm screen so the person can check which device they approve. */
+  deviceName: string;
+  deviceModel: string;
+}
+
+/** Reads a ClientConfig from untrusted JSON (the web host's `/config.json`). */
+export function parseClientConfig(value: unknown): ClientConfig {
+  if (typeof value !== 'object' || value === null) throw new TypeError('The kiosk configuration is not a JSON object.');
+  const record = value as Record<string, unknown>;
+  const text = (name: keyof ClientConfig): string => {
+    const field = record[name];
+    if (typeof field !== 'string') throw new TypeError(`The kiosk configuration lacks "${name}".`);
+    return field;
+  };
+  return { issuer: text('issuer'), clientId: text('clientId'), scope: text('scope'), deviceName: text('deviceName'), deviceModel: text('deviceModel') };
+}

@@ -1,0 +1,644 @@
+/**
+ * The session controller: everything the kiosk does, with no idea where it runs. Electron main
+ * runs it (the renderer gets view states over IPC) and so does the web host (in the page). It
+ * drives the shared client steps and the `DeviceFlow` driver, keeps the tokens to itself, and
+ * publishes `ViewState`s, which never carry a token.
+ *
+ *   discovery → pairing (DeviceFlow) → signed in (background refresh) → sign out → pairing …
+ */
+import {
+  DeviceFlow,
+  OAuthError,
+  backoffDelay,
+  discover,
+  formatUserCode,
+  processRevocationResponse,
+  processTokenResponse,
+  processUserInfoResponse,
+  refreshTokenGrantRequest,
+  revocationRequest,
+  spellUserCode,
+  userInfoRequest,
+  verifyIdToken,
+  type AuthorizationServerMetadata,
+  type DeviceFlowState,
+  type FetchLike,
+  type OAuthClient,
+  type RequestOptions,
+  type Sleep,
+  type TokenResponse,
+  type VerifyIdTokenOptions,
+} from '@pairgate/shared';
+import type { ClientConfig } from './client-config';
+import type { SaveResult, TokenVault } from './vault';
+import type { Command, Failure, Notice, PairingStatus, ShownCode, ViewState } from './view-state';
+
+export interface ControllerOptions extends ClientConfig {
+  vault: TokenVault;
+  fetch?: FetchLike;
+  /** Clock, epoch milliseconds; default `Date.now`. */
+  now?: () => number;
+  /** Default: `setTimeout`, woken early by the signal. */
+  sleep?: Sleep;
+  /** New codes fetched by themselves after expiry before the screen waits for a key (default 3). */
+  maxRenewals?: number;
+  /** Where safe, token-free diagnostics go (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+export type ViewListener = (state: ViewState) => void;
+
+/** What one refresh came to. */
+export type RefreshOutcome = 'refreshed' | 'retry-later' | 'signed-out' | 'not-signed-in';
+
+/** The tokens of the signed-in session. Private to this file: nothing outside ever sees them. */
+interface Session {
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** When the access token expires (epoch ms), when the server said. */
+  accessExpiresAt: number | undefined;
+  /** When the access token was obtained, to refresh at a fraction of its lifetime. */
+  obtainedAt: number;
+  name: string | null;
+  sub: string | null;
+}
+
+export const DEFAULT_MAX_RENEWALS = 3;
+/** Refresh once this fraction of the access token's lifetime has passed: early enough that a
+ * slow or failing refresh can be retried before the token expires. */
+const REFRESH_AT_FRACTION = 0.8;
+/** Discovery and code requests retry from 1 s up to 30 s while the server cannot be reached. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+/** Kiosk clocks drift; OIDC Core §3.1.3.7 leaves the acceptable skew to the client. */
+const ID_TOKEN_CLOCK_TOLERANCE_SECONDS = 300;
+/** A sign-out must not hang on a dead network: the device forgets the session regardless. */
+const REVOCATION_TIMEOUT_MS = 10_000;
+
+const defaultSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Network failures, 5xx, 429 and 503: worth retrying later (same rule as the DeviceFlow driver). */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof OAuthError) return error.error === 'temporarily_unavailable' || error.status >= 500 || error.status === 429;
+  if (error instanceof TypeError) return true; // WHATWG Fetch: a network error rejects with TypeError
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'NetworkError');
+}
+
+/** A loggable description of an error: its name and OAuth code, never a message that might echo input. */
+function describe(error: unknown): string {
+  if (error instanceof OAuthError) return `${error.error} (HTTP ${error.status})`;
+  if (error instanceof Error) return (error as Error & { code?: unknown }).code ? `${error.name} ${String((error as Error & { code?: unknown }).code)}` : error.name;
+  return typeof error;
+}
+
+function failureOf(error: unknown): Failure {
+  if (error instanceof OAuthError) {
+    switch (error.error) {
+      case 'invalid_client':
+      case 'unauthorized_client':
+      case 'invalid_scope':
+      case 'invalid_request':
+      case 'unsupported_grant_type':
+        return 'client-rejected';
+      default:
+        return 'unknown';
+    }
+  }
+  if (error instanceof Error && error.name === 'InvalidResponseError') return 'bad-response';
+  return 'unknown';
+}
+
+class Cancelled extends Error {
+  override readonly name = 'Cancelled';
+}
+
+export class SessionController {
+  readonly #options: ControllerOptions;
+  readonly #client: OAuthClient;
+  readonly #now: () => number;
+  readonly #sleep: Sleep;
+  readonly #maxRenewals: number;
+  readonly #listeners = new Set<ViewListener>();
+  /** Aborted by `stop()`: ends everything. */
+  readonly #life = new AbortController();
+  /** The current phase (pairing, or signed in); aborted when moving to the next one. */
+  #phase = new AbortController();
+  #view: ViewState = { screen: 'pairing', status: 'connecting', code: null, failure: null, notice: null };
+  #metadata: AuthorizationServerMetadata | undefined;
+  #jwks: VerifyIdTokenOptions['jwks'] | undefined;
+  #session: Session | undefined;
+  #refreshing: Promise<RefreshOutcome> | undefined;
+  /** Set while the pairing screen waits for "Start again" or a key press. */
+  #restartWaiter: (() => void) | undefined;
+  #started = false;
+
+  constructor(options: ControllerOptions) {
+    this.#options = options;
+    this.#client = { client_id: options.clientId };
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#maxRenewals = options.maxRenewals ?? DEFAULT_MAX_RENEWALS;
+  }
+
+  getState(): ViewState {
+    return this.#view;
+  }
+
+  subscribe(listener: ViewListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Discovers the server, resumes a stored session if the vault has one, and otherwise starts
+   * pairing. Returns once that first step is under way; the rest runs in the background.
+   */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error('SessionController.start() may only be called once.');
+    this.#started = true;
+    const stored = await this.#options.vault.load().catch((error: unknown) => {
+      this.#log(`could not read the vault: ${describe(error)}`);
+      return undefined;
+    });
+    if (stored) {
+      this.#session = { accessToken: '', refreshToken: stored.refreshToken, accessExpiresAt: 0, obtainedAt: 0, name: stored.name, sub: stored.sub };
+      this.#setView({ screen: 'signed-in', name: stored.name, signingOut: false, notice: null });
+      // The stored refresh token is checked at once: if the person signed this device out
+      // meanwhile, `invalid_grant` sends the screen back to pairing.
+      this.#enterSignedIn(true);
+    } else {
+      this.#enterPairing();
+    }
+  }
+
+  /** Ends all work: no more requests, timers or view changes. */
+  stop(): void {
+    this.#life.abort(new Cancelled('stopped'));
+    this.#phase.abort(new Cancelled('stopped'));
+    this.#listeners.clear();
+  }
+
+  dispatch(command: Command): void {
+    switch (command.type) {
+      case 'restart':
+        this.restart();
+        break;
+      case 'sign-out':
+        void this.signOut();
+        break;
+    }
+  }
+
+  /** "Start again": only means something while the pairing screen is waiting for it. */
+  restart(): void {
+    const waiter = this.#restartWaiter;
+    this.#restartWaiter = undefined;
+    waiter?.();
+  }
+
+  /**
+   * Refreshes the access token now (RFC 6749 §6). One refresh at a time: a call while one is in
+   * flight gets that one's outcome, so a rotating refresh token is never presented twice (which
+   * the server would treat as reuse and revoke the whole grant; RFC 9700 §4.14.2).
+   */
+  refresh(): Promise<RefreshOutcome> {
+    if (!this.#session?.refreshToken) return Promise.resolve('not-signed-in');
+    this.#refreshing ??= this.#refreshOnce().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  /**
+   * "Sign out": revoke the refresh token at the server (RFC 7009 §2.1; revoking it also ends
+   * the grant's other tokens where the server supports that), forget the session, new code.
+   */
+  async signOut(): Promise<void> {
+    const view = this.#view;
+    if (view.screen !== 'signed-in' || view.signingOut) return;
+    this.#setView({ ...view, signingOut: true });
+    this.#phase.abort(new Cancelled('sign-out'));
+    // Let a refresh in flight finish, so the token revoked is the latest one.
+    await this.#refreshing?.catch(() => undefined);
+    const refreshToken = this.#session?.refreshToken;
+    this.#session = undefined;
+    let notice: Notice | null = null;
+    if (refreshToken && this.#metadata?.revocation_endpoint) {
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(new Cancelled('revocation timed out')), REVOCATION_TIMEOUT_MS);
+      try {
+        await processRevocationResponse(
+          await revocationRequest(this.#metadata, this.#client, refreshToken, 'refresh_token', this.#requestOptions(timeout.signal)),
+        );
+      } catch (error) {
+        this.#log(`revocation failed: ${describe(error)}`);
+        notice = 'sign-out-offline';
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    await this.#clearVault();
+    if (this.#life.signal.aborted) return;
+    this.#enterPairing(notice);
+  }
+
+  // ── Pairing ────────────────────────────────────────────────────────────────────────────────
+
+  #enterPairing(notice: Notice | null = null): void {
+    this.#phase.abort(new Cancelled('next phase'));
+    const phase = new AbortController();
+    this.#phase = phase;
+    this.#setView({ screen: 'pairing', status: 'connecting', code: null, failure: null, notice });
+    this.#pairingLoop(phase.signal).catch((error: unknown) => {
+      if (!(error instanceof Cancelled) && !phase.signal.aborted) this.#log(`pairing stopped: ${describe(error)}`);
+    });
+  }
+
+  async #pairingLoop(signal: AbortSignal): Promise<void> {
+    let renewals = 0;
+    let failures = 0;
+    for (;;) {
+      const metadata = await this.#discovered(signal);
+      const flow = new DeviceFlow({
+        metadata,
+        client: this.#client,
+        scope: this.#options.scope,
+        deviceName: this.#options.deviceName,
+        deviceModel: this.#options.deviceModel,
+        now: this.#now,
+        sleep: this.#sleep,
+        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+      });
+      const renewing = renewals > 0 && this.#pairingStatus() === 'renewing';
+      const unsubscribe = flow.subscribe((state) => this.#showFlowState(state, renewing, failures > 0));
+      const result = await flow.start(signal);
+      unsubscribe();
+
+      switch (result.status) {
+        case 'approved':
+          await this.#signIn(result.tokens, metadata, signal);
+          return;
+        case 'expired':
+          // RFC 8628 §3.5 expired_token: the device may start a new request. A few times by
+          // itself; after that nobody is looking, so wait for a key press instead of asking the
+          // server for codes forever.
+          failures = 0;
+          if (renewals < this.#maxRenewals) {
+            renewals += 1;
+            this.#setPairing('renewing', null);
+          } else {
+            this.#setPairing('expired', null);
+            await this.#waitForRestart(signal);
+            renewals = 0;
+          }
+          break;
+        case 'denied':
+          this.#setPairing('denied', null);
+          await this.#waitForRestart(signal);
+          renewals = 0;
+          failures = 0;
+          break;
+        case 'failed':
+          if (isTransient(result.error)) {
+            // The code request itself failed (the poll loop handles its own outages).
+            failures += 1;
+            this.#setPairing('reconnecting', null);
+            await this.#sleep(backoffDelay(failures, RETRY_BASE_MS, RETRY_MAX_MS, Infinity), signal);
+            if (signal.aborted) throw new Cancelled('pairing');
+          } else {
+            this.#log(`pairing failed: ${describe(result.error)}`);
+            this.#setPairing('failed', null, failureOf(result.error));
+            await this.#waitForRestart(signal);
+            failures = 0;
+            renewals = 0;
+          }
+          break;
+        case 'cancelled':
+          throw new Cancelled('pairing');
+      }
+    }
+  }
+
+  #pairingStatus(): PairingStatus | undefined {
+    return this.#view.screen === 'pairing' ? this.#view.status : undefined;
+  }
+
+  #showFlowState(state: DeviceFlowState, renewing: boolean, retrying: boolean): void {
+    switch (state.status) {
+      case 'requesting':
+        this.#setPairing(renewing ? 'renewing' : retrying ? 'reconnecting' : 'connecting', null);
+        break;
+      case 'waiting':
+      case 'reconnecting': {
+        const { authorization, expiresAt } = state;
+        const code: ShownCode = {
+          userCode: formatUserCode(authorization.user_code),
+          spokenCode: spellUserCode(authorization.user_code),
+          verificationUri: authorization.verification_uri,
+          qrUri: authorization.verification_uri_complete ?? authorization.verification_uri,
+          qrIncludesCode: authorization.verification_uri_complete !== undefined,
+          expiresAt,
+        };
+        // Keep the same object while nothing changed, so the screen does not re-render per poll.
+        const current = this.#view.screen === 'pairing' ? this.#view.code : null;
+        const same = current !== null && current.userCode === code.userCode && current.expiresAt === code.expiresAt;
+        this.#setPairing(state.status, same ? current : code);
+        break;
+      }
+      default:
+        // Terminal states are handled by the loop, which knows what comes next.
+        break;
+    }
+  }
+
+  #setPairing(status: PairingStatus, code: ShownCode | null, failure: Failure | null = null): void {
+    const view = this.#view;
+    const notice = view.screen === 'pairing' ? view.notice : null;
+    if (view.screen === 'pairing' && view.status === status && view.code === code && view.failure === failure) return;
+    this.#setView({ screen: 'pairing', status, code, failure, notice });
+  }
+
+  #waitForRestart(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(new Cancelled('pairing'));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#restartWaiter = () => {
+        signal.removeEventListener('abort', onAbort);
+        this.#setPairing('connecting', null);
+        resolve();
+      };
+    });
+  }
+
+  /** The server's metadata, discovered once; retried with back-off while it cannot be reached. */
+  async #discovered(signal: AbortSignal): Promise<AuthorizationServerMetadata> {
+    let attempt = 0;
+    while (!this.#metadata) {
+      try {
+        this.#metadata = await discover(this.#options.issuer, this.#requestOptions(signal));
+      } catch (error) {
+        if (signal.aborted) throw new Cancelled('discovery');
+        if (isTransient(error)) {
+          attempt += 1;
+          this.#setPairing('reconnecting', null);
+          await this.#sleep(backoffDelay(attempt, RETRY_BASE_MS, RETRY_MAX_MS, Infinity), signal);
+        } else {
+          this.#log(`discovery failed: ${describe(error)}`);
+          this.#setPairing('failed', null, failureOf(error));
+          await this.#waitForRestart(signal);
+        }
+        if (signal.aborted) throw new Cancelled('discovery');
+      }
+    }
+    return this.#metadata;
+  }
+
+  // ── Signing in ─────────────────────────────────────────────────────────────────────────────
+
+  async #signIn(tokens: TokenResponse, metadata: AuthorizationServerMetadata, signal: AbortSignal): Promise<void> {
+    let identity: { name: string | null; sub: string | null };
+    try {
+      identity = await this.#identify(tokens, metadata, signal);
+    } catch (error) {
+      if (signal.aborted) throw new Cancelled('sign-in');
+      // An ID token that does not verify is not a sign-in: keep nothing.
+      this.#log(`sign-in rejected: ${describe(error)}`);
+      this.#setPairing('failed', null, 'id-token-invalid');
+      await this.#waitForRestart(signal);
+      this.#enterPairing();
+      return;
+    }
+    const now = this.#now();
+    this.#session = {
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      accessExpiresAt: tokens.expires_in === undefined ? undefined : now + tokens.expires_in * 1000,
+      obtainedAt: now,
+      ...identity,
+    };
+    const notice = await this.#persist();
+    if (signal.aborted) throw new Cancelled('sign-in');
+    this.#setView({ screen: 'signed-in', name: identity.name, signingOut: false, notice });
+    this.#enterSignedIn(false);
+  }
+
+  /**
+   * Who signed in: the verified ID token's `name` (OIDC Core §3.1.3.7), else /userinfo
+   * (§5.3, its `sub` checked against the ID token's), else nobody in particular.
+   */
+  async #identify(
+    tokens: TokenResponse,
+    metadata: AuthorizationServerMetadata,
+    signal: AbortSignal,
+    previousSub: string | null = null,
+  ): Promise<{ name: string | null; sub: string | null }> {
+    let sub: string | null = null;
+    if (tokens.id_token && metadata.jwks_uri) {
+      const claims = await this.#verifyIdToken(tokens.id_token, metadata, signal);
+      // OIDC Core §12.2: an ID token from a refresh must be about the same person.
+      if (previousSub !== null && claims.sub !== previousSub) throw new Error('The refreshed ID token is about someone else.');
+      sub = claims.sub;
+      if (typeof claims.name === 'string' && claims.name.length > 0) return { name: claims.name, sub };
+    }
+    if (metadata.userinfo_endpoint) {
+      try {
+        const info = await processUserInfoResponse(
+          await userInfoRequest(metadata, tokens.access_token, this.#requestOptions(signal)),
+          sub ?? previousSub ?? undefined,
+        );
+        const name = typeof info.name === 'string' && info.name ? info.name : typeof info.email === 'string' && info.email ? info.email : null;
+        return { name, sub: info.sub };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        // No name is not a reason to refuse the sign-in; the screen says "Signed in".
+        this.#log(`userinfo failed: ${describe(error)}`);
+      }
+    }
+    return { name: null, sub };
+  }
+
+  async #verifyIdToken(idToken: string, metadata: AuthorizationServerMetadata, signal: AbortSignal) {
+    const verify = (jwks: VerifyIdTokenOptions['jwks']) =>
+      verifyIdToken(idToken, {
+        issuer: metadata.issuer,
+        clientId: this.#options.clientId,
+        jwks,
+        clockTolerance: ID_TOKEN_CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(this.#now()),
+      });
+    const cached = this.#jwks;
+    try {
+      return await verify(cached ?? (await this.#fetchJwks(metadata, signal)));
+    } catch (error) {
+      // Keys rotate: with no matching key in a cached set, fetch the set once more.
+      if (cached && (error as { code?: unknown }).code === 'ERR_JWKS_NO_MATCHING_KEY') return verify(await this.#fetchJwks(metadata, signal));
+      throw error;
+    }
+  }
+
+  async #fetchJwks(metadata: AuthorizationServerMetadata, signal: AbortSignal): Promise<VerifyIdTokenOptions['jwks']> {
+    const fetch = this.#options.fetch ?? ((url: string, init: RequestInit) => globalThis.fetch(url, init));
+    const response = await fetch(metadata.jwks_uri as string, { method: 'GET', headers: { Accept: 'application/json' }, signal });
+    if (!response.ok) throw new OAuthError('server_error', `JWKS answered HTTP ${response.status}.`, { status: response.status });
+    const body = (await response.json()) as unknown;
+    if (typeof body !== 'object' || body === null || !Array.isArray((body as { keys?: unknown }).keys)) {
+      throw new TypeError('The JWKS document has no "keys" array.');
+    }
+    this.#jwks = body as VerifyIdTokenOptions['jwks'];
+    return this.#jwks;
+  }
+
+  /** Saves the refresh token; what the vault refused becomes a notice on screen. */
+  async #persist(): Promise<Notice | null> {
+    const session = this.#session;
+    if (!session?.refreshToken) return null;
+    let result: SaveResult;
+    try {
+      result = await this.#options.vault.save({ refreshToken: session.refreshToken, name: session.name, sub: session.sub });
+    } catch (error) {
+      this.#log(`could not save the session: ${describe(error)}`);
+      return 'vault-unavailable';
+    }
+    if (result.stored) return null;
+    return result.reason === 'plaintext-refused' ? 'vault-plaintext-refused' : 'vault-unavailable';
+  }
+
+  async #clearVault(): Promise<void> {
+    await this.#options.vault.clear().catch((error: unknown) => this.#log(`could not clear the vault: ${describe(error)}`));
+  }
+
+  // ── Signed in: background refresh ──────────────────────────────────────────────────────────
+
+  #enterSignedIn(refreshNow: boolean): void {
+    this.#phase.abort(new Cancelled('next phase'));
+    const phase = new AbortController();
+    this.#phase = phase;
+    this.#refreshLoop(phase.signal, refreshNow).catch((error: unknown) => {
+      if (!(error instanceof Cancelled) && !phase.signal.aborted) this.#log(`refresh loop stopped: ${describe(error)}`);
+    });
+  }
+
+  async #refreshLoop(signal: AbortSignal, refreshNow: boolean): Promise<void> {
+    let failures = 0;
+    let due = refreshNow;
+    for (;;) {
+      const session = this.#session;
+      if (!session?.refreshToken) return; // nothing to refresh with: stay signed in until told otherwise
+      if (!due) {
+        let delay: number;
+        if (failures > 0) {
+          delay = backoffDelay(failures, 5_000, 5 * 60_000, Infinity);
+        } else if (session.accessExpiresAt === undefined) {
+          return; // no expiry given: the token is used until the server rejects it
+        } else {
+          const lifetime = session.accessExpiresAt - session.obtainedAt;
+          delay = Math.max(0, session.obtainedAt + lifetime * REFRESH_AT_FRACTION - this.#now());
+        }
+        await this.#sleep(delay, signal);
+        if (signal.aborted) throw new Cancelled('refresh');
+      }
+      due = false;
+      const outcome = await this.refresh();
+      if (signal.aborted) throw new Cancelled('refresh');
+      switch (outcome) {
+        case 'refreshed':
+          failures = 0;
+          break;
+        case 'retry-later':
+          failures += 1;
+          break;
+        case 'signed-out':
+        case 'not-signed-in':
+          return;
+      }
+    }
+  }
+
+  async #refreshOnce(): Promise<RefreshOutcome> {
+    const session = this.#session;
+    const signal = this.#phase.signal;
+    if (!session?.refreshToken) return 'not-signed-in';
+    let metadata: AuthorizationServerMetadata;
+    let tokens: TokenResponse;
+    try {
+      // Quietly: a failed discovery here must not put the pairing screen up over a signed-in one.
+      metadata = this.#metadata ??= await discover(this.#options.issuer, this.#requestOptions(signal));
+      tokens = await processTokenResponse(
+        await refreshTokenGrantRequest(metadata, this.#client, session.refreshToken, this.#requestOptions(signal)),
+      );
+    } catch (error) {
+      if (signal.aborted || this.#session !== session) return 'retry-later';
+      if (error instanceof OAuthError && (error.error === 'invalid_grant' || error.error === 'invalid_client' || error.error === 'unauthorized_client')) {
+        // RFC 6749 §5.2 invalid_grant: the refresh token was revoked or expired — most likely
+        // the person signed this device out from their phone. Back to pairing by itself.
+        this.#log(`refresh refused: ${describe(error)}; pairing again`);
+        this.#session = undefined;
+        await this.#clearVault();
+        if (!this.#life.signal.aborted) this.#enterPairing();
+        return 'signed-out';
+      }
+      this.#log(`refresh failed, will retry: ${describe(error)}`);
+      return 'retry-later';
+    }
+    if (this.#session !== session) return 'retry-later';
+    let identity = { name: session.name, sub: session.sub };
+    if (tokens.id_token || !session.accessToken) {
+      try {
+        identity = await this.#identify(tokens, metadata, signal, session.sub);
+        if (identity.name === null) identity.name = session.name;
+      } catch (error) {
+        this.#log(`refreshed identity not accepted: ${describe(error)}`);
+      }
+    }
+    const now = this.#now();
+    this.#session = {
+      accessToken: tokens.access_token,
+      // RFC 6749 §6: a new refresh token replaces the old one; none means keep using the old.
+      refreshToken: tokens.refresh_token ?? session.refreshToken,
+      accessExpiresAt: tokens.expires_in === undefined ? undefined : now + tokens.expires_in * 1000,
+      obtainedAt: now,
+      ...identity,
+    };
+    const notice = await this.#persist();
+    const view = this.#view;
+    if (view.screen === 'signed-in' && !view.signingOut) {
+      this.#setView({ ...view, name: identity.name, notice: notice ?? view.notice });
+    }
+    return 'refreshed';
+  }
+
+  // ── Plumbing ───────────────────────────────────────────────────────────────────────────────
+
+  #requestOptions(signal: AbortSignal): RequestOptions {
+    return { signal, ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}) };
+  }
+
+  #setView(view: ViewState): void {
+    if (this.#life.signal.aborted) return;
+    this.#view = view;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(view);
+      } catch (error) {
+        this.#log(`a view listener threw: ${describe(error)}`);
+      }
+    }
+  }
+
+  #log(line: string): void {
+    this.#options.log?.(line);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * What the renderer is told, and what it may ask for. Plain, serialisable data (it crosses
+ * Electron's IPC by structured clone) and, by construction, never a token: the controller keeps
+ * tokens to itself and only ever publishes these shapes.
+ */
+
+/** A code on screen (RFC 8628 §3.3): what to show and until when. */
+export interface ShownCode {
+  /** The user code grouped for reading, `XXXX-XXXX` (RFC 8628 §6.1). */
+  userCode: string;
+  /** The code spelled out for screen readers: `W D J B, M J H T`. */
+  spokenCode: string;
+  /** Short URL to type by hand (RFC 8628 §3.3). */
+  verificationUri: string;
+  /**
+   * What the QR encodes: `verification_uri_complete` when the server sent one (RFC 8628
+   * §3.3.1), otherwise `verification_uri` (the person then types the code).
+   */
+  qrUri: string;
+  /** Whether `qrUri` already carries the code, so scanning is all the person has to do. */
+  qrIncludesCode: boolean;
+  /** When the code expires, epoch milliseconds. */
+  expiresAt: number;
+}
+
+/**
+ * - `connecting`: finding the server and asking it for a code (nothing to show yet).
+ * - `waiting`: a code is on screen; polling until the person approves (RFC 8628 §3.4).
+ * - `reconnecting`: the server cannot be reached; retrying with back-off, the code (if any) stays.
+ * - `renewing`: the code expired; getting a new one by itself.
+ * - `expired`: codes expired too many times in a row; a key press starts again.
+ * - `denied`: the person pressed Deny (RFC 8628 §3.5 `access_denied`); "Start again".
+ * - `failed`: the server refused this client or answered nonsense; "Start again".
+ */
+export type PairingStatus = 'connecting' | 'waiting' | 'reconnecting' | 'renewing' | 'expired' | 'denied' | 'failed';
+
+/** Something the person should know that is not a state of the flow. */
+export type Notice =
+  /** Only plaintext storage is available (Linux `basic_text`), so the sign-in was kept in memory only. */
+  | 'vault-plaintext-refused'
+  /** OS encryption is not available at all; the sign-in was kept in memory only. */
+  | 'vault-unavailable'
+  /** Signing out could not reach the server; this device forgot the sign-in anyway. */
+  | 'sign-out-offline';
+
+/**
+ * Why pairing failed, as a category the renderer can word; never a server's free text, which
+ * could say anything.
+ */
+export type Failure = 'client-rejected' | 'bad-response' | 'id-token-invalid' | 'unknown';
+
+export type ViewState =
+  | {
+      screen: 'pairing';
+      status: PairingStatus;
+      code: ShownCode | null;
+      failure: Failure | null;
+      notice: Notice | null;
+    }
+  | {
+      screen: 'signed-in';
+      /** Display name from the verified ID token or /userinfo; null when the server gave none. */
+      name: string | null;
+      signingOut: boolean;
+      notice: Notice | null;
+    };
+
+/** What the renderer can ask the controller to do. */
+export type Command =
+  /** "Start again" (after denied, failed, or repeated expiry) or any key on the expired screen. */
+  | { type: 'restart' }
+  | { type: 'sign-out' };
+
+export function isCommand(value: unknown): value is Command {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return (type === 'restart' || type === 'sign-out') && Object.keys(value).length === 1;
+}

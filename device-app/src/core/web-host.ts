@@ -1,0 +1,29 @@
+/**
+ * The web host: the controller runs in the page itself, with tokens in memory only (a reload is
+ * a sign-out). For TV web runtimes, `chromium --kiosk` on a small board, and the browser tests.
+ * The page calls the authorization server directly, so its OAuth endpoints must answer CORS.
+ */
+import type { ClientConfig } from './client-config';
+import { SessionController } from './controller';
+import type { Host } from './host';
+import { MemoryVault } from './vault';
+
+export interface WebHost extends Host {
+  stop(): void;
+}
+
+export function createWebHost(config: ClientConfig): WebHost {
+  const controller = new SessionController({
+    ...config,
+    vault: new MemoryVault(),
+    // Token-free lines only (see the controller); useful in a kiosk's remote devtools.
+    log: (line) => console.info(`[pairgate] ${line}`),
+  });
+  void controller.start();
+  return {
+    getState: () => controller.getState(),
+    subscribe: (listener) => controller.subscribe(listener),
+    send: (command) => controller.dispatch(command),
+    stop: () => controller.stop(),
+  };
+}

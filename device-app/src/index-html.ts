@@ -1,0 +1,47 @@
+/**
+ * The renderer's one HTML page. Built once for Electron (CSP in a meta tag: `file://` has no
+ * headers) and served by the web host (CSP as a header, configuration inlined).
+ */
+import type { ClientConfig } from './core/client-config';
+
+/**
+ * The Content-Security-Policy of the page. Scripts and styles only from the app itself, no
+ * inline script, no eval, no frames, no forms, no plugins. `connect` lists who the page may call:
+ * nobody in Electron (main does the calls), and the authorization server in the web host.
+ */
+export function contentSecurityPolicy(connect: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src ${connect.length > 0 ? connect.join(' ') : "'none'"}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/** JSON that is safe inside <script>: no `</script>` or `<!--` can end or confuse the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function indexHtml(options: { cspMeta?: string; config?: ClientConfig }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+${options.cspMeta ? `<meta http-equiv="Content-Security-Policy" content="${options.cspMeta}">\n` : ''}<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="dark">
+<link rel="icon" href="data:,">
+<title>Pairgate</title>
+<link rel="stylesheet" href="app.css">
+${options.config ? `<script id="pairgate-config" type="application/json">${scriptJson(options.config)}</script>\n` : ''}<script defer src="app.js"></script>
+</head>
+<body>
+<div id="root"></div>
+</body>
+</html>
+`;
+}
