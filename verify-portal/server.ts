@@ -11,6 +11,8 @@ import { createProvider, logUnexpected } from './src/oauth/provider';
 import { createDeviceChannel, DEVICE_EVENTS_PATH } from './src/oauth/push/device-channel';
 import { createPostgresDeviceEvents } from './src/oauth/push/postgres-events';
 import { isCorePath } from './src/oauth/router';
+import { isFormPost, preparePortalRequest, serveForm } from './src/portal/http/serve';
+import { setPortalServices } from './src/portal/services-registry';
 import { openStore } from './src/store';
 
 const portalDir = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
   await provider.keys.signingKey(); // the first start makes the signing key
   const deviceChannel = createDeviceChannel(provider.context);
 
+  // The pages reach the core through this bridge (see src/portal/services.ts); set before Next starts.
+  setPortalServices({ provider, store, env });
+  const https = env.issuer.startsWith('https:');
+
   const server = http.createServer();
   const app = next({ dev: env.dev, dir: portalDir, hostname: 'localhost', port: env.port, httpServer: server });
   await app.prepare();
@@ -46,8 +52,21 @@ async function main(): Promise<void> {
     const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (isCorePath(pathname)) {
       void serveNode(provider.handle, req, res, { trustProxy: env.trustProxy });
+      return;
+    }
+    // Portal: security headers, CSP nonce and the trusted client address on every response.
+    const prepared = preparePortalRequest(req, res, { https, dev: env.dev, trustProxy: env.trustProxy });
+    if (isFormPost(req)) {
+      // Form POSTs are handled here (framework-free, our status codes), never by Next.js.
+      void serveForm({ store, provider, secure: https }, req, res, prepared, logUnexpected);
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // The pages use no server actions: nothing else may change state.
+      req.resume();
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Method not allowed.');
     } else {
-      handleNext(req, res).catch(() => {
+      handleNext(req, res).catch((err: unknown) => {
+        logUnexpected(err);
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end('Something went wrong on our side. Please try again.');
       });

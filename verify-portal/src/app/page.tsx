@@ -1,11 +1,18 @@
-export default function Home() {
+import { common } from '../portal/strings/common';
+import { pageSession } from '../portal/page-session';
+import { Shell } from './_ui/shell';
+
+export default async function Home() {
+  const session = await pageSession();
   return (
-    <main>
-      <h1>Pairgate</h1>
-      <p>Sign in on your TV, kiosk or other screen with your phone.</p>
+    <Shell session={session}>
+      <h1>{common.home.title}</h1>
+      <p>{common.home.lead}</p>
       <p>
-        Have a code on a screen? Go to <a href="/activate">/activate</a> and enter it.
+        <a className="button primary" href="/activate">
+          {common.home.cta}
+        </a>
       </p>
-    </main>
+    </Shell>
   );
 }

@@ -1,0 +1,45 @@
+import type { Metadata } from 'next';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { firstParam, pageSession } from '../../portal/page-session';
+import { safeNextPath } from '../../portal/safe-next';
+import { secureCookies } from '../../portal/services';
+import { cookieNames, csrfToken, isWellFormedSecret } from '../../portal/session';
+import { login } from '../../portal/strings/login';
+import { Notice, Shell } from '../_ui/shell';
+
+export const metadata: Metadata = { title: login.title };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** GET /login. The form posts to the framework-free handler in src/portal/forms/login.ts. */
+export default async function LoginPage({ searchParams }: Props) {
+  const params = await searchParams;
+  const next = safeNextPath(firstParam(params.next));
+  if (await pageSession()) redirect(next);
+
+  // The custom server set this pre-session cookie on this very request if it was missing.
+  const pre = (await cookies()).get(cookieNames(secureCookies()).preSession)?.value;
+  const csrf = isWellFormedSecret(pre) ? csrfToken(pre, 'login') : '';
+  const failed = firstParam(params.error) === 'credentials';
+
+  return (
+    <Shell>
+      <h1>{login.title}</h1>
+      <p>{login.lead}</p>
+      {failed && <Notice kind="error">{login.wrongCredentials}</Notice>}
+      {firstParam(params.signed_out) === '1' && <Notice kind="info">{login.signedOut}</Notice>}
+      <form method="post" action="/login" data-form="login" className="stack">
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="next" value={next} />
+        <label htmlFor="email">{login.email}</label>
+        <input id="email" name="email" type="email" autoComplete="username" autoCapitalize="none" spellCheck={false} required aria-invalid={failed || undefined} />
+        <label htmlFor="password">{login.password}</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={failed || undefined} />
+        <button type="submit" className="button primary">
+          {login.submit}
+        </button>
+      </form>
+    </Shell>
+  );
+}

@@ -1,0 +1,48 @@
+import { hashSecret } from '../../crypto/hash';
+import { hashPassword, verifyPassword } from '../../crypto/password';
+import { blockedFor, recordFailure, type LimitCheck } from '../limits/rate-limit';
+import { safeNextPath } from '../safe-next';
+import { checkCsrf, clearCookie, createSession, isWellFormedSecret, sessionCookie } from '../session';
+import { formExpired, redirect, tooManyTries, type FormHandler } from './types';
+
+/** Longest email (RFC 5321 §4.5.3.1 path limit) and password we read; longer is simply wrong. */
+const MAX_EMAIL = 254;
+const MAX_PASSWORD = 1024;
+
+/** Verified against when the account does not exist, so both answers take as long (no account probing by timing). */
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * POST /login: email + password → a fresh server-side session, then back to `next` (a path on
+ * this site only). Failures are counted per account and per client address.
+ */
+export const login: FormHandler = async (ctx, req) => {
+  // Before sign-in the CSRF token is bound to the pre-session cookie set with the login page.
+  if (!checkCsrf(req.cookies.get(ctx.names.preSession), 'login', req.form.get('csrf'))) return formExpired();
+
+  const email = (req.form.get('email') ?? '').trim().toLowerCase().slice(0, MAX_EMAIL);
+  const password = (req.form.get('password') ?? '').slice(0, MAX_PASSWORD);
+  const next = safeNextPath(req.form.get('next'));
+
+  // The account key is hashed so the limits table holds no addresses.
+  const checks: LimitCheck[] = [
+    { rule: ctx.settings.limits.loginPerIp, subject: req.clientIp },
+    { rule: ctx.settings.limits.loginPerAccount, subject: hashSecret(email) },
+  ];
+  const blocked = await blockedFor(ctx.store, checks, req.now);
+  if (blocked !== undefined) return tooManyTries(blocked);
+
+  const user = email ? await ctx.store.findUserByEmail(email) : undefined;
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('pairgate-no-such-account'))));
+  if (!user || !ok) {
+    await recordFailure(ctx.store, checks, req.now);
+    // The same message whether or not the account exists.
+    return redirect(`/login?error=credentials&next=${encodeURIComponent(next)}`);
+  }
+
+  // No session fixation: whatever session this browser had is dropped, and a new id is issued.
+  const previous = req.cookies.get(ctx.names.session);
+  if (isWellFormedSecret(previous)) await ctx.store.deleteSession(hashSecret(previous));
+  const { secret } = await createSession(ctx.store, user.id, req.now, ctx.settings.sessionTtlMs);
+  return redirect(next, [sessionCookie(ctx.names, secret, ctx.settings.sessionTtlMs, ctx.secure), clearCookie(ctx.names.preSession, ctx.secure)]);
+};

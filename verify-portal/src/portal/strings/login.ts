@@ -1,0 +1,11 @@
+/** Strings of the sign-in page (English). */
+export const login = {
+  title: 'Sign in',
+  lead: 'Sign in to connect a screen to your account.',
+  email: 'Email',
+  password: 'Password',
+  submit: 'Sign in',
+  // Deliberately the same whether or not the account exists.
+  wrongCredentials: 'That email and password do not match. Check them and try again.',
+  signedOut: 'You are signed out.',
+} as const;
