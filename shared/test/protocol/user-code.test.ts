@@ -81,15 +81,16 @@ describe('generateUserCode', () => {
 
   it('is roughly uniform over the 20 characters', () => {
     const counts = new Map<string, number>();
-    const draws = 5000;
+    const draws = 20000;
     for (let i = 0; i < draws; i++) for (const ch of generateUserCode()) counts.set(ch, (counts.get(ch) ?? 0) + 1);
     const total = draws * USER_CODE_LENGTH;
-    const expected = total / USER_CODE_ALPHABET.length; // 2000 each
+    const expected = total / USER_CODE_ALPHABET.length; // 8000 each
     expect([...counts.keys()].sort().join('')).toBe([...USER_CODE_ALPHABET].sort().join(''));
-    // Chi-squared with 19 degrees of freedom; p = 0.001 critical value is 43.8.
+    // Chi-squared with 19 degrees of freedom: 65 has p ≈ 6e-7 (no flaky CI), while plain
+    // `byte % 20` without rejection sampling would score ≈ 175 here.
     let chi2 = 0;
     for (const ch of USER_CODE_ALPHABET) chi2 += ((counts.get(ch) ?? 0) - expected) ** 2 / expected;
-    expect(chi2).toBeLessThan(43.8);
+    expect(chi2).toBeLessThan(65);
   });
 
   it('does not repeat (high entropy)', () => {
