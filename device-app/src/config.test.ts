@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+import { defaults } from './defaults';
+
+const file = (json: unknown) => () => JSON.stringify(json);
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(loadConfig()).toEqual({
+      issuer: defaults.issuer,
+      clientId: 'tv-kiosk',
+      scope: 'openid profile offline_access',
+      deviceName: defaults.deviceName,
+      deviceModel: defaults.deviceModel,
+      mode: 'kiosk',
+      kiosk: true, // default on in kiosk mode
+      allowPlaintextTokens: false,
+      webPort: defaults.webPort,
+      webHost: defaults.webHost,
+    });
+  });
+
+  it('file, then env, then flags: later sources win', () => {
+    const config = loadConfig({
+      argv: ['--config', 'kiosk.json', '--client-id', 'from-flag', '--no-kiosk'],
+      env: { PAIRGATE_CLIENT_ID: 'from-env', PAIRGATE_SCOPE: 'openid', PAIRGATE_DEVICE_NAME: 'Env TV' },
+      readFile: file({ issuer: 'https://login.example.com', clientId: 'from-file', scope: 'openid email', deviceModel: 'File Stick', kiosk: true }),
+    });
+    expect(config).toMatchObject({
+      issuer: 'https://login.example.com', // file only
+      clientId: 'from-flag', // flag beats env beats file
+      scope: 'openid', // env beats file
+      deviceName: 'Env TV',
+      deviceModel: 'File Stick',
+      kiosk: false,
+    });
+  });
+
+  it('reads the config file from PAIRGATE_CONFIG and flags in --name=value form', () => {
+    const config = loadConfig({
+      argv: ['--issuer=https://as.example/tenant/', '--allow-plaintext-tokens', '--web-port=0'],
+      env: { PAIRGATE_CONFIG: '/etc/pairgate.json' },
+      readFile: (path) => (path === '/etc/pairgate.json' ? JSON.stringify({ deviceName: 'Lobby' }) : ''),
+    });
+    expect(config).toMatchObject({ issuer: 'https://as.example/tenant', allowPlaintextTokens: true, webPort: 0, deviceName: 'Lobby' });
+  });
+
+  it('writes a bare-origin issuer without the trailing slash, as servers publish it', () => {
+    expect(loadConfig({ argv: ['--issuer', 'http://127.0.0.1:3000/'] }).issuer).toBe('http://127.0.0.1:3000');
+  });
+
+  it('explains every bad value and where it came from', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        argv: ['--scope', 'openid "profile"', '--bogus', '--config', 'kiosk.json'],
+        env: { PAIRGATE_ISSUER: 'login.example.com', PAIRGATE_KIOSK: 'maybe', PAIRGATE_WEB_PORT: '70000' },
+        readFile: file({ mode: 'tv', colour: 'blue' }),
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('issuer (from PAIRGATE_ISSUER) must be an absolute URL such as https://login.example.com, not "login.example.com".');
+    expect(message).toContain('kiosk (from PAIRGATE_KIOSK) must be true or false, not "maybe".');
+    expect(message).toContain('webPort (from PAIRGATE_WEB_PORT) must be a whole number from 0 to 65535');
+    expect(message).toContain('scope (from --scope) must be space-separated scope names');
+    expect(message).toContain('unknown option --bogus');
+    expect(message).toContain('mode (from kiosk.json) must be "kiosk" or "desktop", not "tv".');
+    expect(message).toContain('unknown key "colour"');
+  });
+
+  it('refuses an issuer with a query or fragment (RFC 8414 §2), and a missing config file', () => {
+    expect(() => loadConfig({ argv: ['--issuer', 'https://as.example/?tenant=1'] })).toThrow(/query or fragment/);
+    expect(() =>
+      loadConfig({
+        argv: ['--config', '/nope.json'],
+        readFile: () => {
+          throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        },
+      }),
+    ).toThrow(/the config file \/nope.json does not exist/);
+  });
+
+  it('says desktop mode is not there yet', () => {
+    expect(() => loadConfig({ env: { PAIRGATE_MODE: 'desktop' } })).toThrow(/desktop.*not available yet/);
+  });
+
+  it('ignores foreign switches when told to (Electron adds its own)', () => {
+    expect(loadConfig({ argv: ['--enable-logging', '--client-id', 'x'], strictFlags: false }).clientId).toBe('x');
+  });
+});

@@ -1,0 +1,242 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeServer, ISSUER, type FakeServer } from '../../test/support/fake-authorization-server';
+import { SessionController } from './controller';
+import { MemoryVault, type SaveResult, type StoredSession, type TokenVault } from './vault';
+import type { ViewState } from './view-state';
+
+const realTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Advances the fake clock in small steps (letting real crypto and promises settle) until `predicate` holds. */
+async function until(predicate: () => boolean, what: string, maxMs = 30 * 60_000, stepMs = 250): Promise<void> {
+  for (let elapsed = 0; elapsed <= maxMs; elapsed += stepMs) {
+    for (let i = 0; i < 20; i++) {
+      if (predicate()) return;
+      await realTick();
+    }
+    await vi.advanceTimersByTimeAsync(stepMs);
+  }
+  throw new Error(`timed out waiting for: ${what}`);
+}
+
+class SpyVault extends MemoryVault {
+  saved: StoredSession[] = [];
+  cleared = 0;
+  override async save(session: StoredSession): Promise<SaveResult> {
+    this.saved.push(session);
+    return super.save(session);
+  }
+  override async clear(): Promise<void> {
+    this.cleared += 1;
+    return super.clear();
+  }
+}
+
+describe('SessionController', () => {
+  let server: FakeServer;
+  let controller: SessionController;
+  let views: ViewState[];
+  let vault: SpyVault;
+
+  function startController(options: { vault?: TokenVault; maxRenewals?: number } = {}) {
+    controller = new SessionController({
+      issuer: ISSUER,
+      clientId: 'tv-kiosk',
+      scope: 'openid profile offline_access',
+      deviceName: 'Test TV',
+      deviceModel: 'Model T',
+      vault: options.vault ?? vault,
+      fetch: server.fetch,
+      ...(options.maxRenewals === undefined ? {} : { maxRenewals: options.maxRenewals }),
+    });
+    controller.subscribe((view) => views.push(view));
+    void controller.start();
+  }
+
+  const view = () => controller.getState();
+  const status = () => {
+    const current = view();
+    return current.screen === 'pairing' ? current.status : current.screen;
+  };
+  const userCode = () => {
+    const current = view();
+    return current.screen === 'pairing' ? (current.code?.userCode ?? null) : null;
+  };
+
+  async function signIn(): Promise<void> {
+    await until(() => status() === 'waiting', 'a code');
+    server.approveLatest();
+    await until(() => view().screen === 'signed-in', 'signed in');
+  }
+
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    server = await createFakeServer({ interval: 5 });
+    views = [];
+    vault = new SpyVault();
+  });
+
+  afterEach(() => {
+    controller?.stop();
+    vi.useRealTimers();
+  });
+
+  it('shows a grouped, spelled-out code with the QR target, then the name from the verified ID token', async () => {
+    startController();
+    await until(() => status() === 'waiting', 'a code');
+    const current = view();
+    if (current.screen !== 'pairing' || !current.code) throw new Error('no code shown');
+    expect(current.code.userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    expect(current.code.spokenCode).toMatch(/^([A-Z] ){3}[A-Z], ([A-Z] ){3}[A-Z]$/);
+    expect(current.code.qrUri).toBe(`${ISSUER}/activate?user_code=${current.code.userCode.replace('-', '')}`);
+    expect(current.code.expiresAt).toBe(Date.now() + 600_000);
+    // Pairgate's device_name / device_model reach the server (RFC 8628 §5.4: the person checks the device).
+    expect(server.requests.find((r) => r.path === '/device/code')?.params).toMatchObject({ device_name: 'Test TV', device_model: 'Model T', scope: 'openid profile offline_access' });
+
+    server.approveLatest();
+    await until(() => view().screen === 'signed-in', 'signed in');
+    expect(view()).toEqual({ screen: 'signed-in', name: 'Ada Lovelace', signingOut: false, notice: null });
+    // The name came from the ID token: no userinfo call was needed.
+    expect(server.count('/userinfo')).toBe(0);
+    expect(vault.saved).toHaveLength(1);
+  });
+
+  it('never puts a token or device code into a view state', async () => {
+    startController();
+    await signIn();
+    await controller.refresh();
+    await controller.signOut();
+    await until(() => status() === 'waiting', 'a new code');
+    const published = JSON.stringify(views);
+    expect(server.issued.length).toBeGreaterThan(5);
+    for (const secret of server.issued) expect(published).not.toContain(secret);
+  });
+
+  it('gets a new code when one expires, a bounded number of times, then waits for a key press', async () => {
+    server = await createFakeServer({ interval: 5, expiresIn: 30 });
+    startController({ maxRenewals: 2 });
+    await until(() => status() === 'waiting', 'a code');
+    const first = userCode();
+    await until(() => status() === 'waiting' && userCode() !== first, 'the second code');
+    // In between, the screen said so ("Code expired — getting a new one…").
+    expect(views.some((v) => v.screen === 'pairing' && v.status === 'renewing')).toBe(true);
+    await until(() => status() === 'expired', 'gives up after 2 renewals');
+    expect(server.count('/device/code')).toBe(3);
+    // Nobody is looking: no more codes until someone presses a key.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(server.count('/device/code')).toBe(3);
+    controller.restart();
+    await until(() => status() === 'waiting', 'a code after the key press');
+    expect(server.count('/device/code')).toBe(4);
+  });
+
+  it('shows denied, and "Start again" fetches a new code', async () => {
+    startController();
+    await until(() => status() === 'waiting', 'a code');
+    server.denyLatest();
+    await until(() => status() === 'denied', 'denied');
+    expect(view()).toMatchObject({ screen: 'pairing', code: null });
+    controller.dispatch({ type: 'restart' });
+    await until(() => status() === 'waiting', 'a new code');
+    expect(server.count('/device/code')).toBe(2);
+  });
+
+  it('keeps the code on screen while the server is unreachable, then completes the sign-in', async () => {
+    startController();
+    await until(() => status() === 'waiting', 'a code');
+    const code = userCode();
+    server.setOffline(true);
+    await until(() => status() === 'reconnecting', 'reconnecting');
+    expect(userCode()).toBe(code);
+    server.setOffline(false);
+    server.approveLatest();
+    await until(() => view().screen === 'signed-in', 'signed in after reconnecting');
+  });
+
+  it('retries discovery while the server is down, showing reconnecting', async () => {
+    server.setOffline(true);
+    startController();
+    await until(() => status() === 'reconnecting', 'reconnecting');
+    server.setOffline(false);
+    await until(() => status() === 'waiting', 'a code');
+  });
+
+  it('refreshes one at a time, and stores the rotated refresh token', async () => {
+    startController();
+    await signIn();
+    const release = server.holdRefreshes();
+    const first = controller.refresh();
+    const second = controller.refresh();
+    await realTick();
+    release();
+    expect(await first).toBe('refreshed');
+    expect(await second).toBe('refreshed');
+    expect(server.count('/token', 'refresh_token')).toBe(1);
+    const latest = vault.saved.at(-1)?.refreshToken;
+    expect(latest && server.refreshTokens.has(latest)).toBe(true);
+  });
+
+  it('refreshes in the background before the access token expires', async () => {
+    server = await createFakeServer({ interval: 5, accessTokenTtl: 100 });
+    startController();
+    await signIn();
+    const signedInAt = Date.now();
+    await until(() => server.count('/token', 'refresh_token') === 1, 'a background refresh');
+    expect(Date.now() - signedInAt).toBeLessThan(100_000);
+    await until(() => server.count('/token', 'refresh_token') === 2, 'a second one');
+    expect(view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace' });
+  });
+
+  it('goes back to pairing by itself when a refresh fails with invalid_grant', async () => {
+    startController();
+    await signIn();
+    server.revokeAll(); // the person signed the device out from their phone
+    expect(await controller.refresh()).toBe('signed-out');
+    await until(() => status() === 'waiting', 'a new code');
+    expect(await vault.load()).toBeUndefined();
+  });
+
+  it('sign-out revokes the refresh token at the server, clears the vault and shows a new code', async () => {
+    startController();
+    await signIn();
+    const refreshToken = vault.saved.at(-1)?.refreshToken as string;
+    controller.dispatch({ type: 'sign-out' });
+    expect(view()).toMatchObject({ screen: 'signed-in', signingOut: true });
+    await until(() => status() === 'waiting', 'a new code');
+    const revoke = server.requests.find((r) => r.path === '/revoke');
+    expect(revoke?.params).toMatchObject({ token: refreshToken, token_type_hint: 'refresh_token', client_id: 'tv-kiosk' });
+    expect(server.refreshTokens.has(refreshToken)).toBe(false);
+    expect(vault.cleared).toBeGreaterThan(0);
+    expect(await vault.load()).toBeUndefined();
+  });
+
+  it('resumes a stored session by refreshing it at start', async () => {
+    startController();
+    await signIn();
+    controller.stop();
+    views = [];
+    startController({ vault }); // same vault: a restart of the app
+    await until(() => server.count('/token', 'refresh_token') === 1, 'a refresh at start');
+    expect(view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace' });
+    expect(server.count('/device/code')).toBe(1);
+  });
+
+  it('refuses a sign-in whose ID token does not verify', async () => {
+    server = await createFakeServer({ interval: 5, forgeIdTokens: true });
+    startController();
+    await signIn().catch(() => undefined);
+    await until(() => status() === 'failed', 'failed');
+    expect(view()).toMatchObject({ screen: 'pairing', failure: 'id-token-invalid' });
+    expect(vault.saved).toHaveLength(0);
+  });
+
+  it('says so when the vault refuses to store the refresh token', async () => {
+    const refusing: TokenVault = {
+      load: async () => undefined,
+      save: async () => ({ stored: false, reason: 'plaintext-refused' }),
+      clear: async () => undefined,
+    };
+    startController({ vault: refusing });
+    await signIn();
+    expect(view()).toMatchObject({ screen: 'signed-in', notice: 'vault-plaintext-refused' });
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * An in-memory RFC 8628 authorization server behind a `fetch` function, for controller unit
+ * tests: discovery, device codes, polling, refresh with rotation, revocation, userinfo and a
+ * real signed ID token. Tests flip its state (approve, deny, take it offline, delay a refresh).
+ */
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+
+export const ISSUER = 'https://as.example';
+const CLIENT_ID = 'tv-kiosk';
+
+interface DeviceRecord {
+  userCode: string;
+  state: 'pending' | 'approved' | 'denied' | 'redeemed';
+}
+
+export interface FakeServerOptions {
+  expiresIn?: number;
+  interval?: number;
+  accessTokenTtl?: number;
+  name?: string;
+  /** Sign ID tokens with a key that is not in the JWKS. */
+  forgeIdTokens?: boolean;
+}
+
+export async function createFakeServer(options: FakeServerOptions = {}) {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const forged = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+  const devices = new Map<string, DeviceRecord>();
+  const refreshTokens = new Set<string>();
+  const accessTokens = new Set<string>();
+  const requests: { method: string; path: string; params: Record<string, string> }[] = [];
+  let counter = 0;
+  let offline = false;
+  let refreshGate: Promise<void> | undefined;
+  const issued: string[] = [];
+
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  const error = (status: number, code: string) => json(status, { error: code });
+
+  async function tokens(scopeName: string): Promise<Record<string, unknown>> {
+    counter += 1;
+    const access = `at-${counter}-${crypto.randomUUID()}`;
+    const refresh = `rt-${counter}-${crypto.randomUUID()}`;
+    accessTokens.add(access);
+    refreshTokens.add(refresh);
+    issued.push(access, refresh);
+    const idToken = await new SignJWT({ name: scopeName })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(CLIENT_ID)
+      .setSubject('user-1')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(options.forgeIdTokens ? forged.privateKey : privateKey);
+    issued.push(idToken);
+    return { access_token: access, token_type: 'Bearer', expires_in: options.accessTokenTtl ?? 600, refresh_token: refresh, id_token: idToken, scope: 'openid profile offline_access' };
+  }
+
+  const fetch = async (url: string, init: RequestInit): Promise<Response> => {
+    const { pathname } = new URL(url);
+    const params = Object.fromEntries(new URLSearchParams(typeof init.body === 'string' ? init.body : ''));
+    requests.push({ method: init.method ?? 'GET', path: pathname, params });
+    if (init.signal?.aborted) throw init.signal.reason;
+    if (offline) throw new TypeError('fetch failed');
+    switch (pathname) {
+      case '/.well-known/openid-configuration':
+        return json(200, {
+          issuer: ISSUER,
+          device_authorization_endpoint: `${ISSUER}/device/code`,
+          token_endpoint: `${ISSUER}/token`,
+          revocation_endpoint: `${ISSUER}/revoke`,
+          userinfo_endpoint: `${ISSUER}/userinfo`,
+          jwks_uri: `${ISSUER}/jwks`,
+        });
+      case '/jwks':
+        return json(200, { keys: [jwk] });
+      case '/device/code': {
+        counter += 1;
+        const deviceCode = `dc-${counter}`;
+        const userCode = `BCDFGHJ${'KLMNPQRSTVWXZ'[counter % 13]}`;
+        devices.set(deviceCode, { userCode, state: 'pending' });
+        issued.push(deviceCode);
+        return json(200, {
+          device_code: deviceCode,
+          user_code: userCode,
+          verification_uri: `${ISSUER}/activate`,
+          verification_uri_complete: `${ISSUER}/activate?user_code=${userCode}`,
+          expires_in: options.expiresIn ?? 600,
+          ...(options.interval === undefined ? {} : { interval: options.interval }),
+        });
+      }
+      case '/token': {
+        if (params.grant_type === 'urn:ietf:params:oauth:grant-type:device_code') {
+          const device = devices.get(params.device_code ?? '');
+          if (!device) return error(400, 'invalid_grant');
+          switch (device.state) {
+            case 'pending':
+              return error(400, 'authorization_pending');
+            case 'denied':
+              return error(400, 'access_denied');
+            case 'redeemed':
+              return error(400, 'invalid_grant');
+            case 'approved':
+              device.state = 'redeemed';
+              return json(200, await tokens(options.name ?? 'Ada Lovelace'));
+          }
+        }
+        if (params.grant_type === 'refresh_token') {
+          await refreshGate;
+          const token = params.refresh_token ?? '';
+          if (!refreshTokens.delete(token)) return error(400, 'invalid_grant');
+          return json(200, await tokens(options.name ?? 'Ada Lovelace'));
+        }
+        return error(400, 'unsupported_grant_type');
+      }
+      case '/revoke':
+        refreshTokens.delete(params.token ?? '');
+        accessTokens.delete(params.token ?? '');
+        return new Response(null, { status: 200 });
+      case '/userinfo': {
+        const token = new Headers(init.headers).get('authorization')?.replace(/^Bearer /, '') ?? '';
+        if (!accessTokens.has(token)) return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
+        return json(200, { sub: 'user-1', name: options.name ?? 'Ada Lovelace' });
+      }
+      default:
+        return error(404, 'invalid_request');
+    }
+  };
+
+  const pendingDevice = () => [...devices.entries()].reverse().find(([, d]) => d.state === 'pending');
+
+  return {
+    fetch,
+    requests,
+    /** Every secret it handed out: device codes, access, refresh and ID tokens. */
+    issued,
+    refreshTokens,
+    setOffline(value: boolean) {
+      offline = value;
+    },
+    /** Holds refresh requests until the returned function is called. */
+    holdRefreshes(): () => void {
+      let release!: () => void;
+      refreshGate = new Promise((resolve) => (release = resolve));
+      return () => {
+        refreshGate = undefined;
+        release();
+      };
+    },
+    approveLatest() {
+      const entry = pendingDevice();
+      if (!entry) throw new Error('no pending device code');
+      entry[1].state = 'approved';
+    },
+    denyLatest() {
+      const entry = pendingDevice();
+      if (!entry) throw new Error('no pending device code');
+      entry[1].state = 'denied';
+    },
+    /** Revokes every refresh token, as signing the device out from the phone would. */
+    revokeAll() {
+      refreshTokens.clear();
+      accessTokens.clear();
+    },
+    count(path: string, grantType?: string) {
+      return requests.filter((r) => r.path === path && (grantType === undefined || r.params.grant_type === grantType)).length;
+    },
+  };
+}
+
+export type FakeServer = Awaited<ReturnType<typeof createFakeServer>>;
