@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { DeviceFlow, discover, type AuthorizationServerMetadata, type DeviceAuthorizationResponse, type DeviceFlowResult, type DeviceFlowState } from '@pairgate/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 
 /** The demo account `npm start` seeds (see src/admin/demo.ts). */
@@ -56,4 +59,69 @@ export async function signIn(page: Page, email: string, password: string): Promi
     page.waitForURL((u) => u.pathname !== '/login'),
     page.locator('form[data-form=login] button[type=submit]').click(),
   ]);
+}
+
+// --- Helpers for the portal's own end-to-end suites ------------------------------------------
+
+/** The demo kiosk client (see src/admin/demo.ts). */
+export const KIOSK_CLIENT = { client_id: 'tv-kiosk' } as const;
+
+export interface StartedDevice {
+  flow: DeviceFlow;
+  metadata: AuthorizationServerMetadata;
+  /** The RFC 8628 §3.2 response the device shows (user code, verification URIs, interval). */
+  authorization: DeviceAuthorizationResponse;
+  /** Settles with the flow's terminal state. */
+  result: Promise<DeviceFlowResult>;
+  cancel(): void;
+}
+
+/**
+ * Starts a device with the `DeviceFlow` driver of @pairgate/shared against the running portal,
+ * and resolves once it shows its code (state `waiting`).
+ */
+export async function startDevice(issuer: string, options: { deviceName?: string; deviceModel?: string; scope?: string } = {}): Promise<StartedDevice> {
+  const portalFetch = (url: string, init: RequestInit) => fetch(url, init);
+  const metadata = await discover(issuer, { fetch: portalFetch });
+  const controller = new AbortController();
+  const flow = new DeviceFlow({
+    metadata,
+    client: KIOSK_CLIENT,
+    scope: options.scope ?? 'openid profile email offline_access',
+    ...(options.deviceName ? { deviceName: options.deviceName } : {}),
+    ...(options.deviceModel ? { deviceModel: options.deviceModel } : {}),
+    fetch: portalFetch,
+  });
+  const waiting = new Promise<DeviceAuthorizationResponse>((resolve, reject) => {
+    const check = (state: DeviceFlowState) => {
+      if (state.status === 'waiting') resolve(state.authorization);
+      else if (state.status !== 'idle' && state.status !== 'requesting' && state.status !== 'reconnecting') reject(new Error(`device flow ended early: ${state.status}`));
+    };
+    flow.subscribe(check);
+  });
+  const result = flow.start(controller.signal);
+  return { flow, metadata, authorization: await waiting, result, cancel: () => controller.abort() };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core in the page. Injected through the DevTools protocol (`page.evaluate`), which
+ * the page's CSP does not govern, so the portal's CSP stays as strict as in production.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type AxeResult = { violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
 }

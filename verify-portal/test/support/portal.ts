@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
  * Starts `server.ts` as its own process on a free port — real HTTP, the production path — with
  * a fresh SQLite directory, or a fresh database on the given PostgreSQL server.
  */
-export async function startPortal(options: { postgresUrl?: string } = {}): Promise<RunningPortal> {
+export async function startPortal(options: { postgresUrl?: string; /** Extra environment, e.g. `{ PAIRGATE_TRUST_PROXY: 'true' }`. */ env?: Record<string, string> } = {}): Promise<RunningPortal> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pairgate-e2e-'));
@@ -47,7 +47,7 @@ export async function startPortal(options: { postgresUrl?: string } = {}): Promi
   }
   const child = spawn(tsx, ['server.ts'], {
     cwd: portalDir,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PAIRGATE_ISSUER: issuer, NODE_ENV: 'production' },
+    env: { ...process.env, ...options.env, ...env, PORT: String(port), HOST: '127.0.0.1', PAIRGATE_ISSUER: issuer, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
