@@ -51,10 +51,10 @@ export function PairingScreen({ view, send }: { view: Pairing; send: (command: C
             <Countdown expiresAt={code.expiresAt} />
           </div>
         </div>
-      ) : (
-        <div className="pairing-body placeholder">{!needsAction && <p className="lead">{strings.gettingCode}</p>}</div>
-      )}
-      <div className="status-bar">
+      ) : null}
+      {/* One status element in every state, so screen readers announce each change. When the
+          person has to act, or there is no code yet, it becomes the whole screen: large message, the button under it. */}
+      <div className={needsAction || !code ? 'status-bar prominent' : 'status-bar'}>
         <p className="status" role="status" data-testid="status">
           {statusText}
           {status === 'reconnecting' && code ? <span className="detail"> {strings.reconnectingDetail}</span> : null}

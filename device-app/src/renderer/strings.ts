@@ -13,7 +13,6 @@ export const strings = {
   andEnterCode: 'and enter the code',
   goTo: 'Go to',
   codeLabel: (spoken: string) => `Your code is ${spoken}`,
-  gettingCode: 'Getting a code…',
   status: {
     connecting: 'Getting a code…',
     waiting: 'Waiting for you to approve on your phone…',

@@ -1,0 +1,122 @@
+/**
+ * The kiosk web host against the real portal, in Chromium, over real HTTP: code and QR on a
+ * 1920×1080 screen, a phone (Pixel 7) that signs in and approves through the portal's pages,
+ * the kiosk showing who signed in without a reload, sign-out that really revokes, and denial.
+ */
+import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
+import { approveOnPhone } from '../../../verify-portal/test/support/phone';
+import { startPortal, type RunningPortal } from '../../../verify-portal/test/support/portal';
+import type { RunningWebServer } from '../../src/web-server';
+import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic } from '../support/kiosk';
+
+describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host with the Pairgate portal', () => {
+  let portal: RunningPortal;
+  let kiosk: RunningWebServer;
+  let browser: Browser;
+  let phone: BrowserContext;
+
+  beforeAll(async () => {
+    [portal, browser] = await Promise.all([startPortal(), launchChromium()]);
+    kiosk = await startKiosk({ issuer: portal.issuer, scope: 'openid profile offline_access' });
+    phone = await browser.newContext({ ...devices['Pixel 7'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await kiosk?.close();
+    await portal?.stop();
+  });
+
+  async function openKiosk(viewport: { width: number; height: number }): Promise<{ page: Page; traffic: ReturnType<typeof watchKioskTraffic>; ms: number }> {
+    const page = await browser.newPage({ viewport });
+    const traffic = watchKioskTraffic(page, portal.issuer);
+    const started = performance.now();
+    await page.goto(kiosk.url);
+    await page.locator('.code').waitFor();
+    await page.locator('.qr svg').waitFor();
+    return { page, traffic, ms: performance.now() - started };
+  }
+
+  it('signs in with a phone: code + QR, approval on the phone, the name on the kiosk, then sign-out revokes', async () => {
+    const { page, traffic, ms } = await openKiosk({ width: 1920, height: 1080 });
+    console.log(`[kiosk] time from opening the page to code + QR on screen: ${Math.round(ms)} ms`);
+    expect(ms).toBeLessThan(5_000);
+
+    const code = await shownCode(page);
+    expect(code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    const authorization = traffic.deviceAuthorizations.at(-1);
+    expect(authorization?.user_code).toBe(code);
+    await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Waiting for you to approve');
+    await expect(page.locator('.code').getAttribute('aria-label')).resolves.toBe(`Your code is ${[...code.slice(0, 4)].join(' ')}, ${[...code.slice(5)].join(' ')}`);
+
+    // The QR, read back from pixels, is exactly verification_uri_complete (RFC 8628 §3.3.1).
+    const png = await screenshot(page, 'pairing-1920x1080');
+    expect(decodeQr(png)).toBe(authorization?.verification_uri_complete);
+    expect(await page.locator('.url').textContent()).toBe(authorization?.verification_uri.replace(/^https?:\/\//, ''));
+
+    expect(await axeViolations(page)).toEqual([]);
+
+    // A marker that a reload would wipe out.
+    await page.evaluate(() => Object.assign(window, { __noReload: true }));
+    await approveOnPhone(phone, { url: decodeQr(png) as string });
+    await page.getByText('Demo User').waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    expect(await page.locator('h1.name').textContent()).toBe('Demo User');
+    await screenshot(page, 'signed-in-1920x1080');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // No token is on the page, nor in its URL.
+    const refreshToken = traffic.refreshTokens.at(-1) as string;
+    expect(refreshToken).toBeTypeOf('string');
+    expect(await page.content()).not.toContain(refreshToken);
+    expect(page.url()).toBe(kiosk.url);
+
+    // Sign out with the remote: the button has the focus, so OK (Enter) presses it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
+    await page.keyboard.press('Enter');
+    await page.locator('.code').waitFor();
+    expect(await shownCode(page)).not.toBe(code);
+    expect(traffic.revocations.at(-1)).toContain('token_type_hint=refresh_token');
+
+    // The old refresh token no longer works at the server.
+    const refreshed = await fetch(`${portal.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'tv-kiosk' }),
+    });
+    expect(refreshed.status).toBe(400);
+    expect(await refreshed.json()).toMatchObject({ error: 'invalid_grant' });
+    // Nothing secret reached the portal's log either.
+    expect(portal.output()).not.toContain(refreshToken);
+    await page.close();
+  }, 90_000);
+
+  it('fits 1280×720 too, and a denial offers "Start again", which the remote can press', async () => {
+    const { page } = await openKiosk({ width: 1280, height: 720 });
+    const png = await screenshot(page, 'pairing-1280x720');
+    const qr = decodeQr(png);
+    expect(qr).toContain('/activate?user_code=');
+    // Everything inside the 5 % safe area.
+    for (const selector of ['.title', '.qr', '.code', '.url', '.status']) {
+      const box = await page.locator(selector).boundingBox();
+      expect(box, selector).not.toBeNull();
+      if (!box) continue;
+      expect(box.x, selector).toBeGreaterThanOrEqual(1280 * 0.05 - 1);
+      expect(box.y, selector).toBeGreaterThanOrEqual(720 * 0.05 - 1);
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(1280 * 0.95 + 1);
+      expect(box.y + box.height, selector).toBeLessThanOrEqual(720 * 0.95 + 1);
+    }
+    const code = await shownCode(page);
+    await approveOnPhone(phone, { url: qr as string, decision: 'deny' });
+    await page.getByText('Access was denied').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'denied-1280x720');
+    expect(await axeViolations(page)).toEqual([]);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Start again');
+    await page.keyboard.press('Enter');
+    await page.locator('.code').waitFor();
+    expect(await shownCode(page)).not.toBe(code);
+    await page.close();
+  }, 90_000);
+});

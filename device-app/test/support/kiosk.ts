@@ -1,0 +1,116 @@
+/**
+ * Helpers for the kiosk's browser suites: build once, serve the web host, read the QR out of a
+ * screenshot, run axe, and watch the kiosk's own network traffic (how a test learns what the
+ * server told the kiosk without any test-only hook in the app).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsQR from 'jsqr';
+import type { Page, Response } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { build } from '../../scripts/build';
+import type { ClientConfig } from '../../src/core/client-config';
+import { startWebServer, type RunningWebServer } from '../../src/web-server';
+import { stopProcess } from '../../../verify-portal/test/support/portal';
+
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const artifactsDir = path.join(appDir, 'test-artifacts');
+
+let built: Promise<void> | undefined;
+export function ensureBuilt(): Promise<void> {
+  built ??= build({ quiet: true });
+  return built;
+}
+
+export async function startKiosk(config: Partial<ClientConfig> & { issuer: string }): Promise<RunningWebServer> {
+  await ensureBuilt();
+  return startWebServer({
+    config: { clientId: 'tv-kiosk', scope: 'openid profile offline_access', deviceName: 'Lobby screen', deviceModel: 'Pairgate e2e', ...config },
+    port: 0,
+    host: '127.0.0.1',
+  });
+}
+
+/** Decodes the one QR code in a PNG screenshot. */
+export function decodeQr(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.width, image.height)?.data;
+}
+
+export async function screenshot(page: Page, name: string): Promise<Buffer> {
+  mkdirSync(artifactsDir, { recursive: true });
+  return page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page (WCAG 2.x A/AA and best practices). */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string | null; nodes: string[] }[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** What the kiosk page received from the authorization server, as seen on the wire. */
+export function watchKioskTraffic(page: Page, issuer: string) {
+  const deviceAuthorizations: { user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number }[] = [];
+  const refreshTokens: string[] = [];
+  const revocations: string[] = [];
+  page.on('response', (response: Response) => {
+    const url = new URL(response.url());
+    if (url.origin !== new URL(issuer).origin || response.request().method() !== 'POST') return;
+    if (/\/(oauth\/)?device(\/code|\/auth)?$/.test(url.pathname) || url.pathname.endsWith('/device/auth')) {
+      void response.json().then((body: (typeof deviceAuthorizations)[number]) => deviceAuthorizations.push(body), () => undefined);
+    } else if (url.pathname.endsWith('/token') && response.status() === 200) {
+      void response.json().then((body: { refresh_token?: string }) => body.refresh_token && refreshTokens.push(body.refresh_token), () => undefined);
+    } else if (url.pathname.includes('revo')) {
+      revocations.push(response.request().postData() ?? '');
+    }
+  });
+  return { deviceAuthorizations, refreshTokens, revocations };
+}
+
+/** The code on the kiosk screen (the visible text, `XXXX-XXXX`). */
+export async function shownCode(page: Page): Promise<string> {
+  return (await page.locator('.code').textContent({ timeout: 15_000 })) ?? '';
+}
+
+const portalDir = path.resolve(appDir, '..', 'verify-portal');
+const tsx = path.resolve(appDir, '..', 'node_modules', '.bin', 'tsx');
+
+/**
+ * The portal on a fixed port and data directory, so a test can stop it and start it again as
+ * the same server (same signing keys, same device codes). `startPortal()` picks a fresh port and
+ * directory each time and removes the directory on stop.
+ */
+export async function startPortalAt(port: number, dataDir: string): Promise<{ issuer: string; stop(): Promise<void>; output(): string }> {
+  const issuer = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(tsx, ['server.ts'], {
+    cwd: portalDir,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PAIRGATE_ISSUER: issuer, PAIRGATE_DATA_DIR: dataDir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`portal did not start in 60 s:\n${output}`)), 60_000);
+    child.stdout?.on('data', () => {
+      if (output.includes('portal ready on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`portal exited with code ${code}:\n${output}`));
+    });
+  });
+  return { issuer, stop: () => stopProcess(child), output: () => output };
+}
