@@ -4,7 +4,7 @@ export const account = {
   lead: 'Screens signed in to your account.',
   none: 'No devices are signed in to your account.',
   app: 'App',
-  device: 'Device',
+  model: 'Model',
   approved: 'Approved',
   lastUsed: 'Last used',
   neverUsed: 'Not yet',

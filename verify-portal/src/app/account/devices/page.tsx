@@ -19,6 +19,7 @@ export default async function DevicesPage() {
     <Shell session={session}>
       <h1>{account.title}</h1>
       <p>{account.lead}</p>
+      <p className="hint">{account.tokenNote(minutes)}</p>
       {flash === 'device-signed-out' && <Notice kind="info">{account.signedOutDevice}</Notice>}
       {flash === 'device-not-found' && <Notice kind="info">{account.deviceNotFound}</Notice>}
       {grants.length === 0 ? (
@@ -37,7 +38,7 @@ export default async function DevicesPage() {
                   </div>
                   {grant.deviceModel && grant.deviceName && (
                     <div>
-                      <dt>{account.device}</dt>
+                      <dt>{account.model}</dt>
                       <dd>{grant.deviceModel}</dd>
                     </div>
                   )}
@@ -63,7 +64,6 @@ export default async function DevicesPage() {
           })}
         </ul>
       )}
-      <p className="hint">{account.tokenNote(minutes)}</p>
     </Shell>
   );
 }

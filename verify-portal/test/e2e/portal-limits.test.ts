@@ -1,0 +1,87 @@
+/**
+ * Case 5 of issue 3: wrong codes past the limit get a 429 page with Retry-After (RFC 8628 §5.1),
+ * and a right code from another address (another phone, another session) still works. The portal
+ * runs behind a "trusted proxy" (PAIRGATE_TRUST_PROXY=true), so each browser context can claim
+ * its own client address with X-Forwarded-For.
+ */
+import { devices, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../support/browser';
+import { DEMO_EMAIL, DEMO_PASSWORD, signIn, startDevice } from '../support/phone';
+import { startPortal, type RunningPortal } from '../support/portal';
+
+const run = chromiumAvailable('portal guessing limits end to end');
+
+describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trusted proxy)', () => {
+  let portal: RunningPortal;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [portal, browser] = await Promise.all([startPortal({ env: { PAIRGATE_TRUST_PROXY: 'true' } }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  async function phoneAt(ip: string) {
+    const context = await browser.newContext({ ...devices['Pixel 7'], extraHTTPHeaders: { 'X-Forwarded-For': ip } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${portal.issuer}/activate`);
+    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    return { context, page };
+  }
+
+  it('5. wrong codes past the limit → 429 page; then a right code from another IP still works', async () => {
+    const d = await startDevice(portal.issuer, { deviceName: 'Lobby screen' });
+    const right = d.authorization.user_code;
+    const attacker = await phoneAt('203.0.113.66');
+
+    const submit = async (code: string) => {
+      // After a 429 the page shows no form (its URL is still /activate, from the POST): load it again.
+      if ((await attacker.page.locator('input[name=user_code]').count()) === 0) await attacker.page.goto(`${portal.issuer}/activate`);
+      await attacker.page.locator('input[name=user_code]').fill(code);
+      const [response] = await Promise.all([
+        attacker.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/activate'),
+        attacker.page.locator('form[data-form=activate] button[type=submit]').click(),
+      ]);
+      await attacker.page.waitForLoadState();
+      return response;
+    };
+
+    // Five wrong codes (a valid shape, so each is a real guess): each is answered with the form again.
+    for (const wrong of ['BBBB-BBBB', 'CCCC-CCCC', 'DDDD-DDDD', 'FFFF-FFFF', 'GGGG-GGGG']) {
+      expect(wrong).not.toBe(right);
+      const response = await submit(wrong);
+      expect(response.status()).toBe(303);
+      expect(await attacker.page.locator('.notice.error').textContent()).toContain('That code is not valid');
+    }
+    // Past the limit: 429, a human page, Retry-After — even for the right code.
+    for (const code of ['HHHH-HHHH', right]) {
+      const response = await submit(code);
+      expect(response.status()).toBe(429);
+      expect(Number(response.headers()['retry-after'])).toBeGreaterThan(0);
+      expect(await attacker.page.locator('main').textContent()).toContain('Too many tries. Wait a minute and try again.');
+    }
+    expect(d.flow.getState().status).toBe('waiting');
+
+    // Another phone on another network: the right code works, with the different-network warning.
+    const phone = await phoneAt('198.51.100.20');
+    await phone.page.locator('input[name=user_code]').fill(right);
+    await phone.page.locator('form[data-form=activate] button[type=submit]').click();
+    await phone.page.waitForURL((u) => u.pathname === '/activate/confirm');
+    expect(await phone.page.locator('.notice.warning').textContent()).toBe(
+      'This request came from a different network than the one you are on. Only continue if the device is in front of you.',
+    );
+    await phone.page.locator('button[name=decision][value=approve]').click();
+    await phone.page.waitForURL((u) => u.pathname === '/activate/done');
+    expect((await d.result).status).toBe('approved');
+
+    // A client-sent X-Forwarded-For cannot hide the real address from a portal that does not trust proxies:
+    // that is covered by the default portal (PAIRGATE_TRUST_PROXY unset) in portal-flow.test.ts, where
+    // every context is 127.0.0.1.
+    await attacker.context.close();
+    await phone.context.close();
+  }, 90_000);
+});
