@@ -27,7 +27,7 @@ export function ResultView({ result }: { result: ActivateResult | undefined }) {
       <p className="lead">{body}</p>
       <p className="actions">
         <a className="button primary" href="/activate">
-          {activate.result.another}
+          {result.kind === 'approved' ? activate.result.another : activate.result.enterCode}
         </a>
         {result.kind === 'approved' && (
           <a className="button secondary" href="/account/devices">

@@ -61,6 +61,7 @@ export const activate = {
     },
     thisDevice: 'the device',
     another: 'Connect another screen',
+    enterCode: 'Enter a new code',
     manage: 'See your devices',
   },
 
