@@ -2,8 +2,11 @@ import { normalizeUserCode } from '@pairgate/shared';
 import type { DeviceCodeRecord, DeviceDecision } from '../store/store';
 import type { CoreContext } from './context';
 
-/** Why a code cannot be decided on: each gets its own page in the portal. */
-export type UndecidableReason = 'unknown' | 'expired' | 'approved' | 'denied' | 'redeemed';
+/**
+ * Why a code cannot be decided on: each gets its own page in the portal. `replaced`: the code
+ * expired and the same device has shown a new one since, so the person should use that.
+ */
+export type UndecidableReason = 'unknown' | 'expired' | 'replaced' | 'approved' | 'denied' | 'redeemed';
 
 export type DecisionResult = { ok: true; record: DeviceCodeRecord } | { ok: false; reason: UndecidableReason };
 
@@ -16,7 +19,7 @@ export async function lookupUserCode(ctx: CoreContext, typed: string): Promise<D
   if (!userCode) return { ok: false, reason: 'unknown' };
   const record = await ctx.store.findDeviceCodeByUserCode(userCode);
   if (!record) return { ok: false, reason: 'unknown' };
-  return decidable(record, ctx.now());
+  return explain(ctx, record, ctx.now());
 }
 
 /** RFC 8628 §3.3: the person approved the device. Exactly one decision per code wins. */
@@ -40,8 +43,16 @@ async function decide(ctx: CoreContext, typed: string, decision: DeviceDecision)
   // Lost: say why (already decided by someone else, expired, or no such code).
   const current = await ctx.store.findDeviceCodeByUserCode(userCode);
   if (!current) return { ok: false, reason: 'unknown' };
-  const result = decidable(current, now);
+  const result = await explain(ctx, current, now);
   return result.ok ? { ok: false, reason: 'unknown' } : result;
+}
+
+/** `decidable`, plus whether an expired code's device has moved on to a new code. */
+async function explain(ctx: CoreContext, record: DeviceCodeRecord, now: number): Promise<DecisionResult> {
+  const result = decidable(record, now);
+  if (result.ok || result.reason !== 'expired') return result;
+  const replacement = await ctx.store.findReplacementDeviceCode(record, now);
+  return replacement ? { ok: false, reason: 'replaced' } : result;
 }
 
 function decidable(record: DeviceCodeRecord, now: number): DecisionResult {

@@ -59,7 +59,7 @@ export function checkCsrf(secret: string | undefined, purpose: CsrfPurpose, subm
 /** What the confirm and result pages need, kept server-side so no code rides in a URL. */
 export type ActivateResult =
   | { kind: 'approved' | 'denied'; deviceName: string | null; deviceModel: string | null; clientName: string }
-  | { kind: 'expired' | 'already-approved' | 'already-denied' | 'used' | 'unknown' };
+  | { kind: 'expired' | 'replaced' | 'already-approved' | 'already-denied' | 'used' | 'unknown' };
 
 export interface SessionData {
   /** Canonical user code on the confirm screen. */
@@ -70,7 +70,7 @@ export interface SessionData {
   flash?: 'wrong-code' | 'not-a-code' | 'device-signed-out' | 'device-not-found';
 }
 
-const RESULT_KINDS = new Set(['approved', 'denied', 'expired', 'already-approved', 'already-denied', 'used', 'unknown']);
+const RESULT_KINDS = new Set(['approved', 'denied', 'expired', 'replaced', 'already-approved', 'already-denied', 'used', 'unknown']);
 const FLASHES = new Set(['wrong-code', 'not-a-code', 'device-signed-out', 'device-not-found']);
 
 /** Parses the stored JSON defensively: unknown fields and malformed values are dropped. */

@@ -310,6 +310,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(winners[0]?.status).toBe('redeemed');
       });
 
+      it('finds the pending code a device showed after an expired one (null-safe matching)', async () => {
+        const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+        const old = deviceCode({ clientIp: ip, deviceName: null, createdAt: T0, expiresAt: T0 + 10 * MIN });
+        await store.insertDeviceCode(old);
+        const now = T0 + 11 * MIN;
+        expect(await store.findReplacementDeviceCode(old, now)).toBeUndefined();
+        // Another device (other name), another network, and a decided code do not count.
+        await store.insertDeviceCode(deviceCode({ clientIp: ip, deviceName: 'Other TV', createdAt: T0 + 10 * MIN, expiresAt: T0 + 20 * MIN }));
+        await store.insertDeviceCode(deviceCode({ clientIp: '203.0.113.99', deviceName: null, createdAt: T0 + 10 * MIN, expiresAt: T0 + 20 * MIN }));
+        const denied = deviceCode({ clientIp: ip, deviceName: null, createdAt: T0 + 10 * MIN, expiresAt: T0 + 20 * MIN });
+        await store.insertDeviceCode(denied);
+        await store.decideDeviceCode(denied.userCode, { status: 'denied' }, T0 + 10 * MIN + 1);
+        expect(await store.findReplacementDeviceCode(old, now)).toBeUndefined();
+        const next = deviceCode({ clientIp: ip, deviceName: null, createdAt: T0 + 10 * MIN + 5, expiresAt: T0 + 20 * MIN });
+        await store.insertDeviceCode(next);
+        expect((await store.findReplacementDeviceCode(old, now))?.deviceCodeHash).toBe(next.deviceCodeHash);
+        // Once that one has expired too, there is nothing to point to.
+        expect(await store.findReplacementDeviceCode(old, T0 + 21 * MIN)).toBeUndefined();
+      });
+
       it('race: concurrent polls raise the interval once per too-early poll', async () => {
         const d = deviceCode();
         await store.insertDeviceCode(d);

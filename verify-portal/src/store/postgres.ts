@@ -72,6 +72,9 @@ const SQL = {
     ON CONFLICT (user_code) DO NOTHING RETURNING device_code_hash`,
   deviceCodeByHash: 'SELECT * FROM device_codes WHERE device_code_hash = $1',
   deviceCodeByUserCode: 'SELECT * FROM device_codes WHERE user_code = $1 ORDER BY created_at DESC LIMIT 1',
+  replacementDeviceCode: `SELECT * FROM device_codes WHERE client_id = $1 AND client_ip IS NOT DISTINCT FROM $2
+    AND device_name IS NOT DISTINCT FROM $3 AND device_model IS NOT DISTINCT FROM $4
+    AND created_at > $5 AND status = 'pending' AND expires_at > $6 ORDER BY created_at DESC LIMIT 1`,
   // RFC 8628 §3.5: a pending code polled sooner than `interval` seconds after the previous poll
   // gets slow_down, and the interval grows by 5 s for this and every later poll. The sub-select
   // locks the row and sees its latest committed version, so `too_fast` is computed from the
@@ -250,6 +253,17 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     },
     async findDeviceCodeByUserCode(userCode) {
       const row = await one(pool, SQL.deviceCodeByUserCode, [userCode]);
+      return row && toDeviceCode(row);
+    },
+    async findReplacementDeviceCode(previous, now) {
+      const row = await one(pool, SQL.replacementDeviceCode, [
+        previous.clientId,
+        previous.clientIp,
+        previous.deviceName,
+        previous.deviceModel,
+        previous.createdAt,
+        now,
+      ]);
       return row && toDeviceCode(row);
     },
     async recordDevicePoll(hash, now) {

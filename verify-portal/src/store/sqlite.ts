@@ -101,6 +101,9 @@ export function openSqliteStore(filename: string): Store {
       ON CONFLICT (user_code) DO NOTHING`,
     deviceCodeByHash: 'SELECT * FROM device_codes WHERE device_code_hash = ?',
     deviceCodeByUserCode: 'SELECT * FROM device_codes WHERE user_code = ? ORDER BY created_at DESC LIMIT 1',
+    // `IS` compares NULLs as equal: a device that sent no name matches another that sent none.
+    replacementDeviceCode: `SELECT * FROM device_codes WHERE client_id = ? AND client_ip IS ? AND device_name IS ? AND device_model IS ?
+      AND created_at > ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`,
     // RFC 8628 §3.5: a pending code polled sooner than `interval` seconds after the previous poll
     // gets slow_down, and the interval grows by 5 s for this and every later poll.
     recordPoll: `UPDATE device_codes SET
@@ -273,6 +276,10 @@ export function openSqliteStore(filename: string): Store {
     },
     async findDeviceCodeByUserCode(userCode) {
       const row = get(SQL.deviceCodeByUserCode, userCode);
+      return row && toDeviceCode(row);
+    },
+    async findReplacementDeviceCode(previous, now) {
+      const row = get(SQL.replacementDeviceCode, previous.clientId, previous.clientIp, previous.deviceName, previous.deviceModel, previous.createdAt, now);
       return row && toDeviceCode(row);
     },
     async recordDevicePoll(hash, now) {

@@ -170,6 +170,12 @@ export interface Store {
   /** The most recent code with this canonical user code, expired or not. */
   findDeviceCodeByUserCode(userCode: string): Promise<DeviceCodeRecord | undefined>;
   /**
+   * The newest code that is still pending at `now` and came from the same device as `previous`
+   * (same client, address, name and model) after it — the code a kiosk shows once `previous`
+   * expired. Undefined when there is none.
+   */
+  findReplacementDeviceCode(previous: DeviceCodeRecord, now: number): Promise<DeviceCodeRecord | undefined>;
+  /**
    * Records a poll at `now`, atomically. `tooFast` is true when the code is `pending` and the
    * previous poll was less than `interval` seconds ago; then `interval` is raised by 5 before it
    * is returned (RFC 8628 §3.5: for this and all later polls). `lastPolledAt` becomes `now`.

@@ -60,6 +60,15 @@ describe('confirm-screen look-ups and decisions', () => {
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && (r.reason === 'approved' || r.reason === 'denied'))).toBe(true);
   });
 
+  it("tells the phone when an expired code's device has shown a new code since", async () => {
+    const first = (await t.post('/oauth/device/code', { client_id: 'tv', device_name: 'Hall kiosk' })).body as { user_code: string };
+    t.clock.advance(600);
+    expect(await t.core.approve(first.user_code, t.user.id)).toEqual({ ok: false, reason: 'expired' });
+    await t.post('/oauth/device/code', { client_id: 'tv', device_name: 'Hall kiosk' });
+    expect(await t.core.approve(first.user_code, t.user.id)).toEqual({ ok: false, reason: 'replaced' });
+    expect(await t.core.lookupUserCode(first.user_code)).toEqual({ ok: false, reason: 'replaced' });
+  });
+
   it('publishes the decision to the device event bus', async () => {
     const { user_code, device_code } = (await t.post('/oauth/device/code', { client_id: 'tv' })).body as { user_code: string; device_code: string };
     const events: string[] = [];

@@ -9,6 +9,8 @@ export function resultForReason(reason: UndecidableReason): ActivateResult {
   switch (reason) {
     case 'expired':
       return { kind: 'expired' };
+    case 'replaced':
+      return { kind: 'replaced' };
     case 'approved':
       return { kind: 'already-approved' };
     case 'denied':

@@ -39,6 +39,10 @@ export const activate = {
       title: 'This code has expired',
       body: 'Ask the device for a new code, then enter it here.',
     },
+    replaced: {
+      title: 'This code has expired',
+      body: 'Your screen is showing a new code now. Enter the code that is on your screen.',
+    },
     'already-approved': {
       title: 'Already approved',
       body: 'This code has already been approved. Nothing more to do; you can close this page.',
