@@ -34,7 +34,16 @@ export async function freePort(): Promise<number> {
  * Starts `server.ts` as its own process on a free port — real HTTP, the production path — with
  * a fresh SQLite directory, or a fresh database on the given PostgreSQL server.
  */
-export async function startPortal(options: { postgresUrl?: string; /** Extra environment, e.g. `{ PAIRGATE_TRUST_PROXY: 'true' }`. */ env?: Record<string, string> } = {}): Promise<RunningPortal> {
+export async function startPortal(
+  options: {
+    /** A PostgreSQL server: the portal gets a fresh database of its own on it. */
+    postgresUrl?: string;
+    /** An existing PostgreSQL database to share with another portal (several instances). */
+    databaseUrl?: string;
+    /** Extra environment, e.g. `{ PAIRGATE_TRUST_PROXY: 'true' }`. */
+    env?: Record<string, string>;
+  } = {},
+): Promise<RunningPortal> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pairgate-e2e-'));
@@ -44,6 +53,8 @@ export async function startPortal(options: { postgresUrl?: string; /** Extra env
     const { url, drop } = await createDatabase(options.postgresUrl);
     env.DATABASE_URL = url;
     dropDatabase = drop;
+  } else if (options.databaseUrl) {
+    env.DATABASE_URL = options.databaseUrl;
   }
   const child = spawn(tsx, ['server.ts'], {
     cwd: portalDir,
