@@ -64,6 +64,8 @@ export type ActivateResult =
 export interface SessionData {
   /** Canonical user code on the confirm screen. */
   confirming?: string;
+  /** The code this session last decided on, so a second submit of that screen is explained. */
+  decided?: string;
   /** Outcome of the last decision, for /activate/done. */
   result?: ActivateResult;
   /** One-shot message for the next page view. */
@@ -85,6 +87,7 @@ export function parseSessionData(json: string): SessionData {
   const r = raw as Record<string, unknown>;
   const data: SessionData = {};
   if (typeof r.confirming === 'string' && /^[A-Z]{8}$/.test(r.confirming)) data.confirming = r.confirming;
+  if (typeof r.decided === 'string' && /^[A-Z]{8}$/.test(r.decided)) data.decided = r.decided;
   if (typeof r.flash === 'string' && FLASHES.has(r.flash)) data.flash = r.flash as SessionData['flash'];
   const result = r.result as Record<string, unknown> | undefined;
   if (result && typeof result === 'object' && typeof result.kind === 'string' && RESULT_KINDS.has(result.kind)) {

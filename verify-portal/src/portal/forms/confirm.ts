@@ -14,9 +14,11 @@ export const confirm: FormHandler = async (ctx, req) => {
   if (!checkCsrf(session.secret, 'session', req.form.get('csrf'))) return formExpired();
 
   const decision = req.form.get('decision');
-  // The code comes from the form this session was shown (CSRF-checked), so a second submit of
-  // the same screen still knows which code it was about.
-  const code = normalizeUserCode(req.form.get('user_code') ?? '') ?? session.data.confirming;
+  // Only a code this session was shown on the confirm screen (after /activate, with its
+  // guessing limits, RFC 8628 §5.1) can be decided here, or the one it just decided (a second
+  // submit, which the result page then explains). Posting guesses here gets nowhere.
+  const submitted = normalizeUserCode(req.form.get('user_code') ?? '');
+  const code = submitted !== undefined && (submitted === session.data.confirming || submitted === session.data.decided) ? submitted : undefined;
   if ((decision !== 'approve' && decision !== 'deny') || !code) return badRequest();
 
   const outcome = decision === 'approve' ? await ctx.provider.approve(code, session.record.userId) : await ctx.provider.deny(code);
@@ -32,6 +34,6 @@ export const confirm: FormHandler = async (ctx, req) => {
   } else {
     result = resultForReason(outcome.reason);
   }
-  await saveSessionData(ctx.store, session, { result }, req.now);
+  await saveSessionData(ctx.store, session, { result, decided: code }, req.now);
   return redirect('/activate/done');
 };

@@ -167,9 +167,22 @@ describe('POST /activate', () => {
 });
 
 describe('POST /activate/confirm', () => {
+  /** The person typed the code and sees the confirm screen for it. */
+  async function shown(s: Awaited<ReturnType<typeof signedIn>>, userCode: string) {
+    expect(await post('/activate', { csrf: s.csrf, user_code: userCode }, s.cookies)).toMatchObject({ location: '/activate/confirm' });
+  }
+
+  it('decides only the code this session was shown: guesses posted here get nowhere', async () => {
+    const s = await signedIn();
+    const code = await deviceCode();
+    expect(await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'approve' }, s.cookies)).toMatchObject({ status: 400 });
+    expect((await store.findDeviceCode(code.deviceCodeHash))?.status).toBe('pending');
+  });
+
   it('approves once; a second submit lands on "already approved"', async () => {
     const s = await signedIn();
     const code = await deviceCode();
+    await shown(s, code.userCode);
     expect(await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'approve' }, s.cookies)).toEqual({ kind: 'redirect', location: '/activate/done' });
     expect(await store.findDeviceCode(code.deviceCodeHash)).toMatchObject({ status: 'approved', userId: 'u1' });
     expect((await sessionData(s.idHash)).result).toEqual({ kind: 'approved', deviceName: 'Kitchen TV', deviceModel: null, clientName: 'Living-room app' });
@@ -181,6 +194,7 @@ describe('POST /activate/confirm', () => {
   it('denies', async () => {
     const s = await signedIn();
     const code = await deviceCode();
+    await shown(s, code.userCode);
     await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'deny' }, s.cookies);
     expect((await store.findDeviceCode(code.deviceCodeHash))?.status).toBe('denied');
     expect((await sessionData(s.idHash)).result?.kind).toBe('denied');
@@ -190,6 +204,7 @@ describe('POST /activate/confirm', () => {
     const s = await signedIn();
     const other = await signedIn();
     const code = await deviceCode();
+    await shown(s, code.userCode);
     expect(await post('/activate/confirm', { user_code: code.userCode, decision: 'approve' }, s.cookies)).toMatchObject({ status: 403 });
     expect(await post('/activate/confirm', { csrf: other.csrf, user_code: code.userCode, decision: 'approve' }, s.cookies)).toMatchObject({ status: 403 });
     expect(await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'approve' })).toMatchObject({ kind: 'redirect', location: '/login?next=%2Factivate' });
