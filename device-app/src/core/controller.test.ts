@@ -240,3 +240,22 @@ describe('SessionController', () => {
     expect(view()).toMatchObject({ screen: 'signed-in', notice: 'vault-plaintext-refused' });
   });
 });
+
+describe('SessionController sign-out while the server is unreachable', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('forgets the session anyway and says the server could not be told', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const server = await createFakeServer({ interval: 5 });
+    const vault = new MemoryVault();
+    await vault.save({ refreshToken: 'rt-stored', name: 'Ada', sub: 'user-1' });
+    server.setOffline(true);
+    const controller = new SessionController({ issuer: ISSUER, clientId: 'tv-kiosk', scope: 'openid', deviceName: 'TV', deviceModel: 'M', vault, fetch: server.fetch });
+    await controller.start();
+    expect(controller.getState()).toMatchObject({ screen: 'signed-in', name: 'Ada' }); // resumed offline
+    await controller.signOut();
+    expect(controller.getState()).toMatchObject({ screen: 'pairing', notice: 'sign-out-offline' });
+    expect(await vault.load()).toBeUndefined();
+    controller.stop();
+  });
+});

@@ -235,6 +235,11 @@ export class SessionController {
     const refreshToken = this.#session?.refreshToken;
     this.#session = undefined;
     let notice: Notice | null = null;
+    if (refreshToken && !this.#metadata) {
+      // Resumed from the vault while the server was unreachable: one more try to find it.
+      this.#metadata = await discover(this.#options.issuer, this.#requestOptions(this.#life.signal)).catch(() => undefined);
+      if (!this.#metadata) notice = 'sign-out-offline';
+    }
     if (refreshToken && this.#metadata?.revocation_endpoint) {
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(new Cancelled('revocation timed out')), REVOCATION_TIMEOUT_MS);
