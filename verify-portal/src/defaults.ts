@@ -23,6 +23,8 @@ export const defaults = {
   /** How often each instance re-reads the signing keys, so a rotation made by the admin
    * command or another instance is picked up. */
   keyCacheSeconds: 60,
+  /** How long a client record is cached by each instance; admin changes apply within this. */
+  clientCacheSeconds: 30,
   /** Keep expired device codes this long before purging, so a late poll still gets
    * `expired_token` rather than `invalid_grant`. */
   expiredCodeGraceSeconds: 3600,

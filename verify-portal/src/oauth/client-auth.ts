@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { OAuthError, oauthError } from '@pairgate/shared';
 import { hashSecret } from '../crypto/hash';
-import type { ClientRecord, Store } from '../store/store';
+import type { ClientRecord } from '../store/store';
+import type { ClientLookup } from './client-cache';
 import type { OAuthRequest } from './http/types';
 import { param } from './http/params';
 
@@ -15,7 +16,7 @@ const BASIC_CHALLENGE = 'Basic realm="pairgate", charset="UTF-8"';
  * Public clients identify themselves with `client_id` only (method `none`); confidential
  * clients must use the method they registered. A client may use only one method per request.
  */
-export async function authenticateClient(store: Store, req: OAuthRequest, params: URLSearchParams): Promise<ClientRecord> {
+export async function authenticateClient(store: ClientLookup, req: OAuthRequest, params: URLSearchParams): Promise<ClientRecord> {
   const basic = parseBasic(req.headers.authorization);
   const bodyId = param(params, 'client_id');
   const bodySecret = param(params, 'client_secret');

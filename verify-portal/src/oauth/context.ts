@@ -1,14 +1,17 @@
 import type { ProviderSettings } from '../defaults';
 import type { Store } from '../store/store';
+import type { ClientLookup } from './client-cache';
 import type { DeviceEvents } from './device-events';
 import type { KeyRing } from './tokens/keys';
 
 /**
  * What every endpoint needs, and nothing else: storage, the public issuer URL, the settings, the
- * signing keys, the clock (injectable for tests) and the device event bus (push hints).
+ * signing keys, the clock (injectable for tests), cached client look-ups and the device event bus.
  */
 export interface CoreContext {
   readonly store: Store;
+  /** Client look-ups for the hot endpoints, cached briefly (see client-cache.ts). */
+  readonly clients: ClientLookup;
   readonly issuer: string;
   readonly settings: Readonly<ProviderSettings>;
   readonly keys: KeyRing;

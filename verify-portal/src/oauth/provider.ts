@@ -1,5 +1,6 @@
 import { defaults, type ProviderSettings } from '../defaults';
 import type { Store } from '../store/store';
+import { cachedClients } from './client-cache';
 import type { CoreContext } from './context';
 import { approve, deny, lookupUserCode, type DecisionResult } from './device-decisions';
 import { createInProcessDeviceEvents, type DeviceEvents } from './device-events';
@@ -37,6 +38,7 @@ export function createProvider(options: ProviderOptions): Provider {
   const keys = createKeyRing(options.store, settings.keyCacheSeconds, now);
   const context: CoreContext = {
     store: options.store,
+    clients: cachedClients(options.store, settings.clientCacheSeconds * 1000, now),
     issuer: options.issuer.replace(/\/$/, ''),
     settings,
     keys,

@@ -6,6 +6,12 @@ import { issueTokens, mayRefresh } from '../tokens/issue';
 import type { GrantHandler } from './types';
 
 /**
+ * The answer to almost every poll, made once: creating an Error captures a stack trace, which
+ * is a measurable share of a pending poll, and this one never varies.
+ */
+const AUTHORIZATION_PENDING = oauthError.authorizationPending();
+
+/**
  * RFC 8628 §3.4–3.5: the device polls with its device code until the person decides.
  * The poll is recorded atomically (interval accounting), and redemption is an atomic
  * approved → redeemed change, so exactly one of any number of racing polls gets tokens.
@@ -32,7 +38,7 @@ export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
   // RFC 8628 §3.5: slow_down adds 5 s to this and every later poll (the store raised it).
   // An approved code is never slowed down: a device told of the approval should get its tokens.
   if (tooFast) throw oauthError.slowDown(record.interval);
-  if (record.status === 'pending') throw oauthError.authorizationPending();
+  if (record.status === 'pending') throw AUTHORIZATION_PENDING;
 
   const redeemed = await ctx.store.redeemDeviceCode(hash, now);
   if (!redeemed || !redeemed.userId) throw oauthError.invalidGrant('This device code has already been used.');
