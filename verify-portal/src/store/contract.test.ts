@@ -13,9 +13,9 @@ import { openStore } from './index';
 import { openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
 import { StoreConflictError } from './store';
-import type { ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
+import type { AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
 
-const LATEST_VERSION = 2;
+const LATEST_VERSION = 3;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -94,6 +94,29 @@ function refreshToken(grantId: string, over: Partial<RefreshTokenRecord> = {}): 
     revokedAt: null,
     ...over,
   };
+}
+
+function authorizationCode(over: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {
+  return {
+    codeHash: id('ac'),
+    clientId: 'desktop',
+    userId: id('u'),
+    redirectUri: 'http://127.0.0.1:49152/callback',
+    scope: 'openid offline_access',
+    nonce: 'n-0S6_WzA2Mj',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    authTime: T0 - MIN,
+    grantId: id('g'),
+    createdAt: T0,
+    expiresAt: T0 + MIN,
+    redeemedAt: null,
+    ...over,
+  };
+}
+
+/** The grant a code turns into (what the authorization_code grant stores on redemption). */
+function grantOf(code: AuthorizationCodeRecord, now = T0 + 1): GrantRecord {
+  return grant({ id: code.grantId, userId: code.userId, clientId: code.clientId, scope: code.scope, deviceName: null, authTime: code.authTime, createdAt: now, lastUsedAt: now });
 }
 
 export function describeStoreContract(name: string, open: () => Promise<Store>, options: { skip?: boolean } = {}): void {
@@ -460,6 +483,101 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       });
     });
 
+    describe('authorization codes (RFC 6749 §4.1)', () => {
+      it('inserts and finds a code with all its bindings; duplicates conflict', async () => {
+        const c = authorizationCode();
+        await store.insertAuthorizationCode(c);
+        expect(await store.findAuthorizationCode(c.codeHash)).toEqual(c);
+        const bare = authorizationCode({ nonce: null, codeChallenge: null });
+        await store.insertAuthorizationCode(bare);
+        expect(await store.findAuthorizationCode(bare.codeHash)).toEqual(bare);
+        await expect(store.insertAuthorizationCode(authorizationCode({ codeHash: c.codeHash }))).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await store.findAuthorizationCode('unknown')).toBeUndefined();
+      });
+
+      it('redeems once and stores the grant; a second redemption revokes that grant and its tokens', async () => {
+        const c = authorizationCode();
+        await store.insertAuthorizationCode(c);
+        const first = await store.redeemAuthorizationCode(c.codeHash, grantOf(c), T0 + 1);
+        expect(first).toEqual({ status: 'redeemed', code: { ...c, redeemedAt: T0 + 1 } });
+        expect(await store.findGrant(c.grantId)).toEqual(grantOf(c));
+        const token = refreshToken(c.grantId);
+        await store.insertRefreshToken(token);
+
+        const second = await store.redeemAuthorizationCode(c.codeHash, grantOf(c, T0 + 2), T0 + 2);
+        expect(second).toEqual({ status: 'reused', code: { ...c, redeemedAt: T0 + 1 } });
+        expect((await store.findGrant(c.grantId))?.revokedAt).toBe(T0 + 2);
+        expect((await store.findRefreshToken(token.tokenHash))?.revokedAt).toBe(T0 + 2);
+        // Still reuse (and nothing more to revoke) after the code's expiry.
+        expect((await store.redeemAuthorizationCode(c.codeHash, grantOf(c), T0 + 2 * MIN)).status).toBe('reused');
+      });
+
+      it("answers 'invalid' for unknown and expired codes and changes nothing", async () => {
+        const expired = authorizationCode();
+        await store.insertAuthorizationCode(expired);
+        expect(await store.redeemAuthorizationCode(expired.codeHash, grantOf(expired), expired.expiresAt)).toEqual({ status: 'invalid' });
+        expect(await store.findAuthorizationCode(expired.codeHash)).toEqual(expired);
+        expect(await store.findGrant(expired.grantId)).toBeUndefined();
+        const unknown = authorizationCode();
+        expect(await store.redeemAuthorizationCode(unknown.codeHash, grantOf(unknown), T0)).toEqual({ status: 'invalid' });
+      });
+
+      it('refuses a grant that is not the code’s own, redeeming nothing', async () => {
+        const c = authorizationCode();
+        await store.insertAuthorizationCode(c);
+        await expect(store.redeemAuthorizationCode(c.codeHash, grant(), T0 + 1)).rejects.toThrow(/grantId/);
+        expect((await store.findAuthorizationCode(c.codeHash))?.redeemedAt).toBeNull();
+      });
+
+      it('race: 20 concurrent redemptions give exactly one redeemed, the rest reuse', async () => {
+        const c = authorizationCode();
+        await store.insertAuthorizationCode(c);
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.redeemAuthorizationCode(c.codeHash, grantOf(c), T0 + 1)));
+        expect(results.filter((r) => r.status === 'redeemed')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'reused')).toHaveLength(19);
+        // The losers saw a code used twice: the winner's grant is revoked (RFC 6749 §4.1.2).
+        expect((await store.findGrant(c.grantId))?.revokedAt).toBe(T0 + 1);
+      });
+    });
+
+    describe('pending authorization requests and consents', () => {
+      function request(over: Partial<AuthorizationRequestRecord> = {}): AuthorizationRequestRecord {
+        return {
+          idHash: id('ar'), userId: id('u'), clientId: 'third-party', redirectUri: 'https://app.example/cb', scope: 'openid email',
+          state: 'xyz', nonce: null, codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', authTime: T0, createdAt: T0, expiresAt: T0 + 10 * MIN, ...over,
+        };
+      }
+
+      it('finds a request until it expires; taking it is once only', async () => {
+        const r = request();
+        await store.insertAuthorizationRequest(r);
+        const bare = request({ state: null, nonce: null, codeChallenge: null });
+        await store.insertAuthorizationRequest(bare);
+        expect(await store.findAuthorizationRequest(bare.idHash, T0)).toEqual(bare);
+        expect(await store.findAuthorizationRequest(r.idHash, r.expiresAt - 1)).toEqual(r);
+        expect(await store.findAuthorizationRequest(r.idHash, r.expiresAt)).toBeUndefined();
+        expect(await store.takeAuthorizationRequest(r.idHash, r.expiresAt)).toBeUndefined();
+        const taken = await Promise.all(Array.from({ length: 5 }, () => store.takeAuthorizationRequest(r.idHash, T0 + 1)));
+        expect(taken.filter(Boolean)).toEqual([r]);
+        expect(await store.findAuthorizationRequest(r.idHash, T0 + 1)).toBeUndefined();
+      });
+
+      it('saves, updates, lists and withdraws consents per person and client', async () => {
+        const userId = id('u');
+        expect(await store.findConsent(userId, 'a')).toBeUndefined();
+        await store.saveConsent({ userId, clientId: 'a', scope: 'openid', createdAt: T0, updatedAt: T0 });
+        await store.saveConsent({ userId, clientId: 'b', scope: 'openid email', createdAt: T0 + 1, updatedAt: T0 + 1 });
+        await store.saveConsent({ userId: id('u'), clientId: 'a', scope: 'openid', createdAt: T0, updatedAt: T0 });
+        // A later consent widens the scope and keeps the first date.
+        await store.saveConsent({ userId, clientId: 'a', scope: 'openid profile', createdAt: T0 + 5, updatedAt: T0 + 5 });
+        expect(await store.findConsent(userId, 'a')).toEqual({ userId, clientId: 'a', scope: 'openid profile', createdAt: T0, updatedAt: T0 + 5 });
+        expect((await store.listConsents(userId)).map((c) => c.clientId)).toEqual(['a', 'b']);
+        expect(await store.deleteConsent(userId, 'a')).toBe(true);
+        expect(await store.deleteConsent(userId, 'a')).toBe(false);
+        expect((await store.listConsents(userId)).map((c) => c.clientId)).toEqual(['b']);
+      });
+    });
+
     describe('signing keys', () => {
       it('lists keys newest first, up to the limit', async () => {
         const base = T0 + 1_000_000 * MIN; // later than anything another test inserts
@@ -564,7 +682,21 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         await store.hitRateLimit(rl, MIN, windowStart - 2 * MIN); // two windows back: no longer counts
         await store.hitRateLimit(rl, MIN, windowStart - MIN); // the previous window still counts
 
+        const goneCode = authorizationCode({ createdAt: P - 100 * MIN, expiresAt: P - graceMs - 1 });
+        const keptCode = authorizationCode({ createdAt: P - 100 * MIN, expiresAt: P - graceMs + 1 });
+        for (const c of [goneCode, keptCode]) await store.insertAuthorizationCode(c);
+        const oldRequest: AuthorizationRequestRecord = {
+          idHash: id('ar'), userId: 'u', clientId: 'c', redirectUri: 'https://app.example/cb', scope: 'openid', state: null, nonce: null,
+          codeChallenge: null, authTime: P - MIN, createdAt: P - MIN, expiresAt: P,
+        };
+        const liveRequest = { ...oldRequest, idHash: id('ar'), expiresAt: P + 1 };
+        for (const r of [oldRequest, liveRequest]) await store.insertAuthorizationRequest(r);
+
         await store.purgeExpired(P, graceMs);
+        expect(await store.findAuthorizationCode(goneCode.codeHash)).toBeUndefined();
+        expect(await store.findAuthorizationCode(keptCode.codeHash)).toEqual(keptCode);
+        expect(await store.takeAuthorizationRequest(oldRequest.idHash, P - 1)).toBeUndefined();
+        expect(await store.findAuthorizationRequest(liveRequest.idHash, P)).toEqual(liveRequest);
         expect(await store.findSession(oldSession.idHash, P - 1)).toBeUndefined();
         expect(await store.findSession(liveSession.idHash, P)).toEqual(liveSession);
         expect(await store.peekRateLimit(rl, MIN, windowStart - MIN)).toEqual({ current: 1, previous: 0 });
@@ -603,6 +735,7 @@ describe('sqlite specifics', () => {
     expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'sessions-rate-limits' },
+      { version: 3, name: 'authorization-codes' },
     ]);
     raw.close();
   });
@@ -685,6 +818,7 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
       expect(rows).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'sessions-rate-limits' },
+      { version: 3, name: 'authorization-codes' },
     ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -8,14 +8,18 @@ import type { Store } from './store';
 
 export { StoreConflictError } from './store';
 export type {
+  AuthorizationCodeRecord,
+  AuthorizationRequestRecord,
   ClientAuthMethod,
   ClientRecord,
   ClientType,
+  ConsentRecord,
   DeviceCodeRecord,
   DeviceCodeStatus,
   DeviceDecision,
   GrantRecord,
   RateLimitCounts,
+  RedeemCodeResult,
   RefreshTokenRecord,
   RotateResult,
   SessionRecord,

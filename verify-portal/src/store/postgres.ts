@@ -11,13 +11,20 @@ import pg from 'pg';
 import { checkMigrations } from './migrations/migration';
 import { postgresMigrations } from './migrations/postgres/index';
 import {
+  AUTHORIZATION_CODE_COLUMNS,
+  AUTHORIZATION_REQUEST_COLUMNS,
   CLIENT_COLUMNS,
   DEVICE_CODE_COLUMNS,
+  authorizationCodeParams,
+  authorizationRequestParams,
   clientParams,
   deviceCodeParams,
   num,
   rateLimitWindow,
+  toAuthorizationCode,
+  toAuthorizationRequest,
   toClient,
+  toConsent,
   toDeviceCode,
   toGrant,
   toRefreshToken,
@@ -27,7 +34,7 @@ import {
 } from './rows';
 import type { Row } from './rows';
 import { StoreConflictError } from './store';
-import type { RotateResult, Store } from './store';
+import type { GrantRecord, RedeemCodeResult, RotateResult, Store } from './store';
 
 export interface PostgresStoreOptions {
   /** Pool size (connections per instance). Default 10. */
@@ -114,6 +121,23 @@ const SQL = {
     WHERE token_hash = $1 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $2
     RETURNING grant_id`,
 
+  insertAuthorizationCode: `INSERT INTO authorization_codes (${AUTHORIZATION_CODE_COLUMNS})
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+  authorizationCodeByHash: 'SELECT * FROM authorization_codes WHERE code_hash = $1',
+  // RFC 6749 §4.1.2: single use. Racing UPDATEs queue on the row lock and re-check the
+  // condition once the winner commits, so exactly one of them returns the row.
+  redeemAuthorizationCode: `UPDATE authorization_codes SET redeemed_at = $2
+    WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > $2 RETURNING *`,
+  insertAuthorizationRequest: `INSERT INTO authorization_requests (${AUTHORIZATION_REQUEST_COLUMNS})
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+  authorizationRequestByHash: 'SELECT * FROM authorization_requests WHERE id_hash = $1 AND expires_at > $2',
+  takeAuthorizationRequest: 'DELETE FROM authorization_requests WHERE id_hash = $1 AND expires_at > $2 RETURNING *',
+  consentOf: 'SELECT * FROM consents WHERE user_id = $1 AND client_id = $2',
+  saveConsent: `INSERT INTO consents (user_id, client_id, scope, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope, updated_at = excluded.updated_at`,
+  listConsents: 'SELECT * FROM consents WHERE user_id = $1 ORDER BY updated_at DESC, client_id',
+  deleteConsent: 'DELETE FROM consents WHERE user_id = $1 AND client_id = $2 RETURNING user_id',
+
   insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
   listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1',
 
@@ -130,11 +154,17 @@ const SQL = {
   purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < $1',
   purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= $1',
   purgeSessions: 'DELETE FROM sessions WHERE expires_at <= $1',
+  purgeAuthorizationCodes: 'DELETE FROM authorization_codes WHERE expires_at < $1',
+  purgeAuthorizationRequests: 'DELETE FROM authorization_requests WHERE expires_at <= $1',
   // A window still counts as "previous" until one full window after its end.
   purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1',
 } as const;
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+function grantParams(g: GrantRecord): unknown[] {
+  return [g.id, g.userId, g.clientId, g.scope, g.deviceName, g.deviceModel, g.authTime, g.createdAt, g.lastUsedAt, g.revokedAt];
+}
 
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
@@ -281,20 +311,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     },
 
     async createGrant(g) {
-      await conflicts('grant', () =>
-        pool.query(SQL.insertGrant, [
-          g.id,
-          g.userId,
-          g.clientId,
-          g.scope,
-          g.deviceName,
-          g.deviceModel,
-          g.authTime,
-          g.createdAt,
-          g.lastUsedAt,
-          g.revokedAt,
-        ]),
-      );
+      await conflicts('grant', () => pool.query(SQL.insertGrant, grantParams(g)));
     },
     async findGrant(id) {
       const row = await one(pool, SQL.grantById, [id]);
@@ -357,6 +374,59 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       );
     },
 
+    async insertAuthorizationCode(c) {
+      await conflicts('authorization code', () => pool.query(SQL.insertAuthorizationCode, authorizationCodeParams(c)));
+    },
+    async findAuthorizationCode(hash) {
+      const row = await one(pool, SQL.authorizationCodeByHash, [hash]);
+      return row && toAuthorizationCode(row);
+    },
+    async redeemAuthorizationCode(hash, grant, now) {
+      return conflicts('grant', () =>
+        tx(async (client): Promise<RedeemCodeResult> => {
+          const redeemed = await one(client, SQL.redeemAuthorizationCode, [hash, now]);
+          if (redeemed) {
+            const code = toAuthorizationCode(redeemed);
+            if (grant.id !== code.grantId) throw new Error("redeemAuthorizationCode: the grant's id must be the code's grantId");
+            await client.query(SQL.insertGrant, grantParams(grant));
+            return { status: 'redeemed', code };
+          }
+          // A fresh snapshot (READ COMMITTED): a racing winner's redemption and grant are visible.
+          const row = await one(client, SQL.authorizationCodeByHash, [hash]);
+          if (!row || row.redeemed_at === null) return { status: 'invalid' };
+          // RFC 6749 §4.1.2: used twice — revoke what the first redemption issued.
+          const code = toAuthorizationCode(row);
+          await client.query(SQL.revokeGrant, [code.grantId, now]);
+          await client.query(SQL.revokeGrantTokens, [code.grantId, now]);
+          return { status: 'reused', code };
+        }),
+      );
+    },
+    async insertAuthorizationRequest(r) {
+      await conflicts('authorization request', () => pool.query(SQL.insertAuthorizationRequest, authorizationRequestParams(r)));
+    },
+    async findAuthorizationRequest(idHash, now) {
+      const row = await one(pool, SQL.authorizationRequestByHash, [idHash, now]);
+      return row && toAuthorizationRequest(row);
+    },
+    async takeAuthorizationRequest(idHash, now) {
+      const row = await one(pool, SQL.takeAuthorizationRequest, [idHash, now]);
+      return row && toAuthorizationRequest(row);
+    },
+    async findConsent(userId, clientId) {
+      const row = await one(pool, SQL.consentOf, [userId, clientId]);
+      return row && toConsent(row);
+    },
+    async saveConsent(c) {
+      await pool.query(SQL.saveConsent, [c.userId, c.clientId, c.scope, c.createdAt, c.updatedAt]);
+    },
+    async listConsents(userId) {
+      return (await rows(pool, SQL.listConsents, [userId])).map(toConsent);
+    },
+    async deleteConsent(userId, clientId) {
+      return (await rows(pool, SQL.deleteConsent, [userId, clientId])).length === 1;
+    },
+
     async insertSigningKey(k) {
       await conflicts('signing key', () => pool.query(SQL.insertSigningKey, [k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt]));
     },
@@ -402,6 +472,8 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         await client.query(SQL.purgeDeviceCodes, [now - graceMs]);
         await client.query(SQL.purgeRefreshTokens, [now]);
         await client.query(SQL.purgeSessions, [now]);
+        await client.query(SQL.purgeAuthorizationCodes, [now - graceMs]);
+        await client.query(SQL.purgeAuthorizationRequests, [now]);
         await client.query(SQL.purgeRateLimits, [now]);
       });
     },

@@ -5,9 +5,12 @@
  * which would change results for every other user of `pg` in the process.
  */
 import type {
+  AuthorizationCodeRecord,
+  AuthorizationRequestRecord,
   ClientAuthMethod,
   ClientRecord,
   ClientType,
+  ConsentRecord,
   DeviceCodeRecord,
   DeviceCodeStatus,
   GrantRecord,
@@ -194,4 +197,61 @@ export function rateLimitWindow(windowMs: number, now: number): { start: number;
   if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new RangeError('rate limit window must be a positive whole number of ms');
   const start = Math.floor(now / windowMs) * windowMs;
   return { start, end: start + windowMs };
+}
+
+export function toAuthorizationCode(row: Row): AuthorizationCodeRecord {
+  return {
+    codeHash: str(row.code_hash),
+    clientId: str(row.client_id),
+    userId: str(row.user_id),
+    redirectUri: str(row.redirect_uri),
+    scope: str(row.scope),
+    nonce: strOrNull(row.nonce),
+    codeChallenge: strOrNull(row.code_challenge),
+    authTime: num(row.auth_time),
+    grantId: str(row.grant_id),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+    redeemedAt: numOrNull(row.redeemed_at),
+  };
+}
+
+export const AUTHORIZATION_CODE_COLUMNS =
+  'code_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, grant_id, created_at, expires_at, redeemed_at';
+
+export function authorizationCodeParams(c: AuthorizationCodeRecord): unknown[] {
+  return [c.codeHash, c.clientId, c.userId, c.redirectUri, c.scope, c.nonce, c.codeChallenge, c.authTime, c.grantId, c.createdAt, c.expiresAt, c.redeemedAt];
+}
+
+export function toAuthorizationRequest(row: Row): AuthorizationRequestRecord {
+  return {
+    idHash: str(row.id_hash),
+    userId: str(row.user_id),
+    clientId: str(row.client_id),
+    redirectUri: str(row.redirect_uri),
+    scope: str(row.scope),
+    state: strOrNull(row.state),
+    nonce: strOrNull(row.nonce),
+    codeChallenge: strOrNull(row.code_challenge),
+    authTime: num(row.auth_time),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+  };
+}
+
+export const AUTHORIZATION_REQUEST_COLUMNS =
+  'id_hash, user_id, client_id, redirect_uri, scope, state, nonce, code_challenge, auth_time, created_at, expires_at';
+
+export function authorizationRequestParams(r: AuthorizationRequestRecord): unknown[] {
+  return [r.idHash, r.userId, r.clientId, r.redirectUri, r.scope, r.state, r.nonce, r.codeChallenge, r.authTime, r.createdAt, r.expiresAt];
+}
+
+export function toConsent(row: Row): ConsentRecord {
+  return {
+    userId: str(row.user_id),
+    clientId: str(row.client_id),
+    scope: str(row.scope),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
 }

@@ -10,13 +10,20 @@ import Database from 'better-sqlite3';
 import { checkMigrations } from './migrations/migration';
 import { sqliteMigrations } from './migrations/sqlite/index';
 import {
+  AUTHORIZATION_CODE_COLUMNS,
+  AUTHORIZATION_REQUEST_COLUMNS,
   CLIENT_COLUMNS,
   DEVICE_CODE_COLUMNS,
+  authorizationCodeParams,
+  authorizationRequestParams,
   clientParams,
   deviceCodeParams,
   num,
   rateLimitWindow,
+  toAuthorizationCode,
+  toAuthorizationRequest,
   toClient,
+  toConsent,
   toDeviceCode,
   toGrant,
   toRefreshToken,
@@ -26,7 +33,7 @@ import {
 } from './rows';
 import type { Row } from './rows';
 import { StoreConflictError } from './store';
-import type { DeviceCodeRecord, RotateResult, Store } from './store';
+import type { DeviceCodeRecord, GrantRecord, RedeemCodeResult, RotateResult, Store } from './store';
 
 /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -130,6 +137,20 @@ export function openSqliteStore(filename: string): Store {
       FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = ?`,
     markRotated: 'UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL',
 
+    insertAuthorizationCode: `INSERT INTO authorization_codes (${AUTHORIZATION_CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    authorizationCodeByHash: 'SELECT * FROM authorization_codes WHERE code_hash = ?',
+    // RFC 6749 §4.1.2: single use. The condition makes exactly one of racing redemptions win.
+    redeemAuthorizationCode: `UPDATE authorization_codes SET redeemed_at = ?
+      WHERE code_hash = ? AND redeemed_at IS NULL AND expires_at > ? RETURNING *`,
+    insertAuthorizationRequest: `INSERT INTO authorization_requests (${AUTHORIZATION_REQUEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    authorizationRequestByHash: 'SELECT * FROM authorization_requests WHERE id_hash = ? AND expires_at > ?',
+    takeAuthorizationRequest: 'DELETE FROM authorization_requests WHERE id_hash = ? AND expires_at > ? RETURNING *',
+    consentOf: 'SELECT * FROM consents WHERE user_id = ? AND client_id = ?',
+    saveConsent: `INSERT INTO consents (user_id, client_id, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope, updated_at = excluded.updated_at`,
+    listConsents: 'SELECT * FROM consents WHERE user_id = ? ORDER BY updated_at DESC, client_id',
+    deleteConsent: 'DELETE FROM consents WHERE user_id = ? AND client_id = ?',
+
     insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)',
     listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT ?',
 
@@ -146,6 +167,8 @@ export function openSqliteStore(filename: string): Store {
     purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < ?',
     purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= ?',
     purgeSessions: 'DELETE FROM sessions WHERE expires_at <= ?',
+    purgeAuthorizationCodes: 'DELETE FROM authorization_codes WHERE expires_at < ?',
+    purgeAuthorizationRequests: 'DELETE FROM authorization_requests WHERE expires_at <= ?',
     // A window still counts as "previous" until one full window after its end.
     purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= ?',
   } as const;
@@ -188,10 +211,35 @@ export function openSqliteStore(filename: string): Store {
     return 'rotated';
   });
 
+  const insertGrant = (g: GrantRecord): void => {
+    conflicts('grant', () =>
+      run(SQL.insertGrant, g.id, g.userId, g.clientId, g.scope, g.deviceName, g.deviceModel, g.authTime, g.createdAt, g.lastUsedAt, g.revokedAt),
+    );
+  };
+
+  const redeemCodeTx = db.transaction((hash: string, grant: GrantRecord, now: number): RedeemCodeResult => {
+    const redeemed = get(SQL.redeemAuthorizationCode, now, hash, now);
+    if (redeemed) {
+      const code = toAuthorizationCode(redeemed);
+      if (grant.id !== code.grantId) throw new Error("redeemAuthorizationCode: the grant's id must be the code's grantId");
+      insertGrant(grant);
+      return { status: 'redeemed', code };
+    }
+    const row = get(SQL.authorizationCodeByHash, hash);
+    if (!row || row.redeemed_at === null) return { status: 'invalid' };
+    // RFC 6749 §4.1.2: used twice — revoke what the first redemption issued.
+    const code = toAuthorizationCode(row);
+    run(SQL.revokeGrant, now, code.grantId);
+    run(SQL.revokeGrantTokens, now, code.grantId);
+    return { status: 'reused', code };
+  });
+
   const purgeTx = db.transaction((now: number, graceMs: number) => {
     run(SQL.purgeDeviceCodes, now - graceMs);
     run(SQL.purgeRefreshTokens, now);
     run(SQL.purgeSessions, now);
+    run(SQL.purgeAuthorizationCodes, now - graceMs);
+    run(SQL.purgeAuthorizationRequests, now);
     run(SQL.purgeRateLimits, now);
   });
 
@@ -296,9 +344,7 @@ export function openSqliteStore(filename: string): Store {
     },
 
     async createGrant(g) {
-      conflicts('grant', () =>
-        run(SQL.insertGrant, g.id, g.userId, g.clientId, g.scope, g.deviceName, g.deviceModel, g.authTime, g.createdAt, g.lastUsedAt, g.revokedAt),
-      );
+      insertGrant(g);
     },
     async findGrant(id) {
       const row = get(SQL.grantById, id);
@@ -326,6 +372,41 @@ export function openSqliteStore(filename: string): Store {
     async rotateRefreshToken(oldHash, next, now) {
       const insert = [next.tokenHash, next.grantId, next.scope, next.createdAt, next.expiresAt, next.rotatedAt, next.revokedAt];
       return rotateTx.immediate(oldHash, { grantId: next.grantId, insert }, now);
+    },
+
+    async insertAuthorizationCode(c) {
+      conflicts('authorization code', () => run(SQL.insertAuthorizationCode, ...authorizationCodeParams(c)));
+    },
+    async findAuthorizationCode(hash) {
+      const row = get(SQL.authorizationCodeByHash, hash);
+      return row && toAuthorizationCode(row);
+    },
+    async redeemAuthorizationCode(hash, grant, now) {
+      return redeemCodeTx.immediate(hash, grant, now);
+    },
+    async insertAuthorizationRequest(r) {
+      conflicts('authorization request', () => run(SQL.insertAuthorizationRequest, ...authorizationRequestParams(r)));
+    },
+    async findAuthorizationRequest(idHash, now) {
+      const row = get(SQL.authorizationRequestByHash, idHash, now);
+      return row && toAuthorizationRequest(row);
+    },
+    async takeAuthorizationRequest(idHash, now) {
+      const row = get(SQL.takeAuthorizationRequest, idHash, now);
+      return row && toAuthorizationRequest(row);
+    },
+    async findConsent(userId, clientId) {
+      const row = get(SQL.consentOf, userId, clientId);
+      return row && toConsent(row);
+    },
+    async saveConsent(c) {
+      run(SQL.saveConsent, c.userId, c.clientId, c.scope, c.createdAt, c.updatedAt);
+    },
+    async listConsents(userId) {
+      return all(SQL.listConsents, userId).map(toConsent);
+    },
+    async deleteConsent(userId, clientId) {
+      return run(SQL.deleteConsent, userId, clientId).changes === 1;
     },
 
     async insertSigningKey(k) {

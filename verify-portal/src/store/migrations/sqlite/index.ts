@@ -1,6 +1,7 @@
 import type { Migration } from '../migration';
 import { migration as m0001 } from './0001-initial';
 import { migration as m0002 } from './0002-sessions-rate-limits';
+import { migration as m0003 } from './0003-authorization-codes';
 
-/** SQLite migrations in order. Add the next one (`0003-…`) at the end. */
-export const sqliteMigrations: readonly Migration[] = [m0001, m0002];
+/** SQLite migrations in order. Add the next one (`0004-…`) at the end. */
+export const sqliteMigrations: readonly Migration[] = [m0001, m0002, m0003];
