@@ -113,10 +113,8 @@ export function openSqliteStore(filename: string): Store {
       AND created_at > ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`,
     // RFC 8628 §3.5: a pending code polled sooner than `interval` seconds after the previous poll
     // gets slow_down, and the interval grows by 5 s for this and every later poll.
-    recordPoll: `UPDATE device_codes SET
-        poll_interval = CASE WHEN ? THEN poll_interval + 5 ELSE poll_interval END,
-        last_polled_at = ?
-      WHERE device_code_hash = ? RETURNING *`,
+    // Only a slow_down writes: the raised interval is kept for this and every later poll.
+    slowDown: 'UPDATE device_codes SET poll_interval = poll_interval + 5, last_polled_at = ? WHERE device_code_hash = ? RETURNING *',
     decide: `UPDATE device_codes SET status = ?, user_id = ?, decided_at = ?
       WHERE user_code = ? AND status = 'pending' AND expires_at > ? RETURNING *`,
     redeem: `UPDATE device_codes SET status = 'redeemed'
@@ -173,15 +171,31 @@ export function openSqliteStore(filename: string): Store {
     purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= ?',
   } as const;
 
-  const recordPollTx = db.transaction((hash: string, now: number) => {
-    const before = get(SQL.deviceCodeByHash, hash);
-    if (!before) return undefined;
-    const last = before.last_polled_at;
-    const tooFast = before.status === 'pending' && last !== null && now - num(last) < num(before.poll_interval) * 1000;
-    const after = get(SQL.recordPoll, tooFast ? 1 : 0, now, hash);
-    if (!after) return undefined;
-    return { record: toDeviceCode(after), tooFast };
-  });
+  /**
+   * When each device code was last polled, in memory. SQLite serves one instance (several
+   * instances use PostgreSQL), so this process sees every poll; writing each one to disk would
+   * make every pending poll a write transaction, the largest cost of a poll by far. What a
+   * restart forgets is harmless: the first poll afterwards cannot earn slow_down. Entries go
+   * when `purgeExpired` runs; the interval itself is stored (RFC 8628 §3.5: it holds for every
+   * later poll).
+   */
+  const lastPolls = new Map<string, number>();
+  const withLastPoll = (record: DeviceCodeRecord): DeviceCodeRecord => {
+    const last = lastPolls.get(record.deviceCodeHash);
+    return last === undefined || (record.lastPolledAt !== null && record.lastPolledAt >= last) ? record : { ...record, lastPolledAt: last };
+  };
+
+  // Synchronous from read to write, so no other poll in this process can come in between.
+  const recordPoll = (hash: string, now: number): { record: DeviceCodeRecord; tooFast: boolean } | undefined => {
+    const row = get(SQL.deviceCodeByHash, hash);
+    if (!row) return undefined;
+    const before = withLastPoll(toDeviceCode(row));
+    const tooFast = before.status === 'pending' && before.lastPolledAt !== null && now - before.lastPolledAt < before.interval * 1000;
+    lastPolls.set(hash, now);
+    if (!tooFast) return { record: { ...before, lastPolledAt: now }, tooFast };
+    const after = get(SQL.slowDown, now, hash);
+    return after && { record: toDeviceCode(after), tooFast };
+  };
 
   const insertDeviceCodeTx = db.transaction((record: DeviceCodeRecord) => {
     run(SQL.deleteExpiredUserCode, record.userCode, record.createdAt);
@@ -320,7 +334,7 @@ export function openSqliteStore(filename: string): Store {
     },
     async findDeviceCode(hash) {
       const row = get(SQL.deviceCodeByHash, hash);
-      return row && toDeviceCode(row);
+      return row && withLastPoll(toDeviceCode(row));
     },
     async findDeviceCodeByUserCode(userCode) {
       const row = get(SQL.deviceCodeByUserCode, userCode);
@@ -331,7 +345,7 @@ export function openSqliteStore(filename: string): Store {
       return row && toDeviceCode(row);
     },
     async recordDevicePoll(hash, now) {
-      return recordPollTx.immediate(hash, now);
+      return recordPoll(hash, now);
     },
     async decideDeviceCode(userCode, decision, now) {
       const userId = decision.status === 'approved' ? decision.userId : null;
@@ -442,6 +456,8 @@ export function openSqliteStore(filename: string): Store {
 
     async purgeExpired(now, graceMs) {
       purgeTx.immediate(now, graceMs);
+      // A poll that long ago can no longer make any interval too short.
+      for (const [hash, at] of lastPolls) if (at < now - graceMs) lastPolls.delete(hash);
     },
   };
 }
