@@ -30,7 +30,7 @@ describe('web host server', () => {
     expect(response.status).toBe(200);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("connect-src 'self' https://login.example.com");
+    expect(csp).toContain("connect-src 'self' https://login.example.com wss://login.example.com");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await response.text();

@@ -62,7 +62,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const assets = loadAssets(options);
   // The page may call only its own server and the authorization server (discovery, device code,
   // token, revocation, userinfo, JWKS — all on the issuer's origin for Pairgate and most servers).
-  const csp = `${contentSecurityPolicy(["'self'", new URL(options.config.issuer).origin])}; frame-ancestors 'none'`;
+  // The push channel (when the server advertises one) is a WebSocket to the issuer's host.
+  const issuer = new URL(options.config.issuer);
+  const socketOrigin = `${issuer.protocol === 'https:' ? 'wss:' : 'ws:'}//${issuer.host}`;
+  const csp = `${contentSecurityPolicy(["'self'", issuer.origin, socketOrigin])}; frame-ancestors 'none'`;
   const security = {
     'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',

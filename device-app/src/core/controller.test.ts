@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeServer, ISSUER, type FakeServer } from '../../test/support/fake-authorization-server';
 import { SessionController } from './controller';
+import type { WebSocketLike } from './push-hint';
 import { MemoryVault, type SaveResult, type StoredSession, type TokenVault } from './vault';
 import type { ViewState } from './view-state';
 
@@ -256,6 +257,50 @@ describe('SessionController sign-out while the server is unreachable', () => {
     await controller.signOut();
     expect(controller.getState()).toMatchObject({ screen: 'pairing', notice: 'sign-out-offline' });
     expect(await vault.load()).toBeUndefined();
+    controller.stop();
+  });
+});
+
+describe('SessionController with a push channel', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('subscribes with the device code in the first message, shows "opened", and polls at once on "approved"', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const server = await createFakeServer({ interval: 5, push: true });
+    const sockets: { url: string; sent: string[]; closed: boolean; socket: WebSocketLike }[] = [];
+    const webSocket = (url: string): WebSocketLike => {
+      const record = { url, sent: [] as string[], closed: false, socket: undefined as unknown as WebSocketLike };
+      record.socket = {
+        send: (data) => record.sent.push(data),
+        close: () => {
+          record.closed = true;
+        },
+        onopen: null,
+        onmessage: null,
+        onerror: null,
+        onclose: null,
+      };
+      sockets.push(record);
+      return record.socket;
+    };
+    const controller = new SessionController({ issuer: ISSUER, clientId: 'tv-kiosk', scope: 'openid', deviceName: 'TV', deviceModel: 'M', vault: new MemoryVault(), fetch: server.fetch, webSocket });
+    void controller.start();
+    await until(() => sockets.length === 1, 'a push connection');
+    const push = sockets[0] as (typeof sockets)[number];
+    expect(push.url).toBe('wss://as.example/oauth/device/events'); // no device code in the URL
+    push.socket.onopen?.();
+    expect(JSON.parse(push.sent[0] as string)).toEqual({ type: 'subscribe', device_code: expect.stringMatching(/^dc-/) });
+
+    push.socket.onmessage?.({ data: '{"type":"status","status":"opened"}' });
+    expect(controller.getState()).toMatchObject({ screen: 'pairing', status: 'opened' });
+
+    server.approveLatest();
+    const polls = server.count('/token');
+    push.socket.onmessage?.({ data: '{"type":"status","status":"approved"}' });
+    // Well inside the 5 s interval: the hint made it poll now.
+    await until(() => controller.getState().screen === 'signed-in', 'signed in', 1_000, 50);
+    expect(server.count('/token')).toBe(polls + 1);
+    expect(push.closed).toBe(true);
     controller.stop();
   });
 });

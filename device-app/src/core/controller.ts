@@ -30,6 +30,7 @@ import {
   type VerifyIdTokenOptions,
 } from '@pairgate/shared';
 import type { ClientConfig } from './client-config';
+import { defaultWebSocketFactory, pushEndpoint, watchDeviceStatus, type WebSocketFactory } from './push-hint';
 import type { SaveResult, TokenVault } from './vault';
 import type { Command, Failure, Notice, PairingStatus, ShownCode, ViewState } from './view-state';
 
@@ -44,6 +45,8 @@ export interface ControllerOptions extends ClientConfig {
   maxRenewals?: number;
   /** Where safe, token-free diagnostics go (default: nowhere). */
   log?: (line: string) => void;
+  /** Opens the push channel (a hint to poll early); default the platform's WebSocket, null for none. */
+  webSocket?: WebSocketFactory | null;
 }
 
 export type ViewListener = (state: ViewState) => void;
@@ -287,8 +290,16 @@ export class SessionController {
         ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
       });
       const renewing = renewals > 0 && this.#pairingStatus() === 'renewing';
-      const unsubscribe = flow.subscribe((state) => this.#showFlowState(state, renewing, failures > 0));
-      const result = await flow.start(signal);
+      let closePush: (() => void) | undefined;
+      let pushTried = false;
+      const unsubscribe = flow.subscribe((state) => {
+        if (state.status === 'waiting' && !pushTried) {
+          pushTried = true;
+          closePush = this.#watchPush(metadata, state.authorization.device_code, flow);
+        }
+        this.#showFlowState(state, renewing, failures > 0);
+      });
+      const result = await flow.start(signal).finally(() => closePush?.());
       unsubscribe();
 
       switch (result.status) {
@@ -336,6 +347,31 @@ export class SessionController {
     }
   }
 
+  /**
+   * The push hint for one code, when the server advertises a channel: `approved` or `denied`
+   * polls at once (the token endpoint still decides); `opened` tells the screen the person has
+   * the page open on their phone.
+   */
+  #watchPush(metadata: AuthorizationServerMetadata, deviceCode: string, flow: DeviceFlow): (() => void) | undefined {
+    const url = pushEndpoint(metadata);
+    const create = this.#options.webSocket === undefined ? defaultWebSocketFactory() : this.#options.webSocket;
+    if (!url || !create) return undefined;
+    return watchDeviceStatus(create, url, deviceCode, (status) => {
+      switch (status) {
+        case 'approved':
+        case 'denied':
+        case 'expired':
+          flow.pollNow();
+          break;
+        case 'opened': {
+          const view = this.#view;
+          if (view.screen === 'pairing' && view.status === 'waiting') this.#setPairing('opened', view.code);
+          break;
+        }
+      }
+    });
+  }
+
   #pairingStatus(): PairingStatus | undefined {
     return this.#view.screen === 'pairing' ? this.#view.status : undefined;
   }
@@ -359,7 +395,9 @@ export class SessionController {
         // Keep the same object while nothing changed, so the screen does not re-render per poll.
         const current = this.#view.screen === 'pairing' ? this.#view.code : null;
         const same = current !== null && current.userCode === code.userCode && current.expiresAt === code.expiresAt;
-        this.#setPairing(state.status, same ? current : code);
+        // A pending poll after the phone opened the page changes nothing the person sees.
+        const status = state.status === 'waiting' && same && this.#pairingStatus() === 'opened' ? 'opened' : state.status;
+        this.#setPairing(status, same ? current : code);
         break;
       }
       default:

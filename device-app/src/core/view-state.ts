@@ -26,13 +26,14 @@ export interface ShownCode {
 /**
  * - `connecting`: finding the server and asking it for a code (nothing to show yet).
  * - `waiting`: a code is on screen; polling until the person approves (RFC 8628 §3.4).
+ * - `opened`: the push channel says the person has the code's page open on their phone.
  * - `reconnecting`: the server cannot be reached; retrying with back-off, the code (if any) stays.
  * - `renewing`: the code expired; getting a new one by itself.
  * - `expired`: codes expired too many times in a row; a key press starts again.
  * - `denied`: the person pressed Deny (RFC 8628 §3.5 `access_denied`); "Start again".
  * - `failed`: the server refused this client or answered nonsense; "Start again".
  */
-export type PairingStatus = 'connecting' | 'waiting' | 'reconnecting' | 'renewing' | 'expired' | 'denied' | 'failed';
+export type PairingStatus = 'connecting' | 'waiting' | 'opened' | 'reconnecting' | 'renewing' | 'expired' | 'denied' | 'failed';
 
 /** Something the person should know that is not a state of the flow. */
 export type Notice =

@@ -10,6 +10,7 @@ export function keepsDisplayAwake(state: ViewState): boolean {
   switch (state.status) {
     case 'connecting':
     case 'waiting':
+    case 'opened':
     case 'reconnecting':
     case 'renewing':
       return true;

@@ -16,6 +16,7 @@ export const strings = {
   status: {
     connecting: 'Getting a code…',
     waiting: 'Waiting for you to approve on your phone…',
+    opened: 'Continue on your phone…',
     reconnecting: 'Reconnecting…',
     renewing: 'Code expired — getting a new one…',
     expired: 'The code expired. Press any key for a new one.',

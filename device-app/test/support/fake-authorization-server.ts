@@ -20,6 +20,8 @@ export interface FakeServerOptions {
   name?: string;
   /** Sign ID tokens with a key that is not in the JWKS. */
   forgeIdTokens?: boolean;
+  /** Advertise a push channel in discovery. */
+  push?: boolean;
 }
 
 export async function createFakeServer(options: FakeServerOptions = {}) {
@@ -73,6 +75,7 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
           revocation_endpoint: `${ISSUER}/revoke`,
           userinfo_endpoint: `${ISSUER}/userinfo`,
           jwks_uri: `${ISSUER}/jwks`,
+          ...(options.push ? { pairgate_device_events_endpoint: 'wss://as.example/oauth/device/events' } : {}),
         });
       case '/jwks':
         return json(200, { keys: [jwk] });
