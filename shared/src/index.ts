@@ -4,7 +4,7 @@
  */
 
 // Protocol vocabulary
-export { OAuthError, oauthError, toErrorResponse, isOAuthError, isOAuthErrorCode } from './protocol/errors';
+export { OAuthError, oauthError, toErrorResponse, isOAuthError, isOAuthErrorCode, quotedString } from './protocol/errors';
 export type { OAuthErrorCode, OAuthErrorBody, OAuthErrorOptions } from './protocol/errors';
 export { GrantType, grantTypes, isGrantType } from './protocol/grant-types';
 export type { AuthorizationServerMetadata } from './protocol/metadata';
@@ -65,6 +65,10 @@ export type { TokenTypeHint } from './client/revocation';
 export { userInfoRequest, processUserInfoResponse } from './client/userinfo';
 export { verifyIdToken } from './client/id-token';
 export type { IdTokenClaims, VerifyIdTokenOptions } from './client/id-token';
+
+// Resource servers: checking a bearer access token (RFC 9068, RFC 6750)
+export { verifyAccessToken } from './resource/verify-access-token';
+export type { AccessTokenClaims, AccessTokenRequirements, AccessTokenCheck } from './resource/verify-access-token';
 
 // Client: the device-flow driver
 export {

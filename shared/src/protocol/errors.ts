@@ -160,6 +160,6 @@ export function isOAuthError(value: unknown, code?: OAuthErrorCode): value is OA
  * allows only %x20-21 / %x23-5B / %x5D-7E there, so anything else (quotes, backslashes, CR/LF,
  * non-ASCII) is dropped: a description can never break or inject into the header.
  */
-function quotedString(value: string): string {
+export function quotedString(value: string): string {
   return `"${value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
 }
