@@ -17,6 +17,7 @@ describe('discovery and JWKS', () => {
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
       id_token_signing_alg_values_supported: ['ES256'],
+      pairgate_device_events_endpoint: 'wss://pairgate.test/oauth/device/events',
     });
     expect(oidc.body.authorization_endpoint).toBeUndefined();
     expect(oidc.body.code_challenge_methods_supported).toBeUndefined();

@@ -3,6 +3,7 @@ import { endpointUrls, type CoreContext } from '../context';
 import { json, type OAuthResponse } from '../http/types';
 import { clientAuthMethods } from '../client-auth';
 import { grantHandlers } from '../grants';
+import { DEVICE_EVENTS_PATH } from '../push/device-channel';
 
 /**
  * RFC 8414 / OIDC Discovery metadata. It advertises only what this server really does; each
@@ -25,6 +26,8 @@ export function metadata(ctx: CoreContext): AuthorizationServerMetadata {
     revocation_endpoint_auth_methods_supported: [...clientAuthMethods],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['ES256'],
+    // Pairgate's device push channel (a hint on top of RFC 8628 polling): ws:// or wss:// like the issuer.
+    pairgate_device_events_endpoint: `${ctx.issuer.replace(/^http/, 'ws')}${DEVICE_EVENTS_PATH}`,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'name', 'email', 'email_verified'],
   };
 }
