@@ -6,7 +6,7 @@
 import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
-import { approveOnPhone } from '../../../verify-portal/test/support/phone';
+import { approveOnPhone, decideOnPhone, openConfirmOnPhone } from '../../../verify-portal/test/support/phone';
 import { startPortal, type RunningPortal } from '../../../verify-portal/test/support/portal';
 import type { RunningWebServer } from '../../src/web-server';
 import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic } from '../support/kiosk';
@@ -60,7 +60,12 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
 
     // A marker that a reload would wipe out.
     await page.evaluate(() => Object.assign(window, { __noReload: true }));
-    await approveOnPhone(phone, { url: decodeQr(png) as string });
+    // The phone opens the link: the push channel tells the kiosk at once.
+    const confirm = await openConfirmOnPhone(phone, { url: decodeQr(png) as string });
+    await expect.poll(() => page.locator('[role=status]').textContent(), { timeout: 5_000 }).toContain('Continue on your phone');
+    await screenshot(page, 'opened-1920x1080');
+    await decideOnPhone(confirm, 'approve');
+    await confirm.close();
     await page.getByText('Demo User').waitFor({ timeout: 20_000 });
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     expect(await page.locator('h1.name').textContent()).toBe('Demo User');

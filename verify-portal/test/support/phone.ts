@@ -31,9 +31,22 @@ export interface ApproveOnPhoneOptions {
  *   result page       /activate/done, with [data-result=approved|denied|expired|…]
  */
 export async function approveOnPhone(context: BrowserContext, options: ApproveOnPhoneOptions): Promise<void> {
-  const timeout = options.timeoutMs ?? 15_000;
+  const page = await openConfirmOnPhone(context, options);
+  try {
+    await decideOnPhone(page, options.decision ?? 'approve');
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * The first half of `approveOnPhone`: opens the QR link, signs in if asked, continues with the
+ * prefilled code, and stops on the confirm screen (which tells the device `opened`). The caller
+ * decides with `decideOnPhone` and closes the page.
+ */
+export async function openConfirmOnPhone(context: BrowserContext, options: Omit<ApproveOnPhoneOptions, 'decision'>): Promise<Page> {
   const page = await context.newPage();
-  page.setDefaultTimeout(timeout);
+  page.setDefaultTimeout(options.timeoutMs ?? 15_000);
   try {
     await page.goto(options.url);
     if (new URL(page.url()).pathname === '/login') {
@@ -43,12 +56,18 @@ export async function approveOnPhone(context: BrowserContext, options: ApproveOn
     await page.waitForURL((u) => u.pathname === '/activate');
     await page.locator('form[data-form=activate] button[type=submit]').click();
     await page.waitForURL((u) => u.pathname === '/activate/confirm');
-    await page.locator(`button[name=decision][value=${options.decision ?? 'approve'}]`).click();
-    await page.waitForURL((u) => u.pathname === '/activate/done');
-    await page.locator('[data-result]').waitFor();
-  } finally {
+    return page;
+  } catch (err) {
     await page.close();
+    throw err;
   }
+}
+
+/** Presses Approve or Deny on the confirm screen and waits for the result page. */
+export async function decideOnPhone(page: Page, decision: 'approve' | 'deny'): Promise<void> {
+  await page.locator(`button[name=decision][value=${decision}]`).click();
+  await page.waitForURL((u) => u.pathname === '/activate/done');
+  await page.locator('[data-result]').waitFor();
 }
 
 /** Fills and submits the sign-in form on the current page (which must be /login). */
