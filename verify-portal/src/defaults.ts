@@ -28,6 +28,16 @@ export const defaults = {
   /** Keep expired device codes this long before purging, so a late poll still gets
    * `expired_token` rather than `invalid_grant`. */
   expiredCodeGraceSeconds: 3600,
+  /** Lifetime of an authorization code (RFC 6749 §4.1.2 recommends at most 10 minutes). 60 s:
+   * the client redeems it right after the redirect; a short life narrows the window for a
+   * stolen code. */
+  authorizationCodeTtlSeconds: 60,
+  /** How long a validated authorization request waits on the consent screen for Allow or
+   * Cancel before the person has to start again from the app. */
+  authorizationRequestTtlSeconds: 600,
+  /** Longest `state` and `nonce` accepted (they are echoed and stored; real ones are ~43
+   * characters). Longer is `invalid_request`. */
+  maxStateLength: 1024,
   /** Largest request body the OAuth endpoints read; anything bigger is refused. */
   maxBodyBytes: 64 * 1024,
   /** Longest `device_name` / `device_model` kept for the confirm screen. */

@@ -1,6 +1,7 @@
 import type { ProviderSettings } from '../defaults';
 import type { Store } from '../store/store';
 import type { ClientLookup } from './client-cache';
+import type { SessionReader } from './authorization/sessions';
 import type { DeviceEvents } from './device-events';
 import type { KeyRing } from './tokens/keys';
 
@@ -16,6 +17,7 @@ export interface CoreContext {
   readonly settings: Readonly<ProviderSettings>;
   readonly keys: KeyRing;
   readonly events: DeviceEvents;
+  readonly sessions: SessionReader;
   now(): number;
 }
 
@@ -30,3 +32,12 @@ export function endpointUrls(issuer: string) {
     verification: `${issuer}/activate`,
   } as const;
 }
+
+/**
+ * Portal pages the authorization endpoint sends the browser to. Relative, same-site paths: the
+ * portal and the core share one origin.
+ */
+export const interactionPaths = {
+  login: '/login',
+  consent: '/consent',
+} as const;

@@ -1,6 +1,10 @@
 import { defaults, type ProviderSettings } from '../defaults';
 import type { Store } from '../store/store';
 import { cachedClients } from './client-cache';
+import { decideAuthorization, withdrawConsent, type ConsentDecision, type ConsentOutcome } from './authorization/decide';
+import { findPendingAuthorization, type PendingAuthorization } from './authorization/interaction';
+import { resolveRedirectTarget } from './authorization/request';
+import { noSessions, type SessionReader } from './authorization/sessions';
 import type { CoreContext } from './context';
 import { approve, deny, lookupUserCode, type DecisionResult } from './device-decisions';
 import { createInProcessDeviceEvents, type DeviceEvents } from './device-events';
@@ -14,6 +18,8 @@ export interface ProviderOptions {
   issuer: string;
   settings?: Partial<ProviderSettings>;
   events?: DeviceEvents;
+  /** The portal's sign-in sessions, read by the authorization endpoint. Default: nobody signed in. */
+  sessions?: SessionReader;
   now?: () => number;
   /** Where unexpected errors go (they never reach the client). Default: console.error of the message only. */
   onUnexpectedError?: (err: unknown) => void;
@@ -27,6 +33,17 @@ export interface Provider {
   lookupUserCode(typed: string): Promise<DecisionResult>;
   approve(userCode: string, userId: string): Promise<DecisionResult>;
   deny(userCode: string): Promise<DecisionResult>;
+  /** The authorization request waiting on the consent screen, if it is this person's and still open. */
+  pendingAuthorization(requestId: string, userId: string): Promise<PendingAuthorization | undefined>;
+  /** Allow or Cancel on the consent screen: where to send the browser (the client's redirect URI). */
+  decideAuthorization(requestId: string, userId: string, decision: ConsentDecision): Promise<ConsentOutcome>;
+  /** Withdraws a remembered consent and signs that app out; false if there was none. */
+  withdrawConsent(userId: string, clientId: string): Promise<boolean>;
+  /**
+   * The redirect URI an authorization request (its parameters) would answer to, when its client
+   * and redirect URI check out (RFC 6749 §4.1.2.1); undefined otherwise. For the portal's CSP.
+   */
+  redirectUriOf(params: URLSearchParams): Promise<string | undefined>;
   /** Stops background work (the purge timer). Does not close the store. */
   close(): void;
 }
@@ -43,11 +60,12 @@ export function createProvider(options: ProviderOptions): Provider {
     settings,
     keys,
     events: options.events ?? createInProcessDeviceEvents(),
+    sessions: options.sessions ?? noSessions,
     now,
   };
   const onUnexpected = options.onUnexpectedError ?? logUnexpected;
 
-  // Expired device codes and refresh tokens are dead weight; sweep them now and then.
+  // Expired device codes, authorization codes and refresh tokens are dead weight; sweep them now and then.
   const purge = setInterval(() => {
     context.store.purgeExpired(now(), settings.expiredCodeGraceSeconds * 1000).catch(onUnexpected);
   }, 10 * 60 * 1000);
@@ -60,6 +78,10 @@ export function createProvider(options: ProviderOptions): Provider {
     lookupUserCode: (typed) => lookupUserCode(context, typed),
     approve: (userCode, userId) => approve(context, userCode, userId),
     deny: (userCode) => deny(context, userCode),
+    pendingAuthorization: (requestId, userId) => findPendingAuthorization(context, requestId, userId),
+    decideAuthorization: (requestId, userId, decision) => decideAuthorization(context, requestId, userId, decision),
+    withdrawConsent: (userId, clientId) => withdrawConsent(context, userId, clientId),
+    redirectUriOf: (params) => resolveRedirectTarget(context.store, params).then((t) => t.redirectUri, () => undefined),
     close: () => clearInterval(purge),
   };
 }

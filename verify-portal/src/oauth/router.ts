@@ -1,5 +1,6 @@
 import { OAuthError, toErrorResponse } from '@pairgate/shared';
 import type { CoreContext } from './context';
+import { authorizeEndpoint } from './endpoints/authorize';
 import { deviceAuthorizationEndpoint } from './endpoints/device-authorization';
 import { discoveryEndpoint } from './endpoints/discovery';
 import { jwksEndpoint } from './endpoints/jwks';
@@ -8,10 +9,19 @@ import { tokenEndpoint } from './endpoints/token';
 import { userinfoEndpoint } from './endpoints/userinfo';
 import { noStore, type OAuthRequest, type OAuthResponse } from './http/types';
 
-type Endpoint = (ctx: CoreContext, req: OAuthRequest) => Promise<OAuthResponse>;
+type Endpoint = (ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void) => Promise<OAuthResponse>;
+
+interface Route {
+  methods: readonly string[];
+  endpoint: Endpoint;
+  /** A browser navigation target (front channel), not an API: no CORS headers. */
+  frontChannel?: boolean;
+}
 
 /** Every path the OAuth core answers, with the methods it allows there. */
-const routes: Readonly<Record<string, { methods: readonly string[]; endpoint: Endpoint }>> = {
+const routes: Readonly<Record<string, Route>> = {
+  // OIDC Core §3.1.2.1: GET and POST.
+  '/oauth/authorize': { methods: ['GET', 'POST'], endpoint: authorizeEndpoint, frontChannel: true },
   '/.well-known/openid-configuration': { methods: ['GET'], endpoint: discoveryEndpoint },
   '/.well-known/oauth-authorization-server': { methods: ['GET'], endpoint: discoveryEndpoint },
   '/.well-known/jwks.json': { methods: ['GET'], endpoint: jwksEndpoint },
@@ -42,6 +52,7 @@ const cors = {
  */
 export async function route(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void): Promise<OAuthResponse> {
   const response = await dispatch(ctx, req, onUnexpected);
+  if (Object.hasOwn(routes, req.path) && routes[req.path]?.frontChannel) return response;
   return { ...response, headers: { ...response.headers, ...cors } };
 }
 
@@ -68,7 +79,7 @@ async function dispatch(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err:
     };
   }
   try {
-    return await entry.endpoint(ctx, req);
+    return await entry.endpoint(ctx, req, onUnexpected);
   } catch (thrown) {
     if (!(thrown instanceof OAuthError) || thrown.error === 'server_error') onUnexpected(thrown);
     const { status, headers, body } = toErrorResponse(thrown);

@@ -63,8 +63,10 @@ export function deviceFlowEndToEnd(name: string, postgresUrl: string | undefined
 
     it('discovery advertises the device flow and only what is supported', () => {
       expect(as.device_authorization_endpoint).toBe(`${portal.issuer}/oauth/device/code`);
-      expect(as.grant_types_supported).toEqual([DEVICE_GRANT, 'refresh_token']);
-      expect(as.authorization_endpoint).toBeUndefined();
+      expect(as.grant_types_supported).toEqual(['authorization_code', DEVICE_GRANT, 'refresh_token']);
+      expect(as.authorization_endpoint).toBe(`${portal.issuer}/oauth/authorize`);
+      expect(as.response_types_supported).toEqual(['code']);
+      expect(as.code_challenge_methods_supported).toEqual(['S256']);
     });
 
     it('runs the whole flow: pending, slow_down, approval, tokens, refresh rotation, reuse detection, revocation', async () => {

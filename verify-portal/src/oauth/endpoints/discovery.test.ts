@@ -15,12 +15,16 @@ describe('discovery and JWKS', () => {
       token_endpoint: `${ISSUER}/oauth/token`,
       device_authorization_endpoint: `${ISSUER}/oauth/device/code`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
-      grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      authorization_endpoint: `${ISSUER}/oauth/authorize`,
+      grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      // Only what is really supported: the code flow, query responses, S256, iss (RFC 9207 §3).
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
       id_token_signing_alg_values_supported: ['ES256'],
       pairgate_device_events_endpoint: 'wss://pairgate.test/oauth/device/events',
     });
-    expect(oidc.body.authorization_endpoint).toBeUndefined();
-    expect(oidc.body.code_challenge_methods_supported).toBeUndefined();
   });
 
   it('publishes the current and previous key after a rotation, never more', async () => {

@@ -7,21 +7,27 @@ import { DEVICE_EVENTS_PATH } from '../push/device-channel';
 
 /**
  * RFC 8414 / OIDC Discovery metadata. It advertises only what this server really does; each
- * later capability (authorization endpoint, PKCE, more grants) adds itself here when it lands.
+ * later capability (more grants, response modes) adds itself here when it lands.
  */
 export function metadata(ctx: CoreContext): AuthorizationServerMetadata {
   const urls = endpointUrls(ctx.issuer);
   return {
     issuer: ctx.issuer,
+    authorization_endpoint: urls.authorization,
     token_endpoint: urls.token,
     device_authorization_endpoint: urls.deviceAuthorization,
     revocation_endpoint: urls.revocation,
     userinfo_endpoint: urls.userinfo,
     jwks_uri: urls.jwks,
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    // No authorization endpoint yet, so no response types.
-    response_types_supported: [],
+    // RFC 6749 §4.1 only: no implicit or hybrid responses, no form_post (yet).
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
     grant_types_supported: Object.keys(grantHandlers),
+    // RFC 7636 §4.2 with RFC 9700 §2.1.1: S256 only, never plain.
+    code_challenge_methods_supported: ['S256'],
+    // RFC 9207 §3: every authorization response carries iss.
+    authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: [...clientAuthMethods],
     revocation_endpoint_auth_methods_supported: [...clientAuthMethods],
     subject_types_supported: ['public'],

@@ -19,6 +19,10 @@ export async function serveFetch(
   }
   const headers = new Headers(response.headers);
   headers.set('X-Content-Type-Options', 'nosniff');
+  if (response.html !== undefined) {
+    headers.set('Content-Type', 'text/html; charset=utf-8');
+    return new Response(response.html, { status: response.status, headers });
+  }
   if (response.body === undefined) return new Response(null, { status: response.status, headers });
   headers.set('Content-Type', 'application/json; charset=utf-8');
   return new Response(JSON.stringify(response.body), { status: response.status, headers });

@@ -89,9 +89,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 function writeNode(res: ServerResponse, response: OAuthResponse): void {
   if (res.headersSent) return;
-  const payload = response.body === undefined ? '' : JSON.stringify(response.body);
+  const payload = response.html ?? (response.body === undefined ? '' : JSON.stringify(response.body));
   const headers: Record<string, string | number> = { ...response.headers };
-  if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+  if (response.html !== undefined) headers['Content-Type'] = 'text/html; charset=utf-8';
+  else if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
   headers['Content-Length'] = Buffer.byteLength(payload);
   headers['X-Content-Type-Options'] = 'nosniff';
   res.writeHead(response.status, headers);

@@ -1,0 +1,87 @@
+import { oauthError, parseScope, verifyCodeChallenge } from '@pairgate/shared';
+import { hashSecret } from '../../crypto/hash';
+import type { GrantRecord } from '../../store/store';
+import { param, requiredParam } from '../http/params';
+import { issueTokens, mayRefresh } from '../tokens/issue';
+import type { GrantHandler } from './types';
+
+/**
+ * RFC 6749 §4.1.3: exchanges an authorization code. The code must be this client's, the
+ * redirect URI identical to the authorization request's, and the PKCE verifier must hash to the
+ * stored challenge (RFC 7636 §4.6). Redemption and the new grant are one atomic store step, so
+ * of racing requests exactly one gets tokens; a code presented again revokes the grant it
+ * turned into, and with it every token issued from it (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
+ */
+export const authorizationCodeGrant: GrantHandler = async (ctx, client, params) => {
+  const presented = requiredParam(params, 'code');
+  const hash = hashSecret(presented);
+  const now = ctx.now();
+  const record = await ctx.store.findAuthorizationCode(hash);
+  // A code of another client is answered exactly like an unknown one.
+  if (!record || record.clientId !== client.clientId) throw oauthError.invalidGrant('Unknown authorization code.');
+
+  if (record.redeemedAt === null) {
+    if (now >= record.expiresAt) throw oauthError.invalidGrant('The authorization code has expired.');
+    if (param(params, 'redirect_uri') !== record.redirectUri) {
+      throw oauthError.invalidGrant('redirect_uri does not match the authorization request.');
+    }
+    const verifier = param(params, 'code_verifier');
+    if (record.codeChallenge !== null) {
+      if (verifier === undefined) throw oauthError.invalidGrant('code_verifier is required (PKCE).');
+      if (!(await verifyCodeChallenge(verifier, record.codeChallenge))) throw oauthError.invalidGrant('code_verifier does not match the code_challenge.');
+    } else if (verifier !== undefined || client.type === 'public') {
+      // RFC 9700 §2.1.1: a verifier without a challenge is refused (PKCE downgrade).
+      throw oauthError.invalidGrant('This code was issued without PKCE.');
+    }
+  }
+
+  const user = await ctx.store.findUserById(record.userId);
+  const grant: GrantRecord = {
+    id: record.grantId,
+    userId: record.userId,
+    clientId: client.clientId,
+    scope: record.scope,
+    deviceName: null,
+    deviceModel: null,
+    authTime: record.authTime,
+    createdAt: now,
+    lastUsedAt: now,
+    revokedAt: null,
+  };
+  const redeemed = await ctx.store.redeemAuthorizationCode(hash, grant, now);
+  switch (redeemed.status) {
+    case 'redeemed':
+      break;
+    case 'reused':
+      throw oauthError.invalidGrant('This authorization code was already used; the tokens issued for it have been revoked.');
+    case 'invalid':
+      throw oauthError.invalidGrant('The authorization code has expired.');
+  }
+  if (!user) {
+    await ctx.store.revokeGrant(grant.id, now);
+    throw oauthError.invalidGrant('The account no longer exists.');
+  }
+
+  const scope = parseScope(record.scope) ?? [];
+  const refresh = mayRefresh(client, scope);
+  const { response, refreshTokenHash } = await issueTokens(ctx, {
+    grant,
+    client,
+    user,
+    scope,
+    nonce: record.nonce ?? undefined,
+    refreshToken: refresh,
+  });
+  if (refreshTokenHash) {
+    await ctx.store.insertRefreshToken({
+      tokenHash: refreshTokenHash,
+      grantId: grant.id,
+      scope: grant.scope,
+      createdAt: now,
+      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+  }
+  return response;
+};
