@@ -60,6 +60,10 @@ export {
   processTokenResponse,
 } from './client/token';
 export type { AuthorizationCodeGrantParameters } from './client/token';
+export { buildAuthorizationUrl } from './client/authorization-request';
+export type { AuthorizationUrlParameters } from './client/authorization-request';
+export { validateAuthorizationResponse, AuthorizationResponseError } from './client/authorization-response';
+export type { AuthorizationResponseErrorCode, ValidateAuthorizationResponseOptions } from './client/authorization-response';
 export { revocationRequest, processRevocationResponse } from './client/revocation';
 export type { TokenTypeHint } from './client/revocation';
 export { userInfoRequest, processUserInfoResponse } from './client/userinfo';
