@@ -11,7 +11,9 @@ import { createProvider, logUnexpected } from './src/oauth/provider';
 import { createDeviceChannel, DEVICE_EVENTS_PATH } from './src/oauth/push/device-channel';
 import { createPostgresDeviceEvents } from './src/oauth/push/postgres-events';
 import { isCorePath } from './src/oauth/router';
+import { authorizationFormTargets } from './src/portal/http/form-targets';
 import { isFormPost, preparePortalRequest, serveForm } from './src/portal/http/serve';
+import { portalSessionReader } from './src/portal/oauth-sessions';
 import { setPortalServices } from './src/portal/services-registry';
 import { openStore } from './src/store';
 
@@ -35,13 +37,14 @@ async function main(): Promise<void> {
   }
   // Several instances share PostgreSQL, so device events travel through it; SQLite is one instance.
   const events = env.databaseUrl ? await createPostgresDeviceEvents(env.databaseUrl, logUnexpected) : createInProcessDeviceEvents();
-  const provider = createProvider({ store, issuer: env.issuer, events });
+  const https = env.issuer.startsWith('https:');
+  // The authorization endpoint reads the portal's sign-in session through this (the core never imports the portal).
+  const provider = createProvider({ store, issuer: env.issuer, events, sessions: portalSessionReader(store, https) });
   await provider.keys.signingKey(); // the first start makes the signing key
   const deviceChannel = createDeviceChannel(provider.context);
 
   // The pages reach the core through this bridge (see src/portal/services.ts); set before Next starts.
   setPortalServices({ provider, store, env });
-  const https = env.issuer.startsWith('https:');
 
   const server = http.createServer();
   const app = next({ dev: env.dev, dir: portalDir, hostname: 'localhost', port: env.port, httpServer: server });
@@ -54,8 +57,22 @@ async function main(): Promise<void> {
       void serveNode(provider.handle, req, res, { trustProxy: env.trustProxy });
       return;
     }
+    void servePortal(req, res, pathname);
+  });
+
+  async function servePortal(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+    // The sign-in and consent pages of an authorization request may send their form on to the
+    // app's (checked) redirect URI: their CSP form-action says so (see form-targets.ts).
+    let formTargets: string[] = [];
+    if (req.method === 'GET' && (pathname === '/login' || pathname === '/consent')) {
+      const search = new URL(req.url ?? '/', 'http://internal').searchParams;
+      formTargets = await authorizationFormTargets({ provider, store, secure: https }, pathname, search, req.headers.cookie, Date.now()).catch((err: unknown) => {
+        logUnexpected(err);
+        return [];
+      });
+    }
     // Portal: security headers, CSP nonce and the trusted client address on every response.
-    const prepared = preparePortalRequest(req, res, { https, dev: env.dev, trustProxy: env.trustProxy });
+    const prepared = preparePortalRequest(req, res, { https, dev: env.dev, trustProxy: env.trustProxy, formTargets });
     if (isFormPost(req)) {
       // Form POSTs are handled here (framework-free, our status codes), never by Next.js.
       void serveForm({ store, provider, secure: https }, req, res, prepared, logUnexpected);
@@ -71,7 +88,7 @@ async function main(): Promise<void> {
         res.end('Something went wrong on our side. Please try again.');
       });
     }
-  });
+  }
 
   // Next attaches its own `upgrade` listener (dev HMR at /_next/hmr). Leave that to Next,
   // and destroy every other upgrade nobody serves.

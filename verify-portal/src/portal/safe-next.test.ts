@@ -32,6 +32,9 @@ describe('safeNextPath', () => {
   it('falls back for missing values and overlong input', () => {
     expect(safeNextPath(null)).toBe(DEFAULT_AFTER_LOGIN);
     expect(safeNextPath(undefined, '/x')).toBe('/x');
-    expect(safeNextPath(`/${'a'.repeat(600)}`)).toBe(DEFAULT_AFTER_LOGIN);
+    expect(safeNextPath(`/${'a'.repeat(4100)}`)).toBe(DEFAULT_AFTER_LOGIN);
+    // An authorization request comes back whole.
+    const authorize = `/oauth/authorize?${new URLSearchParams({ client_id: 'desktop-app', redirect_uri: 'http://127.0.0.1:51000/callback', state: 'x'.repeat(600) })}`;
+    expect(safeNextPath(authorize)).toBe(authorize);
   });
 });

@@ -7,7 +7,8 @@
 export const DEFAULT_AFTER_LOGIN = '/activate';
 
 export function safeNextPath(raw: string | null | undefined, fallback = DEFAULT_AFTER_LOGIN): string {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 512) return fallback;
+  // Long enough for an authorization request (PKCE challenge, state, nonce, redirect URI…).
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 4096) return fallback;
   // One level of percent-decoding is what a browser may apply before it resolves the URL.
   let decoded: string;
   try {

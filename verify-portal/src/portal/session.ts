@@ -69,11 +69,11 @@ export interface SessionData {
   /** Outcome of the last decision, for /activate/done. */
   result?: ActivateResult;
   /** One-shot message for the next page view. */
-  flash?: 'wrong-code' | 'not-a-code' | 'device-signed-out' | 'device-not-found';
+  flash?: 'wrong-code' | 'not-a-code' | 'device-signed-out' | 'device-not-found' | 'consent-withdrawn' | 'consent-not-found';
 }
 
 const RESULT_KINDS = new Set(['approved', 'denied', 'expired', 'replaced', 'already-approved', 'already-denied', 'used', 'unknown']);
-const FLASHES = new Set(['wrong-code', 'not-a-code', 'device-signed-out', 'device-not-found']);
+const FLASHES = new Set(['wrong-code', 'not-a-code', 'device-signed-out', 'device-not-found', 'consent-withdrawn', 'consent-not-found']);
 
 /** Parses the stored JSON defensively: unknown fields and malformed values are dropped. */
 export function parseSessionData(json: string): SessionData {

@@ -1,5 +1,7 @@
 import { activate } from './activate';
+import { apps } from './apps';
 import { confirm } from './confirm';
+import { consent } from './consent';
 import { devices } from './devices';
 import { login } from './login';
 import { logout } from './logout';
@@ -12,6 +14,8 @@ export const formHandlers: Readonly<Record<string, FormHandler>> = {
   '/activate': activate,
   '/activate/confirm': confirm,
   '/account/devices': devices,
+  '/account/apps': apps,
+  '/consent': consent,
 };
 
 export function formHandlerFor(path: string): FormHandler | undefined {

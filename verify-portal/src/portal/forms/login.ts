@@ -36,8 +36,10 @@ export const login: FormHandler = async (ctx, req) => {
   const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('pairgate-no-such-account'))));
   if (!user || !ok) {
     await recordFailure(ctx.store, checks, req.now);
-    // The same message whether or not the account exists.
-    return redirect(`/login?error=credentials&next=${encodeURIComponent(next)}`);
+    // The same message whether or not the account exists. A re-authentication (prompt=login,
+    // max_age) stays one, or a signed-in person would be waved through to `next`.
+    const reauth = req.form.get('reauth') === '1' ? '&reauth=1' : '';
+    return redirect(`/login?error=credentials${reauth}&next=${encodeURIComponent(next)}`);
   }
 
   // No session fixation: whatever session this browser had is dropped, and a new id is issued.

@@ -20,6 +20,11 @@ describe('security headers', () => {
     expect(contentSecurityPolicy('abc', true)).toContain("'unsafe-eval'");
   });
 
+  it('adds an authorization request’s redirect URI to form-action only when given one', () => {
+    expect(contentSecurityPolicy('abc', false, ['http://127.0.0.1:50123'])).toMatch(/form-action 'self' http:\/\/127\.0\.0\.1:50123$/);
+    expect(securityHeaders({ nonce: 'n', https: false })['Content-Security-Policy']).toMatch(/form-action 'self'$/);
+  });
+
   it('sets the other headers, and HSTS only over https', () => {
     const http = securityHeaders({ nonce: 'n', https: false });
     expect(http).toMatchObject({

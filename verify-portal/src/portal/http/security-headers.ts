@@ -12,6 +12,8 @@ export interface SecurityHeaderOptions {
   https: boolean;
   /** Next.js dev mode needs `eval` for its error overlay; never in production. */
   dev?: boolean;
+  /** Extra `form-action` sources: an app's checked redirect URI on the sign-in and consent pages (see `form-targets.ts`). */
+  formTargets?: readonly string[];
 }
 
 export function createNonce(): string {
@@ -24,7 +26,7 @@ export function createNonce(): string {
  * Approve button); forms post only to this origin. Next.js reads the nonce from this same
  * header on the request and puts it on its own script tags.
  */
-export function contentSecurityPolicy(nonce: string, dev = false): string {
+export function contentSecurityPolicy(nonce: string, dev = false, formTargets: readonly string[] = []): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
@@ -35,13 +37,13 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
-    "form-action 'self'",
+    ["form-action 'self'", ...formTargets].join(' '),
   ].join('; ');
 }
 
 export function securityHeaders(options: SecurityHeaderOptions): Record<string, string> {
   const headers: Record<string, string> = {
-    'Content-Security-Policy': contentSecurityPolicy(options.nonce, options.dev),
+    'Content-Security-Policy': contentSecurityPolicy(options.nonce, options.dev, options.formTargets),
     // The code is in the QR link (`verification_uri_complete`): never leak it to another site.
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',

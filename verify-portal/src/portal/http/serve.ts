@@ -26,9 +26,13 @@ export interface PreparedRequest {
  * - on GET /login, a pre-session cookie for the login form's CSRF token if there is none yet,
  *   added to the request's Cookie header too so the page renders the matching token.
  */
-export function preparePortalRequest(req: IncomingMessage, res: ServerResponse, options: { https: boolean; dev: boolean; trustProxy: boolean }): PreparedRequest {
+export function preparePortalRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { https: boolean; dev: boolean; trustProxy: boolean; /** See `form-targets.ts`. */ formTargets?: readonly string[] },
+): PreparedRequest {
   const nonce = createNonce();
-  const headers = securityHeaders({ nonce, https: options.https, dev: options.dev });
+  const headers = securityHeaders({ nonce, https: options.https, dev: options.dev, formTargets: options.formTargets ?? [] });
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   req.headers['content-security-policy'] = headers['Content-Security-Policy'];
   delete req.headers['content-security-policy-report-only'];

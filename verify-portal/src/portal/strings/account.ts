@@ -1,14 +1,14 @@
-/** Strings of /account/devices (English). */
+/** Strings of /account/devices, "Devices and apps" (English). */
 export const account = {
-  title: 'Your devices',
-  lead: 'Screens signed in to your account.',
+  title: 'Devices and apps',
+  lead: 'Screens and apps signed in to your account.',
+  devicesHeading: 'Signed in',
   none: 'No devices are signed in to your account.',
   app: 'App',
   model: 'Model',
   approved: 'Approved',
   lastUsed: 'Last used',
   neverUsed: 'Not yet',
-  unnamedDevice: 'Unnamed device',
   signOutDevice: 'Sign out this device',
   /** Read by screen readers after the button text, so each button names its device. */
   signOutDeviceSuffix: (device: string) => `: ${device}`,
@@ -17,6 +17,19 @@ export const account = {
   signedOutDevice: 'The device is signed out. It will stop working within a few minutes.',
   deviceNotFound: 'That device was already signed out.',
   signOutEverywhere: 'Sign out of this page',
+
+  apps: {
+    heading: 'Apps you allowed',
+    lead: 'These apps may sign you in without asking again. Withdrawing also signs the app out.',
+    none: 'You have not allowed any other apps.',
+    allowed: 'Allowed',
+    canDo: 'Can',
+    withdraw: 'Withdraw',
+    /** Read by screen readers after the button text, so each button names its app. */
+    withdrawSuffix: (app: string) => ` permission for ${app}`,
+    withdrawn: 'Permission withdrawn. The app is signed out and will have to ask you again.',
+    notFound: 'That app had no permission left to withdraw.',
+  },
 } as const;
 
 export function formatDateTime(ms: number, locale = 'en'): string {

@@ -5,7 +5,7 @@ export const common = {
   skipToContent: 'Skip to content',
   signOut: 'Sign out',
   signedInAs: (name: string) => `Signed in as ${name}`,
-  yourDevices: 'Your devices',
+  yourDevices: 'Devices and apps',
   enterACode: 'Enter a code',
   home: {
     title: 'Pairgate',

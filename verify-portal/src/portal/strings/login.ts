@@ -2,6 +2,8 @@
 export const login = {
   title: 'Sign in',
   lead: 'Sign in to connect a screen to your account.',
+  /** The app asked for a fresh sign-in (prompt=login, max_age). */
+  reauthLead: 'The app asks you to enter your password again.',
   email: 'Email',
   password: 'Password',
   submit: 'Sign in',

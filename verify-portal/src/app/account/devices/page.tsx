@@ -2,16 +2,24 @@ import type { Metadata } from 'next';
 import { requireSession, takeFlash } from '../../../portal/page-session';
 import { portalServices } from '../../../portal/services';
 import { account, formatDateTime } from '../../../portal/strings/account';
+import { activate } from '../../../portal/strings/activate';
 import { Notice, Shell } from '../../_ui/shell';
 
 export const metadata: Metadata = { title: account.title };
 
-/** GET /account/devices: the grants of this account, each with "Sign out this device". */
+/**
+ * GET /account/devices, "Devices and apps": the grants of this account, each with "Sign out
+ * this device", and the apps the person allowed (remembered consents), each with "Withdraw".
+ */
 export default async function DevicesPage() {
   const session = await requireSession('/account/devices');
   const flash = await takeFlash(session);
   const { store, provider } = portalServices();
-  const [grants, clients] = await Promise.all([store.listActiveGrants(session.record.userId), store.listClients()]);
+  const [grants, clients, consents] = await Promise.all([
+    store.listActiveGrants(session.record.userId),
+    store.listClients(),
+    store.listConsents(session.record.userId),
+  ]);
   const clientName = new Map(clients.map((c) => [c.clientId, c.name]));
   const minutes = Math.round(provider.context.settings.accessTokenTtlSeconds / 60);
 
@@ -22,19 +30,24 @@ export default async function DevicesPage() {
       <p className="hint">{account.tokenNote(minutes)}</p>
       {flash === 'device-signed-out' && <Notice kind="info">{account.signedOutDevice}</Notice>}
       {flash === 'device-not-found' && <Notice kind="info">{account.deviceNotFound}</Notice>}
+      {flash === 'consent-withdrawn' && <Notice kind="info">{account.apps.withdrawn}</Notice>}
+      {flash === 'consent-not-found' && <Notice kind="info">{account.apps.notFound}</Notice>}
+      <h2>{account.devicesHeading}</h2>
       {grants.length === 0 ? (
         <p>{account.none}</p>
       ) : (
         <ul className="devices">
           {grants.map((grant) => {
-            const name = grant.deviceName ?? grant.deviceModel ?? account.unnamedDevice;
+            // Desktop sign-ins (authorization code) and unnamed devices: the app names them.
+            const app = clientName.get(grant.clientId) ?? grant.clientId;
+            const name = grant.deviceName ?? grant.deviceModel ?? app;
             return (
               <li key={grant.id} className="device">
-                <h2>{name}</h2>
+                <h3>{name}</h3>
                 <dl className="facts">
                   <div>
                     <dt>{account.app}</dt>
-                    <dd>{clientName.get(grant.clientId) ?? grant.clientId}</dd>
+                    <dd>{app}</dd>
                   </div>
                   {grant.deviceModel && grant.deviceName && (
                     <div>
@@ -57,6 +70,47 @@ export default async function DevicesPage() {
                   <button type="submit" className="button danger">
                     {account.signOutDevice}
                     <span className="sr-only">{account.signOutDeviceSuffix(name)}</span>
+                  </button>
+                </form>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      <h2 id="apps">{account.apps.heading}</h2>
+      <p>{account.apps.lead}</p>
+      {consents.length === 0 ? (
+        <p>{account.apps.none}</p>
+      ) : (
+        <ul className="devices" aria-labelledby="apps">
+          {consents.map((c) => {
+            const app = clientName.get(c.clientId) ?? c.clientId;
+            return (
+              <li key={c.clientId} className="device" data-consent={c.clientId}>
+                <h3>{app}</h3>
+                <dl className="facts">
+                  <div>
+                    <dt>{account.apps.allowed}</dt>
+                    <dd>{formatDateTime(c.updatedAt)}</dd>
+                  </div>
+                  <div>
+                    <dt>{account.apps.canDo}</dt>
+                    <dd>
+                      <ul className="scopes">
+                        {c.scope.split(' ').filter(Boolean).map((scope) => (
+                          <li key={scope}>{activate.scopes[scope] ?? activate.unknownScope(scope)}</li>
+                        ))}
+                      </ul>
+                    </dd>
+                  </div>
+                </dl>
+                <form method="post" action="/account/apps" data-form="withdraw-consent">
+                  <input type="hidden" name="csrf" value={session.csrf} />
+                  <input type="hidden" name="client_id" value={c.clientId} />
+                  <button type="submit" className="button danger">
+                    {account.apps.withdraw}
+                    <span className="sr-only">{account.apps.withdrawSuffix(app)}</span>
                   </button>
                 </form>
               </li>
