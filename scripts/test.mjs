@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck and test every package through turbo, then one summary: counts, and
+// `npm test`: typecheck, lint and test every package through turbo, then one summary: counts, and
 // which optional suites were skipped and how to enable them. Under CI=true nothing optional
 // is skipped: the suites themselves fail when PostgreSQL or Chromium is missing.
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ const packages = ['shared', 'verify-portal', 'device-app'];
 const reportOf = (pkg) => path.join(root, pkg, 'test-results', 'vitest.json');
 for (const pkg of packages) rmSync(reportOf(pkg), { force: true });
 
-const turbo = spawnSync(path.join(root, 'node_modules', '.bin', 'turbo'), ['run', 'typecheck', 'test', ...process.argv.slice(2)], {
+const turbo = spawnSync(path.join(root, 'node_modules', '.bin', 'turbo'), ['run', 'typecheck', 'lint', 'test', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' },

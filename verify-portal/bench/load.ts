@@ -135,8 +135,7 @@ async function pendingPoll(job: Extract<LoadJob, { kind: 'pendingPoll' }>): Prom
   const prefix = `grant_type=${encodeURIComponent(DEVICE_CODE_GRANT)}&client_id=${CLIENT_ID}&device_code=`;
   let next = 0;
   let exhausted = false;
-  let instance: CannonInstance | undefined;
-  instance = autocannon({
+  const instance: CannonInstance = autocannon({
     url: job.url,
     connections: job.connections,
     duration: job.durationS,

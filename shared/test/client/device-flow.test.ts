@@ -137,7 +137,7 @@ describe('DeviceFlow: RFC 8628 §3.5 polling rules', () => {
 
   it('counts the interval from the answer, so a slow server never gets an early poll', async () => {
     const h = instantFlow([
-      (call) => {
+      () => {
         h.advance(2000); // this poll takes 2 s to answer
         return pending();
       },
