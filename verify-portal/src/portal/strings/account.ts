@@ -10,6 +10,8 @@ export const account = {
   lastUsed: 'Last used',
   neverUsed: 'Not yet',
   signOutDevice: 'Sign out this device',
+  /** For a sign-in without a device name (an app on a computer, through the browser). */
+  signOutApp: 'Sign out',
   /** Read by screen readers after the button text, so each button names its device. */
   signOutDeviceSuffix: (device: string) => `: ${device}`,
   tokenNote: (minutes: number) =>

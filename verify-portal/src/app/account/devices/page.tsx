@@ -41,14 +41,17 @@ export default async function DevicesPage() {
             // Desktop sign-ins (authorization code) and unnamed devices: the app names them.
             const app = clientName.get(grant.clientId) ?? grant.clientId;
             const name = grant.deviceName ?? grant.deviceModel ?? app;
+            const named = name !== app;
             return (
               <li key={grant.id} className="device">
                 <h3>{name}</h3>
                 <dl className="facts">
-                  <div>
-                    <dt>{account.app}</dt>
-                    <dd>{app}</dd>
-                  </div>
+                  {named && (
+                    <div>
+                      <dt>{account.app}</dt>
+                      <dd>{app}</dd>
+                    </div>
+                  )}
                   {grant.deviceModel && grant.deviceName && (
                     <div>
                       <dt>{account.model}</dt>
@@ -68,7 +71,7 @@ export default async function DevicesPage() {
                   <input type="hidden" name="csrf" value={session.csrf} />
                   <input type="hidden" name="grant_id" value={grant.id} />
                   <button type="submit" className="button danger">
-                    {account.signOutDevice}
+                    {named ? account.signOutDevice : account.signOutApp}
                     <span className="sr-only">{account.signOutDeviceSuffix(name)}</span>
                   </button>
                 </form>
