@@ -83,8 +83,9 @@ describe('loadConfig', () => {
     ).toThrow(/the config file \/nope.json does not exist/);
   });
 
-  it('says desktop mode is not there yet', () => {
-    expect(() => loadConfig({ env: { PAIRGATE_MODE: 'desktop' } })).toThrow(/desktop.*not available yet/);
+  it('desktop mode: not a kiosk window, and the desktop demo client unless one is configured', () => {
+    expect(loadConfig({ env: { PAIRGATE_MODE: 'desktop' } })).toMatchObject({ mode: 'desktop', kiosk: false, clientId: 'desktop-app' });
+    expect(loadConfig({ env: { PAIRGATE_MODE: 'desktop', PAIRGATE_CLIENT_ID: 'mine' } }).clientId).toBe('mine');
   });
 
   it('ignores foreign switches when told to (Electron adds its own)', () => {

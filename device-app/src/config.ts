@@ -83,11 +83,10 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   };
 
   const mode = read('mode', defaults.mode) as Mode;
-  if (mode === 'desktop') errors.push('mode "desktop" (sign-in through the system browser) is not available yet; use "kiosk".');
   const kiosk = read('kiosk', defaults.kiosk);
   const config: AppConfig = {
     issuer: read('issuer', defaults.issuer) as string,
-    clientId: read('clientId', defaults.clientId) as string,
+    clientId: read('clientId', defaults.clientId ?? defaultClientId(mode)) as string,
     scope: read('scope', defaults.scope) as string,
     deviceName: read('deviceName', defaults.deviceName) as string,
     deviceModel: read('deviceModel', defaults.deviceModel) as string,
@@ -101,6 +100,11 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   }
   return config;
+}
+
+/** The demo client the portal seeds for each flow (see `defaults.clientId`). */
+export function defaultClientId(mode: Mode): string {
+  return mode === 'desktop' ? 'desktop-app' : 'tv-kiosk';
 }
 
 function parseFlags(argv: readonly string[], strict: boolean, errors: string[]): { config?: string; values: [Key, unknown][] } {

@@ -8,9 +8,11 @@ export const defaults = {
   /** The authorization server's issuer URL. Endpoints are found by discovery (OIDC Discovery
    * §4, then RFC 8414 §3), so any RFC 8628 server works. Default: the portal `npm start` runs. */
   issuer: 'http://localhost:3000',
-  /** The OAuth client id. A public client (RFC 8628 §5.6: a device cannot keep a secret).
-   * Default: the demo kiosk client the portal seeds. */
-  clientId: 'tv-kiosk',
+  /** The OAuth client id. A public client (RFC 8628 §5.6, RFC 8252 §8.4: neither a device nor
+   * a desktop app can keep a secret). Unset means the demo client the portal seeds for the flow
+   * in use: `tv-kiosk` (device flow) in kiosk mode, `desktop-app` (Authorization Code + PKCE,
+   * loopback redirect) in desktop mode and for `pairgate login` in the browser. */
+  clientId: undefined,
   /** Scopes to ask for (RFC 6749 §3.3). `openid profile` gives the person's name in the ID
    * token; `offline_access` a refresh token, so the kiosk stays signed in across restarts. */
   scope: 'openid profile offline_access',
@@ -19,8 +21,9 @@ export const defaults = {
   deviceName: 'Pairgate kiosk',
   /** Sent as `device_model`, shown beside the name. */
   deviceModel: 'Pairgate device app',
-  /** `kiosk`: device flow, code + QR (RFC 8628). `desktop` (Authorization Code + PKCE through
-   * the system browser) comes later. */
+  /** `kiosk`: device flow, code + QR (RFC 8628). `desktop`: "Sign in with your browser" —
+   * Authorization Code + PKCE through the system browser with a loopback redirect (RFC 8252);
+   * needs Electron (a web page cannot listen on a port). */
   mode: 'kiosk',
   /** Electron full-screen kiosk window. Unset means: on in kiosk mode, off otherwise. Turn it
    * off to debug on a desktop. */

@@ -8,7 +8,7 @@ import type { Command, ViewState } from './core/view-state';
 export const Channel = {
   /** renderer → main (invoke): the current view state. */
   getState: 'pairgate:get-state',
-  /** renderer → main (invoke): a command (restart, sign out). */
+  /** renderer → main (invoke): a command (restart, sign out; desktop mode: sign in, cancel). */
   command: 'pairgate:command',
   /** main → renderer (send): every new view state. */
   state: 'pairgate:state',

@@ -58,6 +58,10 @@ async function ensureBuilt(): Promise<void> {
 }
 
 async function serveWeb(config: AppConfig): Promise<void> {
+  if (config.mode === 'desktop') {
+    // A web page cannot listen for the browser's redirect (RFC 8252 §7.3 needs a loopback port).
+    throw new ConfigError('desktop mode needs Electron, which cannot run here; to sign in from a terminal, use `pairgate login`.');
+  }
   const server = await startWebServer({ config: clientConfigOf(config), port: config.webPort, host: config.webHost });
   console.log(`[pairgate] kiosk web host on ${server.url} (issuer ${config.issuer}) — open it in a browser, e.g. chromium --kiosk ${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));

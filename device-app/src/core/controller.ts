@@ -4,7 +4,9 @@
  * drives the shared client steps and the `DeviceFlow` driver, keeps the tokens to itself, and
  * publishes `ViewState`s, which never carry a token.
  *
- *   discovery → pairing (DeviceFlow) → signed in (background refresh) → sign out → pairing …
+ *   kiosk:   discovery → pairing (DeviceFlow) → signed in (background refresh) → sign out → pairing …
+ *   desktop: "Sign in with your browser" (Authorization Code + PKCE, `desktop-sign-in.ts`) →
+ *            the same signed-in phase, refresh and sign-out → the browser sign-in screen again.
  */
 import {
   DeviceFlow,
@@ -19,20 +21,21 @@ import {
   revocationRequest,
   spellUserCode,
   userInfoRequest,
-  verifyIdToken,
   type AuthorizationServerMetadata,
   type DeviceFlowState,
   type FetchLike,
+  type IdTokenClaims,
   type OAuthClient,
   type RequestOptions,
   type Sleep,
   type TokenResponse,
-  type VerifyIdTokenOptions,
 } from '@pairgate/shared';
 import type { ClientConfig } from './client-config';
+import { BrowserSignInError, signInWithBrowser, type BrowserHost } from './desktop-sign-in';
+import { IdTokenVerifier } from './id-token-verifier';
 import { defaultWebSocketFactory, pushEndpoint, watchDeviceStatus, type WebSocketFactory } from './push-hint';
 import type { SaveResult, TokenVault } from './vault';
-import type { Command, Failure, Notice, PairingStatus, ShownCode, ViewState } from './view-state';
+import type { BrowserSignInStatus, BrowserFailure, Command, Failure, Notice, PairingStatus, ShownCode, ViewState } from './view-state';
 
 export interface ControllerOptions extends ClientConfig {
   vault: TokenVault;
@@ -47,6 +50,10 @@ export interface ControllerOptions extends ClientConfig {
   log?: (line: string) => void;
   /** Opens the push channel (a hint to poll early); default the platform's WebSocket, null for none. */
   webSocket?: WebSocketFactory | null;
+  /** `kiosk` (default): the device flow. `desktop`: sign in through the system browser. */
+  mode?: 'kiosk' | 'desktop';
+  /** Desktop mode: how to open the browser and listen for its redirect (required there). */
+  browser?: BrowserHost;
 }
 
 export type ViewListener = (state: ViewState) => void;
@@ -73,8 +80,6 @@ const REFRESH_AT_FRACTION = 0.8;
 /** Discovery and code requests retry from 1 s up to 30 s while the server cannot be reached. */
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
-/** Kiosk clocks drift; OIDC Core §3.1.3.7 leaves the acceptable skew to the client. */
-const ID_TOKEN_CLOCK_TOLERANCE_SECONDS = 300;
 /** A sign-out must not hang on a dead network: the device forgets the session regardless. */
 const REVOCATION_TIMEOUT_MS = 10_000;
 
@@ -121,6 +126,13 @@ function failureOf(error: unknown): Failure {
   return 'unknown';
 }
 
+function browserFailureOf(error: unknown): BrowserFailure {
+  // (A cancelled attempt never gets here: it goes back to the ready screen.)
+  if (error instanceof BrowserSignInError) return error.reason === 'cancelled' ? 'browser-failed' : error.reason;
+  if (isTransient(error)) return 'unreachable';
+  return 'id-token-invalid';
+}
+
 class Cancelled extends Error {
   override readonly name = 'Cancelled';
 }
@@ -138,7 +150,9 @@ export class SessionController {
   #phase = new AbortController();
   #view: ViewState = { screen: 'pairing', status: 'connecting', code: null, failure: null, notice: null };
   #metadata: AuthorizationServerMetadata | undefined;
-  #jwks: VerifyIdTokenOptions['jwks'] | undefined;
+  readonly #idTokens: IdTokenVerifier;
+  /** Desktop mode: the browser sign-in under way, if any (aborted by Cancel). */
+  #browserAttempt: AbortController | undefined;
   #session: Session | undefined;
   #refreshing: Promise<RefreshOutcome> | undefined;
   /** Set while the pairing screen waits for "Start again" or a key press. */
@@ -151,6 +165,11 @@ export class SessionController {
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? defaultSleep;
     this.#maxRenewals = options.maxRenewals ?? DEFAULT_MAX_RENEWALS;
+    this.#idTokens = new IdTokenVerifier({ clientId: options.clientId, now: this.#now, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    if (options.mode === 'desktop') {
+      if (!options.browser) throw new TypeError('Desktop mode needs a browser host (openBrowser + loopback).');
+      this.#view = { screen: 'browser-sign-in', status: 'ready', failure: null, notice: null };
+    }
   }
 
   getState(): ViewState {
@@ -182,7 +201,7 @@ export class SessionController {
       // meanwhile, `invalid_grant` sends the screen back to pairing.
       this.#enterSignedIn(true);
     } else {
-      this.#enterPairing();
+      this.#enterSignedOut();
     }
   }
 
@@ -200,6 +219,12 @@ export class SessionController {
         break;
       case 'sign-out':
         void this.signOut();
+        break;
+      case 'sign-in':
+        this.signInWithBrowser();
+        break;
+      case 'cancel':
+        this.cancel();
         break;
     }
   }
@@ -259,7 +284,95 @@ export class SessionController {
     }
     await this.#clearVault();
     if (this.#life.signal.aborted) return;
-    this.#enterPairing(notice);
+    this.#enterSignedOut(notice);
+  }
+
+  /** Where a session that ends goes: pairing on a kiosk, the browser sign-in screen on a desktop. */
+  #enterSignedOut(notice: Notice | null = null): void {
+    if (this.#options.mode === 'desktop') this.#enterBrowserSignIn(notice);
+    else this.#enterPairing(notice);
+  }
+
+  // ── Desktop: sign in through the system browser ────────────────────────────────────────────
+
+  #enterBrowserSignIn(notice: Notice | null = null): void {
+    this.#phase.abort(new Cancelled('next phase'));
+    this.#phase = new AbortController();
+    this.#setView({ screen: 'browser-sign-in', status: 'ready', failure: null, notice });
+  }
+
+  /**
+   * "Sign in with your browser" (and "Try again"): one attempt at a time, and only from the
+   * browser sign-in screen. Everything else happens in main (or the CLI): the renderer only
+   * ever learns the status.
+   */
+  signInWithBrowser(): void {
+    const view = this.#view;
+    const browser = this.#options.browser;
+    if (!browser || view.screen !== 'browser-sign-in' || (view.status !== 'ready' && view.status !== 'failed')) return;
+    const phase = this.#phase.signal;
+    const attempt = new AbortController();
+    const onPhaseEnd = () => attempt.abort(phase.reason);
+    phase.addEventListener('abort', onPhaseEnd, { once: true });
+    this.#browserAttempt = attempt;
+    this.#setBrowser('starting', null, view.notice);
+    this.#runBrowserSignIn(browser, attempt.signal)
+      .catch((error: unknown) => {
+        if (phase.aborted || this.#life.signal.aborted) return;
+        if (attempt.signal.aborted || (error instanceof BrowserSignInError && error.reason === 'cancelled')) {
+          this.#setBrowser('ready', null, null);
+          return;
+        }
+        const failure = browserFailureOf(error);
+        this.#log(`browser sign-in failed: ${failure} (${describe(error instanceof BrowserSignInError && error.cause !== undefined ? error.cause : error)})`);
+        this.#setBrowser('failed', failure, null);
+      })
+      .finally(() => {
+        phase.removeEventListener('abort', onPhaseEnd);
+        if (this.#browserAttempt === attempt) this.#browserAttempt = undefined;
+      });
+  }
+
+  /** Cancel: stops waiting for the browser; the loopback listener closes (RFC 8252 §7.3). */
+  cancel(): void {
+    // Once the browser has come back the code is being redeemed: too late to half-stop.
+    const view = this.#view;
+    if (view.screen !== 'browser-sign-in' || (view.status !== 'starting' && view.status !== 'waiting')) return;
+    this.#browserAttempt?.abort(new Cancelled('cancelled'));
+  }
+
+  async #runBrowserSignIn(browser: BrowserHost, signal: AbortSignal): Promise<void> {
+    let metadata: AuthorizationServerMetadata;
+    try {
+      metadata = this.#metadata ??= await discover(this.#options.issuer, this.#requestOptions(signal));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new BrowserSignInError(isTransient(error) ? 'unreachable' : 'unsupported', 'Discovery failed.', { cause: error });
+    }
+    const { tokens, claims } = await signInWithBrowser({
+      ...browser,
+      issuer: this.#options.issuer,
+      metadata,
+      client: this.#client,
+      scope: this.#options.scope,
+      signal,
+      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+      verifyIdToken: (idToken, nonce) => this.#idTokens.verify(idToken, metadata, signal, nonce),
+      onProgress: (progress) => this.#setBrowser(progress.stage, null, null),
+    });
+    try {
+      await this.#acceptTokens(tokens, metadata, signal, claims);
+    } catch (error) {
+      if (error instanceof Cancelled || signal.aborted) throw error;
+      throw new BrowserSignInError('id-token-invalid', 'The sign-in could not be verified.', { cause: error });
+    }
+  }
+
+  #setBrowser(status: BrowserSignInStatus, failure: BrowserFailure | null, notice: Notice | null): void {
+    const view = this.#view;
+    if (view.screen !== 'browser-sign-in') return;
+    if (view.status === status && view.failure === failure && view.notice === notice) return;
+    this.#setView({ screen: 'browser-sign-in', status, failure, notice });
   }
 
   // ── Pairing ────────────────────────────────────────────────────────────────────────────────
@@ -304,7 +417,16 @@ export class SessionController {
 
       switch (result.status) {
         case 'approved':
-          await this.#signIn(result.tokens, metadata, signal);
+          try {
+            await this.#acceptTokens(result.tokens, metadata, signal);
+          } catch (error) {
+            if (error instanceof Cancelled || signal.aborted) throw new Cancelled('sign-in');
+            // An ID token that does not verify is not a sign-in: keep nothing.
+            this.#log(`sign-in rejected: ${describe(error)}`);
+            this.#setPairing('failed', null, 'id-token-invalid');
+            await this.#waitForRestart(signal);
+            this.#enterPairing();
+          }
           return;
         case 'expired':
           // RFC 8628 §3.5 expired_token: the device may start a new request. A few times by
@@ -451,19 +573,15 @@ export class SessionController {
 
   // ── Signing in ─────────────────────────────────────────────────────────────────────────────
 
-  async #signIn(tokens: TokenResponse, metadata: AuthorizationServerMetadata, signal: AbortSignal): Promise<void> {
-    let identity: { name: string | null; sub: string | null };
-    try {
-      identity = await this.#identify(tokens, metadata, signal);
-    } catch (error) {
-      if (signal.aborted) throw new Cancelled('sign-in');
-      // An ID token that does not verify is not a sign-in: keep nothing.
-      this.#log(`sign-in rejected: ${describe(error)}`);
-      this.#setPairing('failed', null, 'id-token-invalid');
-      await this.#waitForRestart(signal);
-      this.#enterPairing();
-      return;
-    }
+  /**
+   * Tokens from either flow: find out who signed in, keep the session (the vault gets the
+   * refresh token), show them, and start the background refresh. Throws if the identity does
+   * not verify — then nothing is kept. `claims`: an ID token the caller already verified (with
+   * its nonce, in the browser flow).
+   */
+  async #acceptTokens(tokens: TokenResponse, metadata: AuthorizationServerMetadata, signal: AbortSignal, claims?: IdTokenClaims): Promise<void> {
+    const identity = await this.#identify(tokens, metadata, signal, null, claims);
+    if (signal.aborted) throw new Cancelled('sign-in');
     const now = this.#now();
     this.#session = {
       accessToken: tokens.access_token,
@@ -487,10 +605,11 @@ export class SessionController {
     metadata: AuthorizationServerMetadata,
     signal: AbortSignal,
     previousSub: string | null = null,
+    verified?: IdTokenClaims,
   ): Promise<{ name: string | null; sub: string | null }> {
     let sub: string | null = null;
-    if (tokens.id_token && metadata.jwks_uri) {
-      const claims = await this.#verifyIdToken(tokens.id_token, metadata, signal);
+    if (verified || (tokens.id_token && metadata.jwks_uri)) {
+      const claims = verified ?? (await this.#idTokens.verify(tokens.id_token as string, metadata, signal));
       // OIDC Core §12.2: an ID token from a refresh must be about the same person.
       if (previousSub !== null && claims.sub !== previousSub) throw new Error('The refreshed ID token is about someone else.');
       sub = claims.sub;
@@ -511,37 +630,6 @@ export class SessionController {
       }
     }
     return { name: null, sub };
-  }
-
-  async #verifyIdToken(idToken: string, metadata: AuthorizationServerMetadata, signal: AbortSignal) {
-    const verify = (jwks: VerifyIdTokenOptions['jwks']) =>
-      verifyIdToken(idToken, {
-        issuer: metadata.issuer,
-        clientId: this.#options.clientId,
-        jwks,
-        clockTolerance: ID_TOKEN_CLOCK_TOLERANCE_SECONDS,
-        currentDate: new Date(this.#now()),
-      });
-    const cached = this.#jwks;
-    try {
-      return await verify(cached ?? (await this.#fetchJwks(metadata, signal)));
-    } catch (error) {
-      // Keys rotate: with no matching key in a cached set, fetch the set once more.
-      if (cached && (error as { code?: unknown }).code === 'ERR_JWKS_NO_MATCHING_KEY') return verify(await this.#fetchJwks(metadata, signal));
-      throw error;
-    }
-  }
-
-  async #fetchJwks(metadata: AuthorizationServerMetadata, signal: AbortSignal): Promise<VerifyIdTokenOptions['jwks']> {
-    const fetch = this.#options.fetch ?? ((url: string, init: RequestInit) => globalThis.fetch(url, init));
-    const response = await fetch(metadata.jwks_uri as string, { method: 'GET', headers: { Accept: 'application/json' }, signal });
-    if (!response.ok) throw new OAuthError('server_error', `JWKS answered HTTP ${response.status}.`, { status: response.status });
-    const body = (await response.json()) as unknown;
-    if (typeof body !== 'object' || body === null || !Array.isArray((body as { keys?: unknown }).keys)) {
-      throw new TypeError('The JWKS document has no "keys" array.');
-    }
-    this.#jwks = body as VerifyIdTokenOptions['jwks'];
-    return this.#jwks;
   }
 
   /** Saves the refresh token; what the vault refused becomes a notice on screen. */
@@ -630,7 +718,7 @@ export class SessionController {
         this.#log(`refresh refused: ${describe(error)}; pairing again`);
         this.#session = undefined;
         await this.#clearVault();
-        if (!this.#life.signal.aborted) this.#enterPairing();
+        if (!this.#life.signal.aborted) this.#enterSignedOut();
         return 'signed-out';
       }
       this.#log(`refresh failed, will retry: ${describe(error)}`);

@@ -1,3 +1,5 @@
+import type { BrowserSignInFailure } from './desktop-sign-in';
+
 /**
  * What the renderer is told, and what it may ask for. Plain, serialisable data (it crosses
  * Electron's IPC by structured clone) and, by construction, never a token: the controller keeps
@@ -50,7 +52,26 @@ export type Notice =
  */
 export type Failure = 'client-rejected' | 'bad-response' | 'id-token-invalid' | 'unknown';
 
+/**
+ * Desktop mode's "Sign in with your browser" screen (Authorization Code + PKCE, RFC 8252):
+ * - `ready`: the button; nothing under way.
+ * - `starting`: finding the server and opening the browser.
+ * - `waiting`: the browser is open; the person signs in there (Cancel stops it).
+ * - `finishing`: the browser came back; checking the answer and redeeming the code.
+ * - `failed`: it did not work (`failure` says why); "Try again".
+ */
+export type BrowserSignInStatus = 'ready' | 'starting' | 'waiting' | 'finishing' | 'failed';
+
+/** Why a browser sign-in failed; `cancelled` is not a failure (the screen simply goes back to ready). */
+export type BrowserFailure = Exclude<BrowserSignInFailure, 'cancelled'>;
+
 export type ViewState =
+  | {
+      screen: 'browser-sign-in';
+      status: BrowserSignInStatus;
+      failure: BrowserFailure | null;
+      notice: Notice | null;
+    }
   | {
       screen: 'pairing';
       status: PairingStatus;
@@ -70,10 +91,14 @@ export type ViewState =
 export type Command =
   /** "Start again" (after denied, failed, or repeated expiry) or any key on the expired screen. */
   | { type: 'restart' }
-  | { type: 'sign-out' };
+  | { type: 'sign-out' }
+  /** Desktop mode: "Sign in with your browser" (or "Try again"). */
+  | { type: 'sign-in' }
+  /** Desktop mode: stop waiting for the browser. */
+  | { type: 'cancel' };
 
 export function isCommand(value: unknown): value is Command {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return (type === 'restart' || type === 'sign-out') && Object.keys(value).length === 1;
+  return (type === 'restart' || type === 'sign-out' || type === 'sign-in' || type === 'cancel') && Object.keys(value).length === 1;
 }

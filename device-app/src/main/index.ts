@@ -6,6 +6,7 @@
 import { app, net, session, type BrowserWindow } from 'electron';
 import { ConfigError, clientConfigOf, loadConfig, type AppConfig } from '../config';
 import { SessionController } from '../core/controller';
+import { setupBrowserHost } from './browser';
 import { setupIpc } from './ipc';
 import { appPaths } from './paths';
 import { setupPowerSaveBlocker } from './power';
@@ -48,6 +49,8 @@ export async function onReady(config: AppConfig, electronDir: string): Promise<B
     // Chromium's network stack: honours the system proxy and certificate store, like a browser.
     fetch: (url, init) => net.fetch(url, init),
     log: (line) => console.log(`[pairgate] ${line}`),
+    // Desktop mode: "Sign in with your browser" (RFC 8252), the tokens staying in this process.
+    ...(config.mode === 'desktop' ? { mode: 'desktop' as const, browser: setupBrowserHost(config) } : {}),
   });
   const window = setupWindow(config, paths);
   setupIpc(controller, window, paths.pageUrl);

@@ -11,6 +11,9 @@ export function createApi(ipc: RendererIpc) {
     getState: (): Promise<ViewState> => invoke(ipc, Channel.getState),
     restart: (): Promise<void> => invoke(ipc, Channel.command, { type: 'restart' }),
     signOut: (): Promise<void> => invoke(ipc, Channel.command, { type: 'sign-out' }),
+    /** Desktop mode: main opens the system browser; the renderer never sees the URL's answer. */
+    signIn: (): Promise<void> => invoke(ipc, Channel.command, { type: 'sign-in' }),
+    cancel: (): Promise<void> => invoke(ipc, Channel.command, { type: 'cancel' }),
     /** Calls `listener` with every new view state; returns the unsubscribe function. */
     onState(listener: (state: ViewState) => void): () => void {
       const handler = (_event: unknown, state: unknown) => listener(state as ViewState);

@@ -12,7 +12,7 @@ describe('preload', () => {
     expect(contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     const [key, api] = contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];
     expect(key).toBe('pairgate');
-    expect(Object.keys(api).sort()).toEqual(['getState', 'onState', 'restart', 'signOut']);
+    expect(Object.keys(api).sort()).toEqual(['cancel', 'getState', 'onState', 'restart', 'signIn', 'signOut']);
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
       expect(value).not.toBe(ipcRenderer);

@@ -39,6 +39,12 @@ export function createElectronHost(api: PairgateApi): Host {
         case 'sign-out':
           void api.signOut();
           break;
+        case 'sign-in':
+          void api.signIn();
+          break;
+        case 'cancel':
+          void api.cancel();
+          break;
       }
     },
   };

@@ -2,7 +2,7 @@
  * Every string the kiosk shows or announces, in one place (for wording reviews and, later,
  * translation). Written for a person three metres away: short, plain, no jargon.
  */
-import type { Failure, Notice, PairingStatus } from '../core/view-state';
+import type { BrowserFailure, BrowserSignInStatus, Failure, Notice, PairingStatus } from '../core/view-state';
 
 export const strings = {
   appName: 'Pairgate',
@@ -43,6 +43,34 @@ export const strings = {
     'vault-unavailable': 'This kiosk has no secure storage, so it will forget your sign-in when it restarts.',
     'sign-out-offline': 'The sign-in server could not be reached, but this kiosk has forgotten your sign-in.',
   } satisfies Record<Notice, string>,
+  browser: {
+    title: 'Sign in with your browser',
+    intro: 'Pairgate opens your web browser so you can sign in there. Your password never goes through this app.',
+    button: 'Sign in with your browser',
+    tryAgain: 'Try again',
+    cancel: 'Cancel',
+    status: {
+      ready: '',
+      starting: 'Opening your browser…',
+      waiting: 'Continue in your browser. When you’re done, come back here.',
+      finishing: 'Finishing sign-in…',
+      failed: 'Sign-in didn’t work.',
+    } satisfies Record<BrowserSignInStatus, string>,
+    failure: {
+      timeout: 'The sign-in took too long and was stopped. Try again when you’re ready.',
+      denied: 'Access was denied in the browser.',
+      refused: 'The sign-in server refused the request. Check Pairgate’s client id and scopes.',
+      'state-mismatch': 'The browser came back with an answer that doesn’t belong to this sign-in, so it was not accepted.',
+      'issuer-mismatch': 'The answer in the browser did not come from the configured sign-in server, so it was not accepted.',
+      'invalid-response': 'The sign-in server sent an answer Pairgate cannot use.',
+      'untrusted-endpoint': 'The sign-in page is not on the configured sign-in server, so Pairgate did not open it.',
+      unsupported: 'The sign-in server does not offer browser sign-in that Pairgate can use.',
+      'browser-failed': 'Pairgate could not open your web browser.',
+      'exchange-failed': 'The sign-in server did not accept the sign-in. Please try again.',
+      unreachable: 'The sign-in server cannot be reached. Check your connection and try again.',
+      'id-token-invalid': 'The sign-in could not be verified, so it was not accepted.',
+    } satisfies Record<BrowserFailure, string>,
+  },
   loading: 'Starting…',
   configError: 'The kiosk could not read its configuration.',
 };

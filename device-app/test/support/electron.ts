@@ -109,6 +109,8 @@ export class FakeSession {
 
 export const session = { defaultSession: new FakeSession() };
 export const net = { fetch: vi.fn() };
+/** `openExternal` resolves by default; a test routes it to a real browser with `mockImplementation`. */
+export const shell = { openExternal: vi.fn(async (_url: string, _options?: unknown) => undefined) };
 export const contextBridge = { exposeInMainWorld: vi.fn() };
 export const ipcRenderer = { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() };
 
@@ -123,6 +125,7 @@ export function resetElectron(): void {
   safeStorage.isEncryptionAvailable.mockImplementation(() => true);
   safeStorage.getSelectedStorageBackend.mockImplementation(() => 'gnome_libsecret');
   app.requestSingleInstanceLock.mockImplementation(() => true);
+  shell.openExternal.mockImplementation(async () => undefined);
 }
 
-export default { BrowserWindow, ipcMain, safeStorage, powerSaveBlocker, app, session, net, contextBridge, ipcRenderer };
+export default { BrowserWindow, ipcMain, safeStorage, powerSaveBlocker, app, session, net, shell, contextBridge, ipcRenderer };

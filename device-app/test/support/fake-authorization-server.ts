@@ -2,7 +2,11 @@
  * An in-memory RFC 8628 authorization server behind a `fetch` function, for controller unit
  * tests: discovery, device codes, polling, refresh with rotation, revocation, userinfo and a
  * real signed ID token. Tests flip its state (approve, deny, take it offline, delay a refresh).
+ * For the browser flow, `authorize(url)` plays the authorization endpoint and the person in the
+ * browser: it returns where the browser would be redirected (RFC 6749 §4.1.2, with RFC 9207
+ * `iss`), and the token endpoint redeems the code once, checking the PKCE verifier (RFC 7636 §4.6).
  */
+import { computeCodeChallenge } from '@pairgate/shared';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 export const ISSUER = 'https://as.example';
@@ -22,6 +26,26 @@ export interface FakeServerOptions {
   forgeIdTokens?: boolean;
   /** Advertise a push channel in discovery. */
   push?: boolean;
+  /** The authorization endpoint discovery advertises (default `${ISSUER}/authorize`). */
+  authorizationEndpoint?: string;
+}
+
+export interface AuthorizeOptions {
+  decision?: 'approve' | 'deny';
+  /** Send back another state than the request's (an injected or mixed-up response). */
+  state?: string;
+  /** `iss` to send back; `null` leaves it out (default: the issuer). */
+  iss?: string | null;
+  /** Put another nonce than the request's into the ID token. */
+  nonce?: string;
+}
+
+interface CodeRecord {
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  nonce: string;
+  used: boolean;
 }
 
 export async function createFakeServer(options: FakeServerOptions = {}) {
@@ -31,6 +55,7 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
   const devices = new Map<string, DeviceRecord>();
   const refreshTokens = new Set<string>();
   const accessTokens = new Set<string>();
+  const codes = new Map<string, CodeRecord>();
   const requests: { method: string; path: string; params: Record<string, string> }[] = [];
   let counter = 0;
   let offline = false;
@@ -41,17 +66,17 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
     new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
   const error = (status: number, code: string) => json(status, { error: code });
 
-  async function tokens(scopeName: string): Promise<Record<string, unknown>> {
+  async function tokens(scopeName: string, audience = CLIENT_ID, nonce?: string): Promise<Record<string, unknown>> {
     counter += 1;
     const access = `at-${counter}-${crypto.randomUUID()}`;
     const refresh = `rt-${counter}-${crypto.randomUUID()}`;
     accessTokens.add(access);
     refreshTokens.add(refresh);
     issued.push(access, refresh);
-    const idToken = await new SignJWT({ name: scopeName })
+    const idToken = await new SignJWT({ name: scopeName, ...(nonce === undefined ? {} : { nonce }) })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .setIssuer(ISSUER)
-      .setAudience(CLIENT_ID)
+      .setAudience(audience)
       .setSubject('user-1')
       .setIssuedAt()
       .setExpirationTime('10m')
@@ -75,6 +100,9 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
           revocation_endpoint: `${ISSUER}/revoke`,
           userinfo_endpoint: `${ISSUER}/userinfo`,
           jwks_uri: `${ISSUER}/jwks`,
+          authorization_endpoint: options.authorizationEndpoint ?? `${ISSUER}/authorize`,
+          code_challenge_methods_supported: ['S256'],
+          authorization_response_iss_parameter_supported: true,
           ...(options.push ? { pairgate_device_events_endpoint: 'wss://as.example/oauth/device/events' } : {}),
         });
       case '/jwks':
@@ -110,6 +138,13 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
               return json(200, await tokens(options.name ?? 'Ada Lovelace'));
           }
         }
+        if (params.grant_type === 'authorization_code') {
+          const record = codes.get(params.code ?? '');
+          if (!record || record.used || record.clientId !== params.client_id || record.redirectUri !== params.redirect_uri) return error(400, 'invalid_grant');
+          record.used = true;
+          if (!params.code_verifier || (await computeCodeChallenge(params.code_verifier)) !== record.challenge) return error(400, 'invalid_grant');
+          return json(200, await tokens(options.name ?? 'Ada Lovelace', record.clientId, record.nonce));
+        }
         if (params.grant_type === 'refresh_token') {
           await refreshGate;
           const token = params.refresh_token ?? '';
@@ -137,6 +172,33 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
   return {
     fetch,
     requests,
+    /**
+     * The authorization endpoint and the person: takes the URL the app opened in the browser and
+     * returns the redirect the browser would follow back to the app's loopback listener.
+     */
+    authorize(authorizationUrl: string, answer: AuthorizeOptions = {}): string {
+      const request = new URL(authorizationUrl).searchParams;
+      const redirect = new URL(request.get('redirect_uri') ?? '');
+      const state = answer.state ?? request.get('state') ?? '';
+      if (answer.decision === 'deny') {
+        redirect.search = new URLSearchParams({ error: 'access_denied', state }).toString();
+      } else {
+        counter += 1;
+        const code = `code-${counter}-${crypto.randomUUID()}`;
+        issued.push(code);
+        codes.set(code, {
+          clientId: request.get('client_id') ?? '',
+          redirectUri: redirect.href,
+          challenge: request.get('code_challenge') ?? '',
+          nonce: answer.nonce ?? request.get('nonce') ?? '',
+          used: false,
+        });
+        redirect.search = new URLSearchParams({ code, state }).toString();
+      }
+      const iss = answer.iss === undefined ? ISSUER : answer.iss;
+      if (iss !== null) redirect.searchParams.set('iss', iss);
+      return redirect.href;
+    },
     /** Every secret it handed out: device codes, access, refresh and ID tokens. */
     issued,
     refreshTokens,
