@@ -20,6 +20,7 @@ import type { ClientRecord, Store } from '../../src/store/store';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { axeViolations, DEMO_EMAIL, DEMO_PASSWORD, signIn } from '../support/phone';
 import { startPortal, type RunningPortal } from '../support/portal';
+import { testDatabaseUrl } from '../support/resources';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
 const run = chromiumAvailable('authorization code end to end');
@@ -49,7 +50,13 @@ async function loopback(): Promise<{ redirectUri: string; callback: Promise<URL>
   return { redirectUri: `http://127.0.0.1:${port}/callback`, callback, close: () => server.close() };
 }
 
-describe.skipIf(!run)('authorization code + PKCE end to end (Chromium, loopback redirect)', () => {
+const postgresUrl = run ? testDatabaseUrl('authorization code end to end') : undefined;
+
+describe.each([
+  { database: 'sqlite', postgresUrl: undefined },
+  { database: 'postgres', postgresUrl },
+])('authorization code + PKCE end to end (Chromium, loopback redirect, $database)', ({ database, postgresUrl }) => {
+  const skip = !run || (database === 'postgres' && !postgresUrl);
   let portal: RunningPortal;
   let browser: Browser;
   let store: Store;
@@ -63,8 +70,9 @@ describe.skipIf(!run)('authorization code + PKCE end to end (Chromium, loopback 
   const none = oauth.None();
 
   beforeAll(async () => {
+    if (skip) return;
     mkdirSync(artifacts, { recursive: true });
-    [portal, browser] = await Promise.all([startPortal(), launchChromium()]);
+    [portal, browser] = await Promise.all([startPortal(postgresUrl ? { postgresUrl } : {}), launchChromium()]);
     store = openStore(portal.env.DATABASE_URL, `${portal.env.PAIRGATE_DATA_DIR}/pairgate.db`);
     const base: Omit<ClientRecord, 'clientId' | 'name' | 'redirectUris'> = {
       type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null, grantTypes: [GrantType.AuthorizationCode, GrantType.RefreshToken],
@@ -79,6 +87,7 @@ describe.skipIf(!run)('authorization code + PKCE end to end (Chromium, loopback 
   });
 
   afterAll(async () => {
+    if (skip) return;
     await browser?.close();
     await store?.close();
     // No code, token or password ever reached the server's log.
@@ -154,7 +163,7 @@ describe.skipIf(!run)('authorization code + PKCE end to end (Chromium, loopback 
     return { status: r.status, location: location ? new URL(location, portal.issuer) : undefined, text: await r.text() };
   }
 
-  it('discovery advertises the code flow: S256 only, iss, query responses', () => {
+  it.skipIf(skip)('discovery advertises the code flow: S256 only, iss, query responses', () => {
     expect(as.authorization_endpoint).toBe(`${portal.issuer}/oauth/authorize`);
     expect(as.code_challenge_methods_supported).toEqual(['S256']);
     expect(as.response_types_supported).toEqual(['code']);
@@ -163,7 +172,7 @@ describe.skipIf(!run)('authorization code + PKCE end to end (Chromium, loopback 
     expect(as.grant_types_supported).toContain('authorization_code');
   });
 
-  it('first-party desktop app: browser sign-in (login_hint prefilled) → loopback redirect → tokens; refresh rotates', async () => {
+  it.skipIf(skip)('first-party desktop app: browser sign-in (login_hint prefilled) → loopback redirect → tokens; refresh rotates', async () => {
     const listener = await loopback();
     const { context, page } = await browserContext();
     try {
@@ -197,7 +206,7 @@ describe.skipIf(!run)('authorization code + PKCE end to end (Chromium, loopback 
     }
   });
 
-  it('third-party app: consent screen (axe, screenshot), Allow → tokens; remembered; Withdraw on "Devices and apps" asks again; Cancel → access_denied', async () => {
+  it.skipIf(skip)('third-party app: consent screen (axe, screenshot), Allow → tokens; remembered; Withdraw on "Devices and apps" asks again; Cancel → access_denied', async () => {
     const { context, page } = await browserContext();
     const listeners: Awaited<ReturnType<typeof loopback>>[] = [];
     const listen = async () => {
@@ -262,7 +271,7 @@ describe.skipIf(!run)('authorization code + PKCE end to end (Chromium, loopback 
     }
   });
 
-  describe('refused (HTTP level)', () => {
+  describe.skipIf(skip)('refused (HTTP level)', () => {
     let cookie: string;
     beforeAll(async () => {
       cookie = await sessionCookie();
