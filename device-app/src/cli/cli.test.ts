@@ -1,0 +1,235 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ISSUER, createFakeServer, type AuthorizeOptions, type FakeServer } from '../../test/support/fake-authorization-server';
+import { UsageError, parseCommand } from './args';
+import { findBrowserCommand } from './browser';
+import type { CliIo } from './login';
+import { run } from './main';
+import { configDir } from './token-file';
+
+class Capture {
+  text = '';
+  constructor(readonly isTTY: boolean) {}
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+function visit(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('pairgate: arguments', () => {
+  it('parses login and its flags; the connection flags go to the app’s configuration', () => {
+    expect(parseCommand(['login', '--device', '--print-token', '--issuer', 'https://id.example', '--scope=openid'])).toEqual({
+      name: 'login',
+      args: { device: true, noBrowser: false, printToken: true, configArgv: ['--issuer', 'https://id.example', '--scope=openid'] },
+    });
+    expect(parseCommand(['login', '--no-browser'])).toMatchObject({ args: { noBrowser: true } });
+    expect(parseCommand(['--help'])).toEqual({ name: 'help' });
+    expect(parseCommand(['login', '-h'])).toEqual({ name: 'help' });
+  });
+
+  it('refuses unknown commands, unknown flags and missing values', () => {
+    expect(() => parseCommand(['logout'])).toThrow(UsageError);
+    expect(() => parseCommand(['login', '--verbose'])).toThrow(/unknown option --verbose/);
+    expect(() => parseCommand(['login', '--issuer'])).toThrow(/--issuer needs a value/);
+    expect(() => parseCommand(['login', '--client-id', '--device'])).toThrow(/--client-id needs a value/);
+  });
+
+  it('finds a browser: PAIRGATE_BROWSER_COMMAND, then BROWSER, then the OS opener with a display', () => {
+    const yes = () => true;
+    expect(findBrowserCommand({ PAIRGATE_BROWSER_COMMAND: 'node open.mjs --x', BROWSER: 'firefox' }, 'linux', yes)).toEqual({ program: 'node', args: ['open.mjs', '--x'], source: 'PAIRGATE_BROWSER_COMMAND' });
+    expect(findBrowserCommand({ BROWSER: 'w3m:lynx' }, 'linux', yes)).toEqual({ program: 'w3m', args: [], source: 'BROWSER' });
+    expect(findBrowserCommand({ DISPLAY: ':0' }, 'linux', yes)).toMatchObject({ program: 'xdg-open' });
+    expect(findBrowserCommand({ DISPLAY: ':0' }, 'linux', () => false)).toBeUndefined();
+    // A server, an SSH session: no display, so no browser — the device flow.
+    expect(findBrowserCommand({}, 'linux', yes)).toBeUndefined();
+    expect(findBrowserCommand({}, 'darwin', yes)).toMatchObject({ program: 'open' });
+  });
+
+  it('keeps tokens under PAIRGATE_CONFIG_DIR, XDG_CONFIG_HOME or ~/.config', () => {
+    expect(configDir({ PAIRGATE_CONFIG_DIR: '/x/y' }, 'linux', '/home/a')).toBe('/x/y');
+    expect(configDir({ XDG_CONFIG_HOME: '/cfg' }, 'linux', '/home/a')).toBe('/cfg/pairgate');
+    expect(configDir({ XDG_CONFIG_HOME: 'relative' }, 'linux', '/home/a')).toBe('/home/a/.config/pairgate');
+    expect(configDir({}, 'linux', '/home/a')).toBe('/home/a/.config/pairgate');
+  });
+});
+
+describe('pairgate login', () => {
+  let server: FakeServer;
+  let dir: string;
+  let stdout: Capture;
+  let stderr: Capture;
+  let clock: number;
+
+  beforeEach(async () => {
+    server = await createFakeServer({ interval: 5 });
+    dir = mkdtempSync(path.join(tmpdir(), 'pairgate-cli-'));
+    stdout = new Capture(false);
+    stderr = new Capture(false);
+    clock = Date.now();
+  });
+
+  /** The device flow with a clock that jumps by whatever it sleeps; the person approves on the 2nd poll. */
+  function io(overrides: Partial<CliIo> & { approveOnPoll?: number; deny?: boolean } = {}): CliIo {
+    let polls = 0;
+    const fetch = async (url: string, init: RequestInit) => {
+      if (new URL(url).pathname === '/token' && new URLSearchParams(String(init.body)).get('grant_type')?.includes('device_code')) {
+        polls += 1;
+        if (polls === (overrides.approveOnPoll ?? 2)) {
+          if (overrides.deny) server.denyLatest();
+          else server.approveLatest();
+        }
+      }
+      return server.fetch(url, init);
+    };
+    return {
+      env: { PAIRGATE_ISSUER: ISSUER, PAIRGATE_CONFIG_DIR: dir },
+      stdout,
+      stderr,
+      signal: new AbortController().signal,
+      fetch,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      tickMs: 5,
+      ...overrides,
+    };
+  }
+
+  const tokenFile = () => path.join(dir, 'tokens.json');
+
+  it('--device, not a TTY: the URL, the code and a QR as plain lines; tokens to a 0600 file, never printed', async () => {
+    expect(await run(['login', '--device'], io())).toBe(0);
+    const output = stderr.text;
+    expect(output).toMatch(new RegExp(`${ISSUER}/activate\\?user_code=[A-Z]{8}`));
+    expect(output).toMatch(/\b[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}\b/);
+    expect(output).toMatch(/[█▀▄]/); // the QR
+    expect(output).not.toMatch(/\r|\x1b/); // plain lines only
+    expect(output).toContain('Signed in as Ada Lovelace.');
+    expect(stdout.text).toBe('');
+
+    const mode = statSync(tokenFile()).mode & 0o777;
+    expect(mode).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const saved = JSON.parse(readFileSync(tokenFile(), 'utf8')) as Record<string, string>;
+    expect(saved).toMatchObject({ issuer: ISSUER, client_id: 'tv-kiosk', token_type: 'Bearer', sub: 'user-1', name: 'Ada Lovelace' });
+    expect(saved.access_token).toMatch(/^at-/);
+    for (const secret of server.issued) expect(output).not.toContain(secret);
+  });
+
+  it('on a TTY: a live countdown rewritten in place, and the QR in terminal colours', async () => {
+    stderr = new Capture(true);
+    // Slow polls in real time, so the countdown gets to redraw.
+    const base = io({ approveOnPoll: 3 });
+    const realSleep = async (ms: number) => {
+      clock += ms;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    expect(await run(['login', '--device'], { ...base, stderr, sleep: realSleep })).toBe(0);
+    expect(stderr.text).toContain('\r\x1b[2KWaiting for approval… the code expires in ');
+    expect(stderr.text).toMatch(/expires in \d+:\d\d/);
+    expect(stderr.text).toContain('\x1b[47m'); // qrcode's terminal renderer
+  });
+
+  it('--print-token prints the access token, on stdout only', async () => {
+    expect(await run(['login', '--device', '--print-token'], io())).toBe(0);
+    const saved = JSON.parse(readFileSync(tokenFile(), 'utf8')) as { access_token: string };
+    expect(stdout.text).toBe(`${saved.access_token}\n`);
+    expect(stderr.text).not.toContain(saved.access_token);
+  });
+
+  it('exit 1 when denied, and when the code expires; nothing saved', async () => {
+    expect(await run(['login', '--no-browser'], io({ deny: true }))).toBe(1);
+    expect(stderr.text).toContain('access was denied');
+    server = await createFakeServer({ interval: 5, expiresIn: 30 });
+    stderr = new Capture(false);
+    expect(await run(['login', '--device'], io({ approveOnPoll: 1000, stderr }))).toBe(1);
+    expect(stderr.text).toContain('the code expired');
+    expect(existsSync(tokenFile())).toBe(false);
+  });
+
+  it('exit 2 for a usage or configuration error, with a clear message', async () => {
+    expect(await run(['login', '--frobnicate'], io())).toBe(2);
+    expect(stderr.text).toContain('unknown option --frobnicate');
+    stderr = new Capture(false);
+    expect(await run(['login', '--device', '--issuer', 'ftp://id.example'], io({ stderr }))).toBe(2);
+    expect(stderr.text).toContain('issuer (from --issuer) must use https');
+    stderr = new Capture(false);
+    const refusing = async (url: string, init: RequestInit) =>
+      new URL(url).pathname === '/device/code' ? new Response(JSON.stringify({ error: 'invalid_client' }), { status: 401 }) : server.fetch(url, init);
+    expect(await run(['login', '--device'], io({ stderr, fetch: refusing }))).toBe(2);
+    expect(stderr.text).toContain('the server refused this client (invalid_client)');
+  });
+
+  describe('in the browser (PKCE, loopback)', () => {
+    function browser(options: AuthorizeOptions = {}) {
+      const pages: string[] = [];
+      const openBrowser = async (url: string) => {
+        // The person in the browser: the server redirects back to the loopback listener.
+        void visit(server.authorize(url, options)).then((page) => pages.push(page));
+      };
+      return { openBrowser, pages };
+    }
+
+    it('signs in with the desktop client, verifies the ID token’s nonce, saves the tokens', async () => {
+      const { openBrowser, pages } = browser();
+      expect(await run(['login'], io({ openBrowser }))).toBe(0);
+      expect(stderr.text).toContain('Signed in as Ada Lovelace.');
+      await expect.poll(() => pages[0]).toContain('You’re signed in.');
+      const saved = JSON.parse(readFileSync(tokenFile(), 'utf8')) as Record<string, string>;
+      expect(saved.client_id).toBe('desktop-app');
+      expect(statSync(tokenFile()).mode & 0o777).toBe(0o600);
+      expect(server.count('/device/code')).toBe(0);
+      for (const secret of server.issued) expect(stderr.text).not.toContain(secret);
+    });
+
+    it('a state mismatch: exit 1, a clear message, the tab says so, nothing saved', async () => {
+      const { openBrowser, pages } = browser({ state: 'not-ours' });
+      expect(await run(['login'], io({ openBrowser }))).toBe(1);
+      expect(stderr.text).toContain('state mismatch');
+      await expect.poll(() => pages[0]).toContain('does not belong to the sign-in Pairgate started');
+      expect(existsSync(tokenFile())).toBe(false);
+    });
+
+    it('a missing iss from a server that advertises it: exit 1', async () => {
+      const { openBrowser } = browser({ iss: null });
+      expect(await run(['login'], io({ openBrowser }))).toBe(1);
+      expect(stderr.text).toContain('RFC 9207');
+    });
+
+    it('--device and --no-browser never open it', async () => {
+      let opened = 0;
+      const openBrowser = async () => {
+        opened += 1;
+      };
+      expect(await run(['login', '--no-browser'], io({ openBrowser }))).toBe(0);
+      expect(await run(['login', '--device'], io({ openBrowser }))).toBe(0);
+      expect(opened).toBe(0);
+    });
+
+    it('falls back to a code when the browser cannot be started', async () => {
+      const openBrowser = async () => {
+        throw Object.assign(new Error('spawn firefox ENOENT'), { code: 'ENOENT' });
+      };
+      expect(await run(['login'], io({ openBrowser }))).toBe(0);
+      expect(stderr.text).toContain('Could not open a browser');
+      expect(stderr.text).toMatch(/user_code=/);
+    });
+  });
+});

@@ -1,0 +1,21 @@
+/** The `pairgate` command: parses the command line and runs it; returns the exit code. */
+import { UsageError, USAGE, parseCommand } from './args';
+import { ExitCode, login, type CliIo } from './login';
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`pairgate: ${error.message}\n\n${USAGE}`);
+    return ExitCode.usage;
+  }
+  switch (command.name) {
+    case 'help':
+      io.stderr.write(USAGE);
+      return argv.length === 0 ? ExitCode.usage : ExitCode.signedIn;
+    case 'login':
+      return login(command.args, io);
+  }
+}
