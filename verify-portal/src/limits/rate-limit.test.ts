@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../store/sqlite';
-import { CODE_SPACE, globalGuessBudget, portalDefaults, type LimitRule } from '../defaults';
+import { openSqliteStore } from '../store/sqlite';
+import type { LimitRule } from './rules';
 import { blockedFor, isOverLimit, recordFailure, retryAfterSeconds, slidingCount } from './rate-limit';
 
 const MIN = 60_000;
@@ -40,14 +40,6 @@ describe('sliding-window arithmetic', () => {
       const shifted = Math.floor(later / MIN) > Math.floor((T + at) / MIN) ? { previous: current, current: 0 } : counts;
       expect(isOverLimit(rule, Math.floor(later / MIN) - Math.floor((T + at) / MIN) >= 2 ? { previous: 0, current: 0 } : shifted, later)).toBe(false);
     }
-  });
-
-  it('sizes the global budget from RFC 8628 §5.1', () => {
-    expect(CODE_SPACE).toBe(20 ** 8);
-    expect(globalGuessBudget).toBe(2_560);
-    // Success probability of spending the whole budget against the assumed live codes stays under the bound.
-    expect((globalGuessBudget * 1_000) / CODE_SPACE).toBeLessThanOrEqual(1e-4);
-    expect(portalDefaults.limits.codeGlobal.windowMs).toBe(600_000);
   });
 });
 

@@ -5,8 +5,8 @@
  * Only failures are counted (wrong codes, wrong passwords); a blocked caller is refused before
  * any work is done, right answer or not, or the limit would not bound guessing.
  */
-import type { RateLimitCounts, Store } from '../../store/store';
-import type { LimitRule } from '../defaults';
+import type { RateLimitCounts, Store } from '../store/store';
+import type { LimitRule } from './rules';
 
 /** Events in the `windowMs` before `now`, estimated from the two fixed windows. */
 export function slidingCount(counts: RateLimitCounts, windowMs: number, now: number): number {

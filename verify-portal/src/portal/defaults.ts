@@ -4,14 +4,9 @@
  */
 import { USER_CODE_ALPHABET, USER_CODE_LENGTH } from '@pairgate/shared';
 import { defaults as coreDefaults } from '../defaults';
+import { signInLimits, type LimitRule } from '../limits/rules';
 
-export interface LimitRule {
-  /** Part of the store key; a rule always uses the same window. */
-  readonly name: string;
-  /** Blocked once the sliding estimate of events in one window reaches this. */
-  readonly limit: number;
-  readonly windowMs: number;
-}
+export type { LimitRule } from '../limits/rules';
 
 const MINUTE = 60_000;
 
@@ -48,9 +43,9 @@ export const portalDefaults = {
     codePerSession: { name: 'code-session', limit: 5, windowMs: MINUTE },
     /** Wrong codes from everyone (see `globalGuessBudget`), over one code lifetime. */
     codeGlobal: { name: 'code-global', limit: globalGuessBudget, windowMs: coreDefaults.deviceCodeTtlSeconds * 1000 },
-    /** Failed sign-ins per account: slows password guessing without locking the owner out for long. */
-    loginPerAccount: { name: 'login-account', limit: 10, windowMs: 15 * MINUTE },
-    /** Failed sign-ins per client address, across accounts (password spraying). */
-    loginPerIp: { name: 'login-ip', limit: 30, windowMs: 15 * MINUTE },
+    /** Failed sign-ins per account (shared with the password grant, see `src/limits/rules.ts`). */
+    loginPerAccount: signInLimits.perAccount,
+    /** Failed sign-ins per client address (shared with the password grant). */
+    loginPerIp: signInLimits.perIp,
   } satisfies Record<string, LimitRule>,
 } as const;
