@@ -15,7 +15,7 @@ import { openSqliteStore } from './sqlite';
 import { StoreConflictError } from './store';
 import type { AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
 
-const LATEST_VERSION = 3;
+const LATEST_VERSION = 4;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -43,6 +43,10 @@ function client(over: Partial<ClientRecord> = {}): ClientRecord {
     scopes: ['openid', 'profile', 'offline_access'],
     firstParty: true,
     createdAt: T0,
+    jwks: null,
+    allowedAudiences: [],
+    requirePkce: false,
+    responseTypes: [],
     ...over,
   };
 }
@@ -176,6 +180,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
           redirectUris: ['https://app.example/cb', 'http://127.0.0.1/callback'],
           scopes: [],
           firstParty: false,
+          jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] },
+          allowedAudiences: ['https://api.example/', 'urn:pairgate:devices'],
+          requirePkce: true,
+          responseTypes: ['code', 'code id_token'],
         };
         await store.upsertClient(changed);
         expect(await store.findClient(c.clientId)).toEqual(changed);
@@ -187,6 +195,33 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(listed).toContainEqual(other);
         expect(listed.filter((x) => x.clientId === c.clientId)).toHaveLength(1);
         expect(await store.findClient('nope')).toBeUndefined();
+      });
+
+      it('fills in the defaults of fields a registration leaves out', async () => {
+        const { jwks: _j, allowedAudiences: _a, requirePkce: _p, responseTypes: _r, ...bare } = client({ grantTypes: ['authorization_code', 'refresh_token'] });
+        await store.upsertClient(bare);
+        expect(await store.findClient(bare.clientId)).toEqual({ ...bare, jwks: null, allowedAudiences: [], requirePkce: false, responseTypes: ['code'] });
+        const machine = { ...bare, clientId: id('c'), grantTypes: ['client_credentials'] };
+        await store.upsertClient(machine);
+        expect((await store.findClient(machine.clientId))?.responseTypes).toEqual([]);
+      });
+    });
+
+    describe('client assertions (RFC 7523 §3 item 7)', () => {
+      it('accepts a jti once while it is live, per client; an expired one may be recorded again', async () => {
+        const jti = id('jti');
+        expect(await store.recordClientAssertion('svc', jti, T0 + MIN, T0)).toBe(true);
+        expect(await store.recordClientAssertion('svc', jti, T0 + 2 * MIN, T0 + 1)).toBe(false);
+        expect(await store.recordClientAssertion('other-svc', jti, T0 + MIN, T0 + 1)).toBe(true);
+        // Past its expiry (not yet purged) the row no longer blocks, and takes the new expiry.
+        expect(await store.recordClientAssertion('svc', jti, T0 + 3 * MIN, T0 + MIN)).toBe(true);
+        expect(await store.recordClientAssertion('svc', jti, T0 + 3 * MIN, T0 + 2 * MIN)).toBe(false);
+      });
+
+      it('race: of 20 concurrent records of one jti exactly one is accepted', async () => {
+        const jti = id('jti');
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.recordClientAssertion('svc', jti, T0 + MIN, T0)));
+        expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
 
@@ -692,7 +727,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         const liveRequest = { ...oldRequest, idHash: id('ar'), expiresAt: P + 1 };
         for (const r of [oldRequest, liveRequest]) await store.insertAuthorizationRequest(r);
 
+        const oldJti = id('jti');
+        const liveJti = id('jti');
+        await store.recordClientAssertion('svc', oldJti, P, P - MIN);
+        await store.recordClientAssertion('svc', liveJti, P + 1, P - MIN);
+
         await store.purgeExpired(P, graceMs);
+        // Purged: recording it again at a time it would still have been live now succeeds.
+        expect(await store.recordClientAssertion('svc', oldJti, P + MIN, P - 2 * MIN)).toBe(true);
+        expect(await store.recordClientAssertion('svc', liveJti, P + MIN, P - 2 * MIN)).toBe(false);
         expect(await store.findAuthorizationCode(goneCode.codeHash)).toBeUndefined();
         expect(await store.findAuthorizationCode(keptCode.codeHash)).toEqual(keptCode);
         expect(await store.takeAuthorizationRequest(oldRequest.idHash, P - 1)).toBeUndefined();
@@ -736,8 +779,32 @@ describe('sqlite specifics', () => {
       { version: 1, name: 'initial' },
       { version: 2, name: 'sessions-rate-limits' },
       { version: 3, name: 'authorization-codes' },
+      { version: 4, name: 'client-auth' },
     ]);
     raw.close();
+  });
+
+  it('migration 4 gives existing authorization code clients response_types ["code"]', async () => {
+    const file = join(sqliteDir, 'm4', 'old.db');
+    const { sqliteMigrations } = await import('./migrations/sqlite/index');
+    const old = openSqliteStore(file);
+    await old.close();
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    for (const m of sqliteMigrations.slice(0, 3)) {
+      raw.exec(m.sql);
+      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
+    }
+    const insert = raw.prepare(`INSERT INTO clients VALUES (?, 'x', 'public', 'none', NULL, ?, '[]', '[]', 1, 0)`);
+    insert.run('web', '["authorization_code","refresh_token"]');
+    insert.run('tv', '["urn:ietf:params:oauth:grant-type:device_code"]');
+    raw.close();
+    const s = openSqliteStore(file);
+    expect(await s.migrate()).toBe(LATEST_VERSION);
+    expect(await s.findClient('web')).toMatchObject({ responseTypes: ['code'], requirePkce: false, allowedAudiences: [], jwks: null });
+    expect((await s.findClient('tv'))?.responseTypes).toEqual([]);
+    await s.close();
   });
 });
 
@@ -819,9 +886,39 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
       { version: 1, name: 'initial' },
       { version: 2, name: 'sessions-rate-limits' },
       { version: 3, name: 'authorization-codes' },
+      { version: 4, name: 'client-auth' },
     ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('migration 4 gives existing authorization code clients response_types ["code"]', async () => {
+    const { postgresMigrations } = await import('./migrations/postgres/index');
+    const old = `${schema}_m4`;
+    try {
+      await admin(async (c) => {
+        await c.query(`CREATE SCHEMA "${old}"`);
+        await c.query(`SET search_path TO "${old}"`);
+        await c.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+        for (const m of postgresMigrations.slice(0, 3)) {
+          await c.query(m.sql);
+          await c.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
+        }
+        const insert = `INSERT INTO clients VALUES ($1, 'x', 'public', 'none', NULL, $2, '[]', '[]', TRUE, 0)`;
+        await c.query(insert, ['web', '["authorization_code","refresh_token"]']);
+        await c.query(insert, ['tv', '["urn:ietf:params:oauth:grant-type:device_code"]']);
+      });
+      const s = openPostgresStore(withSearchPath(pgUrl ?? '', old), { poolSize: 1 });
+      try {
+        expect(await s.migrate()).toBe(LATEST_VERSION);
+        expect(await s.findClient('web')).toMatchObject({ responseTypes: ['code'], requirePkce: false, allowedAudiences: [], jwks: null });
+        expect((await s.findClient('tv'))?.responseTypes).toEqual([]);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await admin((c) => c.query(`DROP SCHEMA IF EXISTS "${old}" CASCADE`));
     }
   });
 

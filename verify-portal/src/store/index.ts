@@ -6,12 +6,13 @@ import { openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
 import type { Store } from './store';
 
-export { StoreConflictError } from './store';
+export { StoreConflictError, withClientDefaults } from './store';
 export type {
   AuthorizationCodeRecord,
   AuthorizationRequestRecord,
   ClientAuthMethod,
   ClientRecord,
+  ClientRegistration,
   ClientType,
   ConsentRecord,
   DeviceCodeRecord,

@@ -14,6 +14,7 @@ import {
   AUTHORIZATION_CODE_COLUMNS,
   AUTHORIZATION_REQUEST_COLUMNS,
   CLIENT_COLUMNS,
+  CLIENT_UPDATES,
   DEVICE_CODE_COLUMNS,
   authorizationCodeParams,
   authorizationRequestParams,
@@ -64,12 +65,8 @@ const SQL = {
   userById: 'SELECT * FROM users WHERE id = $1',
   countUsers: 'SELECT COUNT(*) AS n FROM users',
 
-  upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-    ON CONFLICT (client_id) DO UPDATE SET
-      name = excluded.name, client_type = excluded.client_type,
-      token_endpoint_auth_method = excluded.token_endpoint_auth_method, secret_hash = excluded.secret_hash,
-      grant_types = excluded.grant_types, redirect_uris = excluded.redirect_uris, scopes = excluded.scopes,
-      first_party = excluded.first_party, created_at = excluded.created_at`,
+  upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES (${CLIENT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ')})
+    ON CONFLICT (client_id) DO UPDATE SET ${CLIENT_UPDATES}`,
   clientById: 'SELECT * FROM clients WHERE client_id = $1',
   listClients: 'SELECT * FROM clients ORDER BY client_id',
 
@@ -138,6 +135,13 @@ const SQL = {
   listConsents: 'SELECT * FROM consents WHERE user_id = $1 ORDER BY updated_at DESC, client_id',
   deleteConsent: 'DELETE FROM consents WHERE user_id = $1 AND client_id = $2 RETURNING user_id',
 
+  // RFC 7523 §3 item 7: the insert is the replay check. Racing inserts of one jti queue on the
+  // key; once the first commits, the others see its live row, update nothing and return nothing.
+  // A row left over from an expired assertion (not yet purged) is taken over.
+  recordClientAssertion: `INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3)
+    ON CONFLICT (client_id, jti) DO UPDATE SET expires_at = excluded.expires_at
+    WHERE client_assertion_jtis.expires_at <= $4 RETURNING jti`,
+
   insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
   listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1',
 
@@ -156,6 +160,7 @@ const SQL = {
   purgeSessions: 'DELETE FROM sessions WHERE expires_at <= $1',
   purgeAuthorizationCodes: 'DELETE FROM authorization_codes WHERE expires_at < $1',
   purgeAuthorizationRequests: 'DELETE FROM authorization_requests WHERE expires_at <= $1',
+  purgeClientAssertions: 'DELETE FROM client_assertion_jtis WHERE expires_at <= $1',
   // A window still counts as "previous" until one full window after its end.
   purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1',
 } as const;
@@ -427,6 +432,10 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       return (await rows(pool, SQL.deleteConsent, [userId, clientId])).length === 1;
     },
 
+    async recordClientAssertion(clientId, jti, expiresAt, now) {
+      return (await rows(pool, SQL.recordClientAssertion, [clientId, jti, expiresAt, now])).length === 1;
+    },
+
     async insertSigningKey(k) {
       await conflicts('signing key', () => pool.query(SQL.insertSigningKey, [k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt]));
     },
@@ -474,6 +483,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         await client.query(SQL.purgeSessions, [now]);
         await client.query(SQL.purgeAuthorizationCodes, [now - graceMs]);
         await client.query(SQL.purgeAuthorizationRequests, [now]);
+        await client.query(SQL.purgeClientAssertions, [now]);
         await client.query(SQL.purgeRateLimits, [now]);
       });
     },

@@ -9,6 +9,7 @@ import type {
   AuthorizationRequestRecord,
   ClientAuthMethod,
   ClientRecord,
+  ClientRegistration,
   ClientType,
   ConsentRecord,
   DeviceCodeRecord,
@@ -19,6 +20,8 @@ import type {
   SigningKeyRecord,
   UserRecord,
 } from './store';
+import { withClientDefaults } from './store';
+import type { JSONWebKeySet } from 'jose';
 
 export type Row = Record<string, unknown>;
 
@@ -80,7 +83,20 @@ export function toClient(row: Row): ClientRecord {
     scopes: stringArray(row.scopes),
     firstParty: bool(row.first_party),
     createdAt: num(row.created_at),
+    jwks: row.jwks === null || row.jwks === undefined ? null : jwkSet(row.jwks),
+    allowedAudiences: stringArray(row.allowed_audiences),
+    requirePkce: bool(row.require_pkce),
+    responseTypes: stringArray(row.response_types),
   };
+}
+
+function jwkSet(value: unknown): JSONWebKeySet {
+  const parsed: unknown = JSON.parse(str(value));
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k))) {
+    throw new TypeError('store: expected a JSON Web Key Set');
+  }
+  return parsed as JSONWebKeySet;
 }
 
 export function toDeviceCode(row: Row): DeviceCodeRecord {
@@ -139,8 +155,9 @@ export function toSigningKey(row: Row): SigningKeyRecord {
   };
 }
 
-/** Client fields in column order, for INSERT … ON CONFLICT DO UPDATE in both dialects. */
-export function clientParams(c: ClientRecord): [string, string, string, string, string | null, string, string, string, boolean, number] {
+/** Client fields in column order (`CLIENT_COLUMNS`), defaults filled in, for INSERT … ON CONFLICT DO UPDATE in both dialects. */
+export function clientParams(registration: ClientRegistration): (string | number | boolean | null)[] {
+  const c = withClientDefaults(registration);
   return [
     c.clientId,
     c.name,
@@ -152,6 +169,10 @@ export function clientParams(c: ClientRecord): [string, string, string, string, 
     JSON.stringify(c.scopes),
     c.firstParty,
     c.createdAt,
+    c.jwks === null ? null : JSON.stringify(c.jwks),
+    JSON.stringify(c.allowedAudiences),
+    c.requirePkce,
+    JSON.stringify(c.responseTypes),
   ];
 }
 
@@ -177,7 +198,12 @@ export function deviceCodeParams(
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, name, client_type, token_endpoint_auth_method, secret_hash, grant_types, redirect_uris, scopes, first_party, created_at';
+  'client_id, name, client_type, token_endpoint_auth_method, secret_hash, grant_types, redirect_uris, scopes, first_party, created_at, jwks, allowed_audiences, require_pkce, response_types';
+/** `col = excluded.col` for every client column but the key: the upsert's update list. */
+export const CLIENT_UPDATES = CLIENT_COLUMNS.split(', ')
+  .filter((c) => c !== 'client_id')
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ');
 export const DEVICE_CODE_COLUMNS =
   'device_code_hash, user_code, client_id, scope, device_name, device_model, client_ip, created_at, expires_at, poll_interval, last_polled_at, status, user_id, decided_at';
 

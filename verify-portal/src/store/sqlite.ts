@@ -13,6 +13,7 @@ import {
   AUTHORIZATION_CODE_COLUMNS,
   AUTHORIZATION_REQUEST_COLUMNS,
   CLIENT_COLUMNS,
+  CLIENT_UPDATES,
   DEVICE_CODE_COLUMNS,
   authorizationCodeParams,
   authorizationRequestParams,
@@ -94,12 +95,8 @@ export function openSqliteStore(filename: string): Store {
     userById: 'SELECT * FROM users WHERE id = ?',
     countUsers: 'SELECT COUNT(*) AS n FROM users',
 
-    upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (client_id) DO UPDATE SET
-        name = excluded.name, client_type = excluded.client_type,
-        token_endpoint_auth_method = excluded.token_endpoint_auth_method, secret_hash = excluded.secret_hash,
-        grant_types = excluded.grant_types, redirect_uris = excluded.redirect_uris, scopes = excluded.scopes,
-        first_party = excluded.first_party, created_at = excluded.created_at`,
+    upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES (${CLIENT_COLUMNS.split(',').map(() => '?').join(', ')})
+      ON CONFLICT (client_id) DO UPDATE SET ${CLIENT_UPDATES}`,
     clientById: 'SELECT * FROM clients WHERE client_id = ?',
     listClients: 'SELECT * FROM clients ORDER BY client_id',
 
@@ -149,6 +146,12 @@ export function openSqliteStore(filename: string): Store {
     listConsents: 'SELECT * FROM consents WHERE user_id = ? ORDER BY updated_at DESC, client_id',
     deleteConsent: 'DELETE FROM consents WHERE user_id = ? AND client_id = ?',
 
+    // RFC 7523 §3 item 7: the insert is the replay check. A row left over from an expired
+    // assertion (not yet purged) is taken over; a live one makes this return nothing.
+    recordClientAssertion: `INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES (?, ?, ?)
+      ON CONFLICT (client_id, jti) DO UPDATE SET expires_at = excluded.expires_at
+      WHERE client_assertion_jtis.expires_at <= ? RETURNING jti`,
+
     insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)',
     listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT ?',
 
@@ -167,6 +170,7 @@ export function openSqliteStore(filename: string): Store {
     purgeSessions: 'DELETE FROM sessions WHERE expires_at <= ?',
     purgeAuthorizationCodes: 'DELETE FROM authorization_codes WHERE expires_at < ?',
     purgeAuthorizationRequests: 'DELETE FROM authorization_requests WHERE expires_at <= ?',
+    purgeClientAssertions: 'DELETE FROM client_assertion_jtis WHERE expires_at <= ?',
     // A window still counts as "previous" until one full window after its end.
     purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= ?',
   } as const;
@@ -254,6 +258,7 @@ export function openSqliteStore(filename: string): Store {
     run(SQL.purgeSessions, now);
     run(SQL.purgeAuthorizationCodes, now - graceMs);
     run(SQL.purgeAuthorizationRequests, now);
+    run(SQL.purgeClientAssertions, now);
     run(SQL.purgeRateLimits, now);
   });
 
@@ -318,8 +323,8 @@ export function openSqliteStore(filename: string): Store {
     },
 
     async upsertClient(client) {
-      const params = clientParams(client);
-      run(SQL.upsertClient, ...params.slice(0, 8), params[8] ? 1 : 0, params[9]);
+      // STRICT tables hold booleans as 0/1.
+      run(SQL.upsertClient, ...clientParams(client).map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
     },
     async findClient(clientId) {
       const row = get(SQL.clientById, clientId);
@@ -421,6 +426,10 @@ export function openSqliteStore(filename: string): Store {
     },
     async deleteConsent(userId, clientId) {
       return run(SQL.deleteConsent, userId, clientId).changes === 1;
+    },
+
+    async recordClientAssertion(clientId, jti, expiresAt, now) {
+      return get(SQL.recordClientAssertion, clientId, jti, expiresAt, now) !== undefined;
     },
 
     async insertSigningKey(k) {

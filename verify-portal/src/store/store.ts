@@ -1,3 +1,5 @@
+import type { JSONWebKeySet } from 'jose';
+
 /**
  * The one storage interface of the authorization server. Two implementations pass the same
  * contract tests (`contract.test.ts`): SQLite (`sqlite.ts`, the embedded default) and PostgreSQL
@@ -39,6 +41,41 @@ export interface ClientRecord {
   /** First-party clients skip the consent screen. */
   firstParty: boolean;
   createdAt: number;
+  /**
+   * The client's public keys for `private_key_jwt` (RFC 7523 §2.2, OIDC Core §9), as a JWK Set
+   * (RFC 7517 §5); null for every other method. Public keys only: no `d`, no symmetric keys.
+   */
+  jwks: JSONWebKeySet | null;
+  /**
+   * The APIs this client may get access tokens for: `audience` / `resource` (RFC 8707 §2)
+   * values it may ask for, which become the token's `aud`. Absolute URIs, no fragment.
+   */
+  allowedAudiences: string[];
+  /** Authorization code requests must carry PKCE even though the client is confidential. */
+  requirePkce: boolean;
+  /** `response_type` values the authorization endpoint accepts from this client (`code` by default). */
+  responseTypes: string[];
+}
+
+/** Client fields that have defaults: a registration may leave them out. */
+export type ClientDefaultedField = 'jwks' | 'allowedAudiences' | 'requirePkce' | 'responseTypes';
+
+/**
+ * What `upsertClient` takes: a full record, or one without the fields added later, which then
+ * get their defaults (no JWKS, no APIs, PKCE as the flow requires it, and `["code"]` as the
+ * response types of a client with the authorization_code grant, else none).
+ */
+export type ClientRegistration = Omit<ClientRecord, ClientDefaultedField> & Partial<Pick<ClientRecord, ClientDefaultedField>>;
+
+/** A registration with its defaults filled in. */
+export function withClientDefaults(client: ClientRegistration): ClientRecord {
+  return {
+    ...client,
+    jwks: client.jwks ?? null,
+    allowedAudiences: client.allowedAudiences ?? [],
+    requirePkce: client.requirePkce ?? false,
+    responseTypes: client.responseTypes ?? (client.grantTypes.includes('authorization_code') ? ['code'] : []),
+  };
 }
 
 export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'redeemed';
@@ -220,8 +257,8 @@ export interface Store {
   countUsers(): Promise<number>;
 
   // Clients
-  /** Inserts or replaces the client with this clientId. */
-  upsertClient(client: ClientRecord): Promise<void>;
+  /** Inserts or replaces the client with this clientId (omitted fields get `withClientDefaults`). */
+  upsertClient(client: ClientRegistration): Promise<void>;
   findClient(clientId: string): Promise<ClientRecord | undefined>;
   listClients(): Promise<ClientRecord[]>;
 
@@ -302,6 +339,14 @@ export interface Store {
   /** Withdraws a consent; false if there was none. */
   deleteConsent(userId: string, clientId: string): Promise<boolean>;
 
+  // Client assertions (private_key_jwt)
+  /**
+   * Records the `jti` of a client assertion until `expiresAt` (the assertion's `exp`), in one
+   * atomic step; false when this client's assertion with that `jti` is already recorded and not
+   * yet expired at `now` — a replay (RFC 7523 §3 item 7). Of racing calls exactly one is true.
+   */
+  recordClientAssertion(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
+
   // Signing keys
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
   /** Newest first (by `createdAt`, then insertion order). */
@@ -331,7 +376,8 @@ export interface Store {
   /**
    * Deletes device codes and authorization codes expired more than `graceMs` ago (a late
    * second redemption still finds the code and revokes its tokens), refresh tokens, sessions and
-   * pending authorization requests past their expiry, and rate-limit windows too old to count.
+   * pending authorization requests and client-assertion `jti`s past their expiry, and
+   * rate-limit windows too old to count.
    */
   purgeExpired(now: number, graceMs: number): Promise<void>;
 }

@@ -16,7 +16,7 @@ import { devices, type Browser, type BrowserContext, type Page } from 'playwrigh
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '../../src/admin/demo';
 import { openStore } from '../../src/store';
-import type { ClientRecord, Store } from '../../src/store/store';
+import type { ClientRegistration, Store } from '../../src/store/store';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { axeViolations, DEMO_EMAIL, DEMO_PASSWORD, signIn } from '../support/phone';
 import { startPortal, type RunningPortal } from '../support/portal';
@@ -74,7 +74,7 @@ describe.each([
     mkdirSync(artifacts, { recursive: true });
     [portal, browser] = await Promise.all([startPortal(postgresUrl ? { postgresUrl } : {}), launchChromium()]);
     store = openStore(portal.env.DATABASE_URL, `${portal.env.PAIRGATE_DATA_DIR}/pairgate.db`);
-    const base: Omit<ClientRecord, 'clientId' | 'name' | 'redirectUris'> = {
+    const base: Omit<ClientRegistration, 'clientId' | 'name' | 'redirectUris'> = {
       type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null, grantTypes: [GrantType.AuthorizationCode, GrantType.RefreshToken],
       scopes: SCOPE.split(' '), firstParty: false, createdAt: Date.now(),
     };
