@@ -1,0 +1,91 @@
+/**
+ * The "Sign in with your browser" screen as Electron shows it: the built renderer page from
+ * file://, with a stand-in for the preload's `window.pairgate` (the one Electron would expose)
+ * that records commands and lets the test push view states, as main would over IPC.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
+import type { ViewState } from '../../src/core/view-state';
+import { artifactsDir, axeViolations, ensureBuilt, screenshot } from '../support/kiosk';
+
+const page = pathToFileURL(path.join(artifactsDir, '..', 'dist', 'renderer', 'index.html')).href;
+
+/** Runs in the page before the renderer: the preload's API, backed by the test. */
+function installFakePreload(initial: unknown) {
+  const listeners: ((state: unknown) => void)[] = [];
+  const commands: string[] = [];
+  let state = initial;
+  const record = (name: string) => async () => {
+    commands.push(name);
+  };
+  Object.assign(window, {
+    pairgate: {
+      getState: async () => state,
+      onState: (listener: (s: unknown) => void) => {
+        listeners.push(listener);
+        return () => undefined;
+      },
+      signIn: record('sign-in'),
+      cancel: record('cancel'),
+      restart: record('restart'),
+      signOut: record('sign-out'),
+    },
+    __commands: commands,
+    __push: (next: unknown) => {
+      state = next;
+      for (const listener of listeners) listener(next);
+    },
+  });
+}
+
+describe.skipIf(!chromiumAvailable('desktop sign-in screen'))('the "Sign in with your browser" screen (renderer, Electron API stubbed)', () => {
+  let browser: Browser;
+  let tab: Page;
+
+  beforeAll(async () => {
+    [browser] = await Promise.all([launchChromium(), ensureBuilt()]);
+    tab = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const ready: ViewState = { screen: 'browser-sign-in', status: 'ready', failure: null, notice: null };
+    await tab.addInitScript(installFakePreload, ready);
+    await tab.goto(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const push = (state: ViewState) => tab.evaluate((s) => (window as unknown as { __push(s: unknown): void }).__push(s), state);
+  const commands = () => tab.evaluate(() => (window as unknown as { __commands: string[] }).__commands.slice());
+
+  it('offers the button, then Cancel while the browser is open, then says what went wrong — accessibly', async () => {
+    await tab.getByRole('heading', { name: 'Sign in with your browser' }).waitFor();
+    expect(await tab.title()).toBe('Sign in with your browser — Pairgate');
+    await tab.getByRole('button', { name: 'Sign in with your browser' }).click();
+    expect(await commands()).toEqual(['sign-in']);
+    expect(await axeViolations(tab)).toEqual([]);
+    await screenshot(tab, 'desktop-ready-1280x720');
+
+    await push({ screen: 'browser-sign-in', status: 'waiting', failure: null, notice: null });
+    await expect.poll(() => tab.getByTestId('status').textContent()).toContain('Continue in your browser');
+    await tab.getByRole('button', { name: 'Cancel' }).click();
+    expect(await commands()).toEqual(['sign-in', 'cancel']);
+    await screenshot(tab, 'desktop-waiting-1280x720');
+
+    await push({ screen: 'browser-sign-in', status: 'failed', failure: 'state-mismatch', notice: null });
+    const alert = tab.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('doesn’t belong to this sign-in');
+    expect(await axeViolations(tab)).toEqual([]);
+    await screenshot(tab, 'desktop-failed-1280x720');
+    await tab.getByRole('button', { name: 'Try again' }).click();
+    expect(await commands()).toEqual(['sign-in', 'cancel', 'sign-in']);
+
+    // Then the same signed-in screen as the kiosk.
+    await push({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null });
+    await tab.getByText('Demo User').waitFor();
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    expect((await commands()).at(-1)).toBe('sign-out');
+  });
+});
