@@ -223,6 +223,19 @@ describe('pairgate login', () => {
       expect(opened).toBe(0);
     });
 
+    it('Ctrl-C while waiting for the browser: exit 130, and the loopback listener is closed', async () => {
+      const interrupt = new AbortController();
+      let opened = '';
+      const openBrowser = async (url: string) => {
+        opened = url;
+        setTimeout(() => interrupt.abort(), 20);
+      };
+      expect(await run(['login'], io({ openBrowser, signal: interrupt.signal }))).toBe(130);
+      expect(stderr.text).toContain('cancelled');
+      const redirectUri = new URL(opened).searchParams.get('redirect_uri') as string;
+      await expect(visit(redirectUri)).rejects.toThrow(/ECONNREFUSED/);
+    });
+
     it('falls back to a code when the browser cannot be started', async () => {
       const openBrowser = async () => {
         throw Object.assign(new Error('spawn firefox ENOENT'), { code: 'ENOENT' });

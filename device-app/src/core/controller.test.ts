@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeServer, ISSUER, type FakeServer } from '../../test/support/fake-authorization-server';
 import { SessionController } from './controller';
+import type { BrowserHost, TabOutcome } from './desktop-sign-in';
 import type { WebSocketLike } from './push-hint';
 import { MemoryVault, type SaveResult, type StoredSession, type TokenVault } from './vault';
 import type { ViewState } from './view-state';
@@ -303,6 +304,56 @@ describe('SessionController with a push channel', () => {
     await until(() => controller.getState().screen === 'signed-in', 'signed in');
     expect(server.count('/token')).toBe(polls + 1);
     expect(push.closed).toBe(true);
+    controller.stop();
+  });
+});
+
+describe('SessionController in desktop mode (host-agnostic: a fake browser and loopback)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('signs in through the browser host, then shares the kiosk’s refresh: invalid_grant goes back to the browser sign-in screen', async () => {
+    const server = await createFakeServer();
+    const tabs: TabOutcome[] = [];
+    let deliver: ((url: URL) => void) | undefined;
+    const browser: BrowserHost = {
+      // The browser and the person: the server answers, the "tab" follows the redirect.
+      openBrowser: async (url) => deliver?.(new URL(server.authorize(url))),
+      loopback: async () => {
+        const callback = new Promise<URL>((resolve) => (deliver = resolve));
+        return { redirectUri: 'http://127.0.0.1:49152/callback', callback, respond: (outcome) => tabs.push(outcome), close: () => undefined };
+      },
+    };
+    const vault = new MemoryVault();
+    const controller = new SessionController({
+      issuer: ISSUER,
+      clientId: 'desktop-app',
+      scope: 'openid profile offline_access',
+      deviceName: 'Laptop',
+      deviceModel: 'M',
+      vault,
+      fetch: server.fetch,
+      mode: 'desktop',
+      browser,
+    });
+    const state = () => controller.getState();
+    await controller.start();
+    expect(state()).toEqual({ screen: 'browser-sign-in', status: 'ready', failure: null, notice: null });
+    controller.dispatch({ type: 'sign-in' });
+    await until(() => state().screen === 'signed-in', 'signed in');
+    expect(tabs).toEqual(['signed-in']);
+    expect(state()).toMatchObject({ name: 'Ada Lovelace' });
+    expect((await vault.load())?.refreshToken).toMatch(/^rt-/);
+
+    expect(await controller.refresh()).toBe('refreshed');
+    server.revokeAll();
+    expect(await controller.refresh()).toBe('signed-out');
+    await until(() => state().screen === 'browser-sign-in', 'the browser sign-in screen');
+    expect(state()).toEqual({ screen: 'browser-sign-in', status: 'ready', failure: null, notice: null });
+    expect(await vault.load()).toBeUndefined();
+    expect(server.count('/device/code')).toBe(0);
     controller.stop();
   });
 });
