@@ -42,6 +42,13 @@ export const defaults = {
   maxBodyBytes: 64 * 1024,
   /** Longest `device_name` / `device_model` kept for the confirm screen. */
   maxDeviceLabelLength: 80,
+  /** Longest lifetime accepted for a private_key_jwt client assertion (`exp` − `iat`, or `exp`
+   * − now). Five minutes: an assertion is made for one request (RFC 7523 §3 item 4 asks for a
+   * limited window), and its `jti` is remembered for that long to refuse replays. */
+  maxClientAssertionLifetimeSeconds: 300,
+  /** Clock difference tolerated between a client and this server when checking the `exp`,
+   * `nbf` and `iat` of a client assertion (RFC 7519 §4.1.4 allows "a small leeway"). */
+  clientAssertionClockSkewSeconds: 30,
 } as const;
 
 export type ProviderSettings = { -readonly [K in keyof typeof defaults]: number };

@@ -2,7 +2,8 @@
  * The OAuth error codes Pairgate speaks, and one error type that carries them.
  *
  * RFC 6749 §5.2 (token endpoint), §4.1.2.1 (authorization endpoint), RFC 8628 §3.5 (device
- * polling), RFC 6750 §3.1 (bearer tokens), RFC 7009 §2.2.1 (revocation), OIDC Core §3.1.2.6.
+ * polling), RFC 6750 §3.1 (bearer tokens), RFC 7009 §2.2.1 (revocation), RFC 8707 §2 (resource
+ * indicators), OIDC Core §3.1.2.6.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -21,6 +22,7 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'unsupported_token_type'
+  | 'invalid_target'
   | 'login_required'
   | 'consent_required'
   | 'interaction_required';
@@ -43,6 +45,7 @@ const OAUTH_ERROR_CODES = {
   invalid_token: true,
   insufficient_scope: true,
   unsupported_token_type: true,
+  invalid_target: true,
   login_required: true,
   consent_required: true,
   interaction_required: true,
@@ -134,6 +137,8 @@ export const oauthError = {
       headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description=${quotedString(d)}` },
     }),
   unsupportedTokenType: (d: string) => new OAuthError('unsupported_token_type', d),
+  // RFC 8707 §2: the resource (or audience) asked for is invalid, unknown or not this client's.
+  invalidTarget: (d: string) => new OAuthError('invalid_target', d),
   serverError: (cause?: unknown) => new OAuthError('server_error', 'The server could not complete the request.', { cause, expose: true }),
 } as const;
 

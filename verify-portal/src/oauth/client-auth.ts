@@ -1,33 +1,64 @@
 import { timingSafeEqual } from 'node:crypto';
 import { OAuthError, oauthError } from '@pairgate/shared';
 import { hashSecret } from '../crypto/hash';
-import type { ClientRecord } from '../store/store';
-import type { ClientLookup } from './client-cache';
+import type { ClientAuthMethod, ClientRecord } from '../store/store';
+import { assertionClientId, CLIENT_ASSERTION_TYPE, verifyClientAssertion } from './client-assertion';
+import type { CoreContext } from './context';
 import type { OAuthRequest } from './http/types';
 import { param } from './http/params';
 
-/** The methods `authenticateClient` accepts, in the order discovery lists them. */
-export const clientAuthMethods = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+/**
+ * The methods `authenticateClient` accepts, in the order discovery lists them (RFC 8414 §2
+ * `token_endpoint_auth_methods_supported`, IANA "OAuth Token Endpoint Authentication Methods").
+ */
+export const clientAuthMethods = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const satisfies readonly ClientAuthMethod[];
+
+/** The methods by which a client proves who it is: every one but `none` (public clients). */
+export const confidentialAuthMethods = clientAuthMethods.filter((m): m is Exclude<ClientAuthMethod, 'none'> => m !== 'none');
 
 const BASIC_CHALLENGE = 'Basic realm="pairgate", charset="UTF-8"';
 
+/** RFC 6749 §5.2: a failed authentication is 401 `invalid_client`; never says which part was wrong. */
+const authenticationFailed = () => new OAuthError('invalid_client', 'Client authentication failed.', { status: 401 });
+
 /**
- * Authenticates the client of a token, revocation or introspection request (RFC 6749 §2.3).
- * Public clients identify themselves with `client_id` only (method `none`); confidential
- * clients must use the method they registered. A client may use only one method per request.
+ * Authenticates the client of a token, revocation, introspection or device authorization
+ * request (RFC 6749 §2.3). Public clients identify themselves with `client_id` only (method
+ * `none`); confidential clients must use the one method they registered:
+ *   - `client_secret_basic`: HTTP Basic (RFC 6749 §2.3.1);
+ *   - `client_secret_post`: `client_id` + `client_secret` in the body (§2.3.1);
+ *   - `private_key_jwt`: a JWT signed with one of its registered keys (RFC 7523 §2.2, OIDC Core §9).
+ * A request may carry only one method (§2.3).
  */
-export async function authenticateClient(store: ClientLookup, req: OAuthRequest, params: URLSearchParams): Promise<ClientRecord> {
+export async function authenticateClient(ctx: CoreContext, req: OAuthRequest, params: URLSearchParams): Promise<ClientRecord> {
   const basic = parseBasic(req.headers.authorization);
   const bodyId = param(params, 'client_id');
   const bodySecret = param(params, 'client_secret');
-  if (param(params, 'client_assertion') !== undefined || param(params, 'client_assertion_type') !== undefined) {
-    throw oauthError.invalidClient('private_key_jwt client authentication is not supported yet.');
+  const assertion = param(params, 'client_assertion');
+  const assertionType = param(params, 'client_assertion_type');
+  const usesAssertion = assertion !== undefined || assertionType !== undefined;
+  if ([basic !== undefined, bodySecret !== undefined, usesAssertion].filter(Boolean).length > 1) {
+    throw oauthError.invalidRequest('Use only one client authentication method.');
+  }
+
+  if (usesAssertion) {
+    if (assertion === undefined || assertionType === undefined) {
+      throw oauthError.invalidRequest('client_assertion and client_assertion_type go together.');
+    }
+    // RFC 7521 §4.2: the only assertion type this server understands.
+    if (assertionType !== CLIENT_ASSERTION_TYPE) throw oauthError.invalidClient(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}.`);
+    const clientId = assertionClientId(assertion);
+    // RFC 7521 §4.2: a client_id sent alongside must name the same client.
+    if (bodyId !== undefined && bodyId !== clientId) throw oauthError.invalidClient('client_id does not match the client assertion.');
+    const client = await ctx.clients.findClient(clientId);
+    if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt') throw authenticationFailed();
+    await verifyClientAssertion(ctx, client, assertion);
+    return client;
   }
 
   if (basic) {
-    if (bodySecret !== undefined) throw oauthError.invalidRequest('Use only one client authentication method.');
     if (bodyId !== undefined && bodyId !== basic.id) throw oauthError.invalidRequest('client_id does not match the Authorization header.');
-    const client = await store.findClient(basic.id);
+    const client = await ctx.clients.findClient(basic.id);
     if (!client || client.tokenEndpointAuthMethod !== 'client_secret_basic' || !secretMatches(client, basic.secret)) {
       throw oauthError.invalidClient('Client authentication failed.', BASIC_CHALLENGE);
     }
@@ -35,12 +66,10 @@ export async function authenticateClient(store: ClientLookup, req: OAuthRequest,
   }
 
   if (bodyId === undefined) throw oauthError.invalidRequest('The client_id parameter is required.');
-  const client = await store.findClient(bodyId);
-  if (!client) throw new OAuthError('invalid_client', 'Client authentication failed.', { status: 401 });
+  const client = await ctx.clients.findClient(bodyId);
+  if (!client) throw authenticationFailed();
   if (bodySecret !== undefined) {
-    if (client.tokenEndpointAuthMethod !== 'client_secret_post' || !secretMatches(client, bodySecret)) {
-      throw new OAuthError('invalid_client', 'Client authentication failed.', { status: 401 });
-    }
+    if (client.tokenEndpointAuthMethod !== 'client_secret_post' || !secretMatches(client, bodySecret)) throw authenticationFailed();
     return client;
   }
   if (client.tokenEndpointAuthMethod !== 'none') {

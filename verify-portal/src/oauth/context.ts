@@ -27,6 +27,7 @@ export function endpointUrls(issuer: string) {
     token: `${issuer}/oauth/token`,
     deviceAuthorization: `${issuer}/oauth/device/code`,
     revocation: `${issuer}/oauth/revoke`,
+    introspection: `${issuer}/oauth/introspect`,
     userinfo: `${issuer}/userinfo`,
     jwks: `${issuer}/.well-known/jwks.json`,
     verification: `${issuer}/activate`,

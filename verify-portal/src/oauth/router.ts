@@ -3,6 +3,7 @@ import type { CoreContext } from './context';
 import { authorizeEndpoint } from './endpoints/authorize';
 import { deviceAuthorizationEndpoint } from './endpoints/device-authorization';
 import { discoveryEndpoint } from './endpoints/discovery';
+import { introspectionEndpoint } from './endpoints/introspection';
 import { jwksEndpoint } from './endpoints/jwks';
 import { revocationEndpoint } from './endpoints/revocation';
 import { tokenEndpoint } from './endpoints/token';
@@ -28,6 +29,8 @@ const routes: Readonly<Record<string, Route>> = {
   '/oauth/device/code': { methods: ['POST'], endpoint: deviceAuthorizationEndpoint },
   '/oauth/token': { methods: ['POST'], endpoint: tokenEndpoint },
   '/oauth/revoke': { methods: ['POST'], endpoint: revocationEndpoint },
+  // RFC 7662 §2.1: POST only (the token must not travel in a URL).
+  '/oauth/introspect': { methods: ['POST'], endpoint: introspectionEndpoint },
   '/userinfo': { methods: ['GET', 'POST'], endpoint: userinfoEndpoint },
 };
 

@@ -12,7 +12,7 @@ import { json, noStore, type OAuthRequest, type OAuthResponse } from '../http/ty
  */
 export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRequest): Promise<OAuthResponse> {
   const params = requireForm(req);
-  const client = await authenticateClient(ctx.clients, req, params);
+  const client = await authenticateClient(ctx, req, params);
   if (!client.grantTypes.includes(GrantType.DeviceCode)) {
     throw oauthError.unauthorizedClient('This client may not use the device authorization grant.');
   }

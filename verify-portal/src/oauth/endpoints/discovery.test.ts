@@ -16,7 +16,7 @@ describe('discovery and JWKS', () => {
       device_authorization_endpoint: `${ISSUER}/oauth/device/code`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       authorization_endpoint: `${ISSUER}/oauth/authorize`,
-      grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials', 'password'],
       // Only what is really supported: the code flow, query responses, S256, iss (RFC 9207 §3).
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
@@ -25,6 +25,25 @@ describe('discovery and JWKS', () => {
       id_token_signing_alg_values_supported: ['ES256'],
       pairgate_device_events_endpoint: 'wss://pairgate.test/oauth/device/events',
     });
+  });
+
+  it('lists exactly the client authentication methods and assertion algorithms served (RFC 8414 §2, RFC 7662)', async () => {
+    const { body } = await t.get('/.well-known/openid-configuration');
+    const all = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+    const algs = ['ES256', 'RS256', 'PS256', 'EdDSA'];
+    expect(body).toMatchObject({
+      introspection_endpoint: `${ISSUER}/oauth/introspect`,
+      revocation_endpoint: `${ISSUER}/oauth/revoke`,
+      token_endpoint_auth_methods_supported: all,
+      token_endpoint_auth_signing_alg_values_supported: algs,
+      revocation_endpoint_auth_methods_supported: all,
+      revocation_endpoint_auth_signing_alg_values_supported: algs,
+      // Introspection needs a client that can prove who it is.
+      introspection_endpoint_auth_methods_supported: all.filter((m) => m !== 'none'),
+      introspection_endpoint_auth_signing_alg_values_supported: algs,
+    });
+    // Never a shared-secret or unsigned assertion algorithm.
+    expect((body.token_endpoint_auth_signing_alg_values_supported as string[]).some((a) => a.startsWith('HS') || a === 'none')).toBe(false);
   });
 
   it('publishes the current and previous key after a rotation, never more', async () => {

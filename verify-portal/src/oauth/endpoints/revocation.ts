@@ -15,7 +15,7 @@ import { verifyAccessToken } from '../tokens/verify';
  */
 export async function revocationEndpoint(ctx: CoreContext, req: OAuthRequest): Promise<OAuthResponse> {
   const params = requireForm(req);
-  const client = await authenticateClient(ctx.store, req, params);
+  const client = await authenticateClient(ctx, req, params);
   const token = requiredParam(params, 'token');
   const hint = param(params, 'token_type_hint');
   if (hint !== undefined && hint !== 'refresh_token' && hint !== 'access_token') {

@@ -12,7 +12,7 @@ export async function tokenEndpoint(ctx: CoreContext, req: OAuthRequest): Promis
   if (grantType === undefined) throw oauthError.invalidRequest('The grant_type parameter is required.');
   const handler = Object.hasOwn(grantHandlers, grantType) ? grantHandlers[grantType] : undefined;
   if (!handler) throw oauthError.unsupportedGrantType(`The grant type ${grantType} is not supported.`);
-  const client = await authenticateClient(ctx.clients, req, params);
+  const client = await authenticateClient(ctx, req, params);
   if (!client.grantTypes.includes(grantType)) throw oauthError.unauthorizedClient(`This client may not use the ${grantType} grant.`);
-  return json(200, await handler(ctx, client, params), { ...noStore });
+  return json(200, await handler(ctx, client, params, req), { ...noStore });
 }

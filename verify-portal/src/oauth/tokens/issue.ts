@@ -5,6 +5,50 @@ import { hashSecret } from '../../crypto/hash';
 import type { ClientRecord, GrantRecord, UserRecord } from '../../store/store';
 import type { CoreContext } from '../context';
 
+export interface AccessTokenInput {
+  client: ClientRecord;
+  /** `sub`: the person, or for a client acting on its own behalf the client id (RFC 9068 §2.2). */
+  subject: string;
+  scope: readonly string[];
+  /** `aud`: this server for a person's tokens (userinfo), the API(s) asked for otherwise (RFC 8707 §2). */
+  audience: string | readonly string[];
+  /**
+   * A person's sign-in this token belongs to: `sid` names the grant, so userinfo, revocation and
+   * introspection can refuse tokens of a device or app that was signed out; `auth_time` is when
+   * the person authenticated. Absent for client credentials: there is no person and no grant.
+   */
+  grant?: Pick<GrantRecord, 'id' | 'authTime'>;
+}
+
+/**
+ * Signs an RFC 9068 JWT access token (§2.2: iss, exp, aud, sub, client_id, iat, jti, and scope
+ * when one was granted; header `typ: at+jwt`).
+ */
+export async function signAccessToken(ctx: CoreContext, input: AccessTokenInput): Promise<{ token: string; expiresIn: number }> {
+  const key = await ctx.keys.signingKey();
+  const iat = Math.floor(ctx.now() / 1000);
+  const expiresIn = ctx.settings.accessTokenTtlSeconds;
+  const claims: Record<string, unknown> = { client_id: input.client.clientId, scope: formatScope(input.scope) };
+  if (input.grant) Object.assign(claims, { auth_time: Math.floor(input.grant.authTime / 1000), sid: input.grant.id });
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+    .setIssuer(ctx.issuer)
+    .setSubject(input.subject)
+    .setAudience(audienceClaim(input.audience))
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + expiresIn)
+    .setJti(crypto.randomUUID())
+    .sign(key.privateKey);
+  return { token, expiresIn };
+}
+
+/** RFC 7519 §4.1.3: one audience is a plain string, several an array. */
+function audienceClaim(audience: string | readonly string[]): string | string[] {
+  if (typeof audience === 'string') return audience;
+  const [only, ...more] = audience;
+  return only !== undefined && more.length === 0 ? only : [...audience];
+}
+
 export interface IssueInput {
   grant: GrantRecord;
   client: ClientRecord;
@@ -18,43 +62,27 @@ export interface IssueInput {
 }
 
 /**
- * Mints the token response: an RFC 9068 JWT access token, an OIDC ID token when `openid` was
- * granted, and an opaque refresh token (stored hashed) when asked for.
+ * Mints the token response of a person's grant: an RFC 9068 JWT access token for this server's
+ * userinfo (`aud` = issuer, `sid` = the grant), an OIDC ID token when `openid` was granted, and
+ * an opaque refresh token (stored hashed) when asked for.
  */
 export async function issueTokens(ctx: CoreContext, input: IssueInput): Promise<{ response: TokenResponse; refreshTokenHash?: string }> {
   const { grant, client, user, scope } = input;
-  const key = await ctx.keys.signingKey();
-  const iat = Math.floor(ctx.now() / 1000);
-  const authTime = Math.floor(grant.authTime / 1000);
-
-  // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti, and scope when one was granted.
-  // `sid` names the grant so userinfo can refuse tokens of a device that was signed out.
-  const accessToken = await new SignJWT({
-    client_id: client.clientId,
-    scope: formatScope(scope),
-    auth_time: authTime,
-    sid: grant.id,
-  })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .setIssuer(ctx.issuer)
-    .setSubject(user.id)
-    .setAudience(ctx.issuer)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ctx.settings.accessTokenTtlSeconds)
-    .setJti(crypto.randomUUID())
-    .sign(key.privateKey);
+  const { token: accessToken, expiresIn } = await signAccessToken(ctx, { client, subject: user.id, scope, audience: ctx.issuer, grant });
 
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: 'Bearer',
-    expires_in: ctx.settings.accessTokenTtlSeconds,
+    expires_in: expiresIn,
     scope: formatScope(scope),
   };
 
   if (scope.includes('openid')) {
+    const key = await ctx.keys.signingKey();
+    const iat = Math.floor(ctx.now() / 1000);
     // OIDC Core §2 and §3.1.3.6: at_hash is the left half of SHA-256 of the access token.
     const atHash = createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
-    const claims: Record<string, unknown> = { auth_time: authTime, at_hash: atHash, sid: grant.id };
+    const claims: Record<string, unknown> = { auth_time: Math.floor(grant.authTime / 1000), at_hash: atHash, sid: grant.id };
     if (input.nonce !== undefined) claims.nonce = input.nonce;
     if (scope.includes('profile')) claims.name = user.name;
     if (scope.includes('email')) Object.assign(claims, { email: user.email, email_verified: true });

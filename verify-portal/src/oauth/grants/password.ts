@@ -1,0 +1,95 @@
+import { OAuthError, oauthError, parseScope } from '@pairgate/shared';
+import { hashSecret } from '../../crypto/hash';
+import { hashPassword, verifyPassword } from '../../crypto/password';
+import { blockedFor, recordFailure, type LimitCheck } from '../../limits/rate-limit';
+import { signInLimits } from '../../limits/rules';
+import type { GrantRecord } from '../../store/store';
+import { param, requiredParam } from '../http/params';
+import { issueTokens, mayRefresh } from '../tokens/issue';
+import type { GrantHandler } from './types';
+
+/** The same bounds as the sign-in form: RFC 5321 §4.5.3.1 for the address; longer is simply wrong. */
+const MAX_USERNAME = 254;
+const MAX_PASSWORD = 1024;
+
+/** Verified against when the account does not exist, so both answers take as long (no account probing by timing). */
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * RFC 6749 §4.3: the client sends the person's own email and password. Legacy, and off unless
+ * the client's `grant_types` include `password` (the token endpoint refuses others with
+ * `unauthorized_client`); RFC 9700 §2.4 says it MUST NOT be used — see the README.
+ *
+ * Failed checks count against the very limits of the sign-in page, with the same subjects
+ * (client address; SHA-256 of the lower-cased email), so the token endpoint is no side door for
+ * guessing. A wrong email and a wrong password get the same `invalid_grant` (§5.2), in the same
+ * time.
+ */
+export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
+  const username = requiredParam(params, 'username').trim().toLowerCase().slice(0, MAX_USERNAME);
+  const password = requiredParam(params, 'password').slice(0, MAX_PASSWORD);
+  const scope = resolveScope(param(params, 'scope'), client.scopes);
+  const now = ctx.now();
+
+  const checks: LimitCheck[] = [
+    { rule: signInLimits.perIp, subject: req.clientAddress },
+    { rule: signInLimits.perAccount, subject: hashSecret(username) },
+  ];
+  const retryAfter = await blockedFor(ctx.store, checks, now);
+  if (retryAfter !== undefined) {
+    // RFC 6749 §5.2 has no code for "too many attempts". `invalid_grant` would tell the client
+    // the password is wrong (and make it ask the person again, even when it is right); instead
+    // this is what the limit is: a temporary refusal of every attempt, right or wrong, with
+    // HTTP 429 and Retry-After (RFC 6585 §4, RFC 9110 §10.2.3), and the registered OAuth code
+    // for "cannot handle the request now" (`temporarily_unavailable`, RFC 6749 §4.1.2.1, §11.4).
+    // Nothing was checked, so it reveals nothing about the account or the password.
+    throw new OAuthError('temporarily_unavailable', 'Too many failed sign-ins; try again later.', {
+      status: 429,
+      headers: { 'Retry-After': String(retryAfter) },
+    });
+  }
+
+  const user = await ctx.store.findUserByEmail(username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('pairgate-no-such-account'))));
+  if (!user || !ok) {
+    await recordFailure(ctx.store, checks, now);
+    throw oauthError.invalidGrant('The username or password is wrong.');
+  }
+
+  const grant: GrantRecord = {
+    id: crypto.randomUUID(),
+    userId: user.id,
+    clientId: client.clientId,
+    scope: scope.join(' '),
+    deviceName: null,
+    deviceModel: null,
+    authTime: now,
+    createdAt: now,
+    lastUsedAt: now,
+    revokedAt: null,
+  };
+  await ctx.store.createGrant(grant);
+  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: mayRefresh(client, scope) });
+  if (refreshTokenHash) {
+    await ctx.store.insertRefreshToken({
+      tokenHash: refreshTokenHash,
+      grantId: grant.id,
+      scope: grant.scope,
+      createdAt: now,
+      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+  }
+  return response;
+};
+
+/** RFC 6749 §3.3: a missing scope means the client's registered scopes; an unknown one is refused. */
+function resolveScope(requested: string | undefined, allowed: readonly string[]): string[] {
+  const scope = parseScope(requested);
+  if (scope === undefined) throw oauthError.invalidScope('The scope parameter is malformed.');
+  if (scope.length === 0) return [...allowed];
+  const refused = scope.filter((s) => !allowed.includes(s));
+  if (refused.length > 0) throw oauthError.invalidScope(`This client may not ask for: ${refused.join(' ')}.`);
+  return scope;
+}
