@@ -15,7 +15,7 @@ import { openSqliteStore } from './sqlite';
 import { StoreConflictError } from './store';
 import type { AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
 
-const LATEST_VERSION = 4;
+const LATEST_VERSION = 5;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -579,14 +579,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       function request(over: Partial<AuthorizationRequestRecord> = {}): AuthorizationRequestRecord {
         return {
           idHash: id('ar'), userId: id('u'), clientId: 'third-party', redirectUri: 'https://app.example/cb', scope: 'openid email',
-          state: 'xyz', nonce: null, codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', authTime: T0, createdAt: T0, expiresAt: T0 + 10 * MIN, ...over,
+          state: 'xyz', nonce: null, codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', authTime: T0, createdAt: T0, expiresAt: T0 + 10 * MIN,
+          responseType: 'code', responseMode: 'query', ...over,
         };
       }
 
       it('finds a request until it expires; taking it is once only', async () => {
         const r = request();
         await store.insertAuthorizationRequest(r);
-        const bare = request({ state: null, nonce: null, codeChallenge: null });
+        const bare = request({ state: null, nonce: null, codeChallenge: null, responseType: 'code id_token token', responseMode: 'form_post' });
         await store.insertAuthorizationRequest(bare);
         expect(await store.findAuthorizationRequest(bare.idHash, T0)).toEqual(bare);
         expect(await store.findAuthorizationRequest(r.idHash, r.expiresAt - 1)).toEqual(r);
@@ -722,7 +723,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         for (const c of [goneCode, keptCode]) await store.insertAuthorizationCode(c);
         const oldRequest: AuthorizationRequestRecord = {
           idHash: id('ar'), userId: 'u', clientId: 'c', redirectUri: 'https://app.example/cb', scope: 'openid', state: null, nonce: null,
-          codeChallenge: null, authTime: P - MIN, createdAt: P - MIN, expiresAt: P,
+          codeChallenge: null, authTime: P - MIN, createdAt: P - MIN, expiresAt: P, responseType: 'code', responseMode: 'query',
         };
         const liveRequest = { ...oldRequest, idHash: id('ar'), expiresAt: P + 1 };
         for (const r of [oldRequest, liveRequest]) await store.insertAuthorizationRequest(r);
@@ -780,6 +781,7 @@ describe('sqlite specifics', () => {
       { version: 2, name: 'sessions-rate-limits' },
       { version: 3, name: 'authorization-codes' },
       { version: 4, name: 'client-auth' },
+      { version: 5, name: 'authorization-response' },
     ]);
     raw.close();
   });
@@ -887,6 +889,7 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
       { version: 2, name: 'sessions-rate-limits' },
       { version: 3, name: 'authorization-codes' },
       { version: 4, name: 'client-auth' },
+      { version: 5, name: 'authorization-response' },
     ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

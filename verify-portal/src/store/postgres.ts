@@ -126,7 +126,7 @@ const SQL = {
   redeemAuthorizationCode: `UPDATE authorization_codes SET redeemed_at = $2
     WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > $2 RETURNING *`,
   insertAuthorizationRequest: `INSERT INTO authorization_requests (${AUTHORIZATION_REQUEST_COLUMNS})
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
   authorizationRequestByHash: 'SELECT * FROM authorization_requests WHERE id_hash = $1 AND expires_at > $2',
   takeAuthorizationRequest: 'DELETE FROM authorization_requests WHERE id_hash = $1 AND expires_at > $2 RETURNING *',
   consentOf: 'SELECT * FROM consents WHERE user_id = $1 AND client_id = $2',

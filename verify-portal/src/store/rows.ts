@@ -262,14 +262,16 @@ export function toAuthorizationRequest(row: Row): AuthorizationRequestRecord {
     authTime: num(row.auth_time),
     createdAt: num(row.created_at),
     expiresAt: num(row.expires_at),
+    responseType: str(row.response_type),
+    responseMode: str(row.response_mode),
   };
 }
 
 export const AUTHORIZATION_REQUEST_COLUMNS =
-  'id_hash, user_id, client_id, redirect_uri, scope, state, nonce, code_challenge, auth_time, created_at, expires_at';
+  'id_hash, user_id, client_id, redirect_uri, scope, state, nonce, code_challenge, auth_time, created_at, expires_at, response_type, response_mode';
 
 export function authorizationRequestParams(r: AuthorizationRequestRecord): unknown[] {
-  return [r.idHash, r.userId, r.clientId, r.redirectUri, r.scope, r.state, r.nonce, r.codeChallenge, r.authTime, r.createdAt, r.expiresAt];
+  return [r.idHash, r.userId, r.clientId, r.redirectUri, r.scope, r.state, r.nonce, r.codeChallenge, r.authTime, r.createdAt, r.expiresAt, r.responseType, r.responseMode];
 }
 
 export function toConsent(row: Row): ConsentRecord {

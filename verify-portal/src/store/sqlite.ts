@@ -137,7 +137,7 @@ export function openSqliteStore(filename: string): Store {
     // RFC 6749 §4.1.2: single use. The condition makes exactly one of racing redemptions win.
     redeemAuthorizationCode: `UPDATE authorization_codes SET redeemed_at = ?
       WHERE code_hash = ? AND redeemed_at IS NULL AND expires_at > ? RETURNING *`,
-    insertAuthorizationRequest: `INSERT INTO authorization_requests (${AUTHORIZATION_REQUEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertAuthorizationRequest: `INSERT INTO authorization_requests (${AUTHORIZATION_REQUEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     authorizationRequestByHash: 'SELECT * FROM authorization_requests WHERE id_hash = ? AND expires_at > ?',
     takeAuthorizationRequest: 'DELETE FROM authorization_requests WHERE id_hash = ? AND expires_at > ? RETURNING *',
     consentOf: 'SELECT * FROM consents WHERE user_id = ? AND client_id = ?',

@@ -210,6 +210,10 @@ export interface AuthorizationRequestRecord {
   authTime: number;
   createdAt: number;
   expiresAt: number;
+  /** The `response_type` asked for (e.g. `code`, `code id_token`); Allow answers with exactly that. */
+  responseType: string;
+  /** `query` or `form_post` (OAuth 2.0 Form Post Response Mode): how Allow or Cancel answers. */
+  responseMode: string;
 }
 
 /** A person's remembered consent to one client (OIDC Core §3.1.2.4). */
