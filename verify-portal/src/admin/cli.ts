@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { grantTypes, parseScope } from '@pairgate/shared';
+import { GrantType, grantTypes, parseScope } from '@pairgate/shared';
+import type { JSONWebKeySet } from 'jose';
 import { hashSecret } from '../crypto/hash';
 import { hashPassword } from '../crypto/password';
 import { ConfigError, readEnv } from '../env';
+import { checkClientJwks } from '../oauth/client-assertion';
+import { clientAuthMethods } from '../oauth/client-auth';
+import { supportedResponseTypes } from '../oauth/response-types';
 import { createKeyRing } from '../oauth/tokens/keys';
 import { openStore } from '../store';
 import { StoreConflictError, type ClientAuthMethod, type Store } from '../store/store';
@@ -14,7 +19,10 @@ const usage = `Pairgate admin — works on the database the portal uses (DATABAS
 
   npm run admin -- users add --email <email> --name <name> --password <password>
   npm run admin -- clients add --id <client_id> --name <name> [--type public|confidential]
-                               [--grant-types <a,b>] [--redirect-uri <uri>]... [--scopes "<s1 s2>"] [--third-party]
+                               [--auth-method client_secret_basic|client_secret_post|private_key_jwt|none]
+                               [--jwks <file>] [--grant-types <a,b>] [--redirect-uri <uri>]...
+                               [--scopes "<s1 s2>"] [--audience <api>]... [--response-types "<a>,<b c>"]
+                               [--require-pkce] [--third-party]
   npm run admin -- clients list
   npm run admin -- keys rotate
   npm run admin -- seed-demo`;
@@ -34,7 +42,9 @@ async function run(argv: string[]): Promise<void> {
       case 'clients add':
         return await addClient(store, rest);
       case 'clients list':
-        for (const c of await store.listClients()) console.log(`${c.clientId}\t${c.type}\t${c.grantTypes.join(',')}\t${c.name}`);
+        for (const c of await store.listClients()) {
+          console.log([c.clientId, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(','), c.allowedAudiences.join(' ') || '-', c.name].join('\t'));
+        }
         return;
       case 'keys rotate': {
         const kid = await createKeyRing(store, defaults.keyCacheSeconds).rotate();
@@ -80,28 +90,64 @@ async function addClient(store: Store, args: string[]): Promise<void> {
       id: { type: 'string' },
       name: { type: 'string' },
       type: { type: 'string', default: 'public' },
+      'auth-method': { type: 'string' },
+      jwks: { type: 'string' },
       'grant-types': { type: 'string', default: 'urn:ietf:params:oauth:grant-type:device_code,refresh_token' },
       'redirect-uri': { type: 'string', multiple: true, default: [] },
       scopes: { type: 'string', default: 'openid profile email offline_access' },
+      audience: { type: 'string', multiple: true, default: [] },
+      'response-types': { type: 'string' },
+      'require-pkce': { type: 'boolean', default: false },
       'third-party': { type: 'boolean', default: false },
     },
   });
   if (!values.id || !values.name) throw new UsageError('clients add needs --id and --name.');
   if (values.type !== 'public' && values.type !== 'confidential') throw new UsageError('--type must be public or confidential.');
+  const type = values.type;
+
+  // RFC 6749 §2.3: a confidential client authenticates with the one method it registers;
+  // a public client has none.
+  const method = (values['auth-method'] ?? (type === 'confidential' ? 'client_secret_basic' : 'none')) as ClientAuthMethod;
+  if (!(clientAuthMethods as readonly string[]).includes(method)) throw new UsageError(`--auth-method must be one of ${clientAuthMethods.join(', ')}.`);
+  if ((type === 'public') !== (method === 'none')) throw new UsageError('A public client uses --auth-method none; a confidential client any other method.');
+  let jwks: JSONWebKeySet | null = null;
+  if (method === 'private_key_jwt') {
+    if (!values.jwks) throw new UsageError('private_key_jwt needs --jwks <file>: the client\'s public keys as a JWK Set.');
+    jwks = await readJwks(values.jwks);
+  } else if (values.jwks) {
+    throw new UsageError('--jwks is only for --auth-method private_key_jwt.');
+  }
+
   const grants = values['grant-types'].split(',').map((g) => g.trim()).filter(Boolean);
   const unknown = grants.filter((g) => !(grantTypes as readonly string[]).includes(g));
   if (unknown.length > 0) throw new UsageError(`Unknown grant types: ${unknown.join(', ')}. Known: ${grantTypes.join(', ')}.`);
+  // RFC 6749 §4.4: client credentials are for confidential clients only.
+  if (type === 'public' && grants.includes(GrantType.ClientCredentials)) throw new UsageError('client_credentials needs a confidential client.');
   const scopes = parseScope(values.scopes);
   if (!scopes) throw new UsageError('--scopes must be a space-separated list of scope names.');
   for (const uri of values['redirect-uri']) {
     if (!URL.canParse(uri) || new URL(uri).hash) throw new UsageError(`Redirect URI "${uri}" must be an absolute URL without a fragment.`);
   }
-  const secret = values.type === 'confidential' ? randomBytes(32).toString('base64url') : undefined;
-  const method: ClientAuthMethod = secret ? 'client_secret_basic' : 'none';
+  // RFC 8707 §2: a resource is an absolute URI without a fragment; the same rule for `audience`.
+  for (const api of values.audience) {
+    if (!URL.canParse(api) || api.includes('#')) throw new UsageError(`Audience "${api}" must be an absolute URI without a fragment.`);
+  }
+  let responseTypes: string[] | undefined;
+  if (values['response-types'] !== undefined) {
+    // The order of values within one response type carries no meaning (OAuth 2.0 Multiple
+    // Response Type Encoding Practices §5); each is stored spelled as the server lists it.
+    const canonical = (r: string) => r.trim().split(/\s+/).sort().join(' ');
+    const asked = values['response-types'].split(',').map(canonical).filter(Boolean);
+    const unsupported = asked.filter((r) => !supportedResponseTypes.some((s) => canonical(s) === r));
+    if (unsupported.length > 0) throw new UsageError(`Unsupported response types: ${unsupported.join(', ')}. Supported: ${supportedResponseTypes.join(', ')}.`);
+    responseTypes = supportedResponseTypes.filter((s) => asked.includes(canonical(s)));
+  }
+
+  const secret = method === 'client_secret_basic' || method === 'client_secret_post' ? randomBytes(32).toString('base64url') : undefined;
   await store.upsertClient({
     clientId: values.id,
     name: values.name,
-    type: values.type,
+    type,
     tokenEndpointAuthMethod: method,
     secretHash: secret ? hashSecret(secret) : null,
     grantTypes: grants,
@@ -109,10 +155,28 @@ async function addClient(store: Store, args: string[]): Promise<void> {
     scopes,
     firstParty: !values['third-party'],
     createdAt: Date.now(),
+    jwks,
+    allowedAudiences: [...new Set(values.audience)],
+    requirePkce: values['require-pkce'],
+    ...(responseTypes ? { responseTypes } : {}),
   });
-  console.log(`Client ${values.id} saved (${values.type}, ${method}).`);
+  console.log(`Client ${values.id} saved (${type}, ${method}).`);
   // Shown once, here only: the store keeps a hash.
   if (secret) console.log(`Client secret (shown only now; store it safely): ${secret}`);
+}
+
+async function readJwks(file: string): Promise<JSONWebKeySet> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`Could not read a JWK Set from ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return await checkClientJwks(parsed);
+  } catch (err) {
+    throw new UsageError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
 import { oauthError } from '@pairgate/shared';
 import type { ClientRecord } from '../store/store';
 import { endpointUrls, type CoreContext } from './context';
@@ -99,4 +99,37 @@ export async function verifyClientAssertion(ctx: CoreContext, client: ClientReco
   if (!(await ctx.store.recordClientAssertion(client.clientId, jti, (exp + skew) * 1000, now))) {
     throw failed('This client assertion has already been used (jti).');
   }
+}
+
+/** Members of a JWK that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** The algorithm a key is checked with when it names none. */
+const DEFAULT_ALG: Readonly<Record<string, string>> = { EC: 'ES256', RSA: 'RS256', OKP: 'EdDSA' };
+
+/**
+ * Checks a JWK Set registered for private_key_jwt (RFC 7517 §5): at least one key, public keys
+ * only (a private or symmetric key here would be a leaked secret, and `oct` would allow HS*),
+ * each usable with an allowed algorithm. Returns it, or throws an Error saying what is wrong.
+ */
+export async function checkClientJwks(value: unknown): Promise<JSONWebKeySet> {
+  const keys = (value as { keys?: unknown } | null)?.keys;
+  if (typeof value !== 'object' || value === null || !Array.isArray(keys) || keys.length === 0) {
+    throw new Error('A JWK Set needs a non-empty "keys" array.');
+  }
+  for (const [i, key] of keys.entries()) {
+    if (typeof key !== 'object' || key === null) throw new Error(`Key ${i} is not a JSON object.`);
+    const jwk = key as JWK;
+    if (PRIVATE_MEMBERS.some((m) => m in jwk)) throw new Error(`Key ${i} is private or symmetric; register public keys only.`);
+    const alg = jwk.alg ?? DEFAULT_ALG[jwk.kty ?? ''];
+    if (alg === undefined || !(clientAssertionAlgorithms as readonly string[]).includes(alg)) {
+      throw new Error(`Key ${i} must be for one of ${clientAssertionAlgorithms.join(', ')}.`);
+    }
+    if (jwk.use !== undefined && jwk.use !== 'sig') throw new Error(`Key ${i} is not a signing key (use: ${jwk.use}).`);
+    try {
+      await importJWK(jwk, alg);
+    } catch (err) {
+      throw new Error(`Key ${i} is not a valid ${alg} public key (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
+    }
+  }
+  return value as JSONWebKeySet;
 }
