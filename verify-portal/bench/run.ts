@@ -9,13 +9,9 @@
  * BENCH_WARMUP / --warmup=S (3), BENCH_CONNECTIONS / --connections=N (32); for debugging the
  * bench, BENCH_ONLY / --only=pairgate|baseline, and BENCH_CPU_PROF=<dir> for server CPU profiles.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CLIENT_ID,
   DEVICE_AUTH_BODY,
@@ -25,29 +21,30 @@ import {
   type LoadResult,
   type ScenarioSummary,
 } from './common';
-
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const portalDir = path.resolve(benchDir, '..');
-const require = createRequire(import.meta.url);
+import {
+  BenchError,
+  benchDir,
+  cleanupNow,
+  cores,
+  LOAD_CORE,
+  log,
+  onCleanup,
+  pin,
+  portalDir,
+  rssMb,
+  SERVER_CORE,
+  setting,
+  spawnTsx,
+  startPortal,
+  startServer,
+  stopChild,
+  type StartedServer,
+} from './processes';
+import { median, round } from './stats';
 
 const GOAL_PENDING_POLL_RATIO = 2;
-const SERVER_CORE = '0';
-const LOAD_CORE = '1';
-
-class BenchError extends Error {
-  override readonly name = 'BenchError';
-}
 
 // ---------------------------------------------------------------- settings
-
-function setting(name: string, flag: string, fallback: number): number {
-  const fromFlag = process.argv.find((a) => a.startsWith(`--${flag}=`))?.split('=', 2)[1];
-  const raw = fromFlag ?? process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new BenchError(`${name} / --${flag} must be a positive number, not "${raw}"`);
-  return value;
-}
 
 const settings = {
   durationS: setting('BENCH_DURATION', 'duration', 10),
@@ -62,120 +59,8 @@ const POOL_MARGIN = 1.25;
 
 // ---------------------------------------------------------------- processes
 
-const cores = os.availableParallelism();
-const pin = cores >= 2 && existsSync('/usr/bin/taskset');
-const tsxCli = require.resolve('tsx/cli');
-const live = new Set<ChildProcess>();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pairgate-bench-'));
-
-function log(line: string): void {
-  process.stderr.write(`[bench] ${line}\n`);
-}
-
-/** `taskset -c <core> node <tsx cli> <args>`, or without taskset on a one-core machine. */
-function spawnTsx(core: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess {
-  const command = [process.execPath, tsxCli, ...args];
-  const argv = pin ? ['taskset', '-c', core, ...command] : command;
-  const child = spawn(argv[0] ?? 'taskset', argv.slice(1), {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // own process group: stopping it also stops the node process tsx starts
-  });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  return child;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  killGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function cleanupNow(): void {
-  for (const child of live) killGroup(child, 'SIGKILL');
-  rmSync(tmp, { recursive: true, force: true });
-}
-process.once('SIGINT', () => {
-  cleanupNow();
-  process.exit(130);
-});
-process.once('SIGTERM', () => {
-  cleanupNow();
-  process.exit(143);
-});
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Children of a process, from /proc/<pid>/task/<tid>/children. */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-      if (text) out.push(...text.split(/\s+/).map(Number));
-    }
-  } catch {
-    /* process gone */
-  }
-  return out;
-}
-
-function commOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
-
-/**
- * The node process that actually serves: `taskset` execs node running the tsx CLI, which
- * starts the real node process as its child (esbuild's service may sit below it). The deepest
- * `node` in the tree is the server.
- */
-function servingPid(rootPid: number): number {
-  let best = rootPid;
-  let bestDepth = -1;
-  const walk = (pid: number, depth: number): void => {
-    if (commOf(pid).startsWith('node') && depth > bestDepth) {
-      best = pid;
-      bestDepth = depth;
-    }
-    for (const child of childPids(pid)) walk(child, depth + 1);
-  };
-  walk(rootPid, 0);
-  return best;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
-  return round(kb / 1024, 1);
-}
+onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
 
 // ---------------------------------------------------------------- servers
 
@@ -189,66 +74,25 @@ function profileFlags(name: string): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, name)}`] : []; // tsx hands node flags to node
 }
 
-interface Target {
+interface Target extends StartedServer {
   name: 'pairgate' | 'baseline';
-  child: ChildProcess;
-  origin: string;
   deviceAuthorizationPath: string;
   tokenPath: string;
-  pid: number;
-  output: string[];
 }
 
-async function startServer(
-  name: Target['name'],
-  args: string[],
-  env: (origin: string) => Record<string, string>,
-  ready: string,
-): Promise<Target> {
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const child = spawnTsx(SERVER_CORE, [...profileFlags(name), ...args], {
-    cwd: portalDir,
-    env: { ...process.env, ...env(origin), PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
-  });
-  const output: string[] = [];
-  const remember = (chunk: Buffer): void => {
-    output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (output.length > 200) output.splice(0, output.length - 200);
-  };
-  // Both pipes stay drained for the server's whole life, so a chatty server never blocks.
-  child.stderr?.on('data', remember);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BenchError(`${name} did not print "${ready}" within 120 s:\n${output.slice(-20).join('\n')}`)), 120_000);
-    const onExit = (code: number | null): void => {
-      clearTimeout(timer);
-      reject(new BenchError(`${name} exited (code ${code}) before it was ready:\n${output.slice(-20).join('\n')}`));
-    };
-    child.once('exit', onExit);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      remember(chunk);
-      if (output.some((line) => line.includes(ready))) {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve();
-      }
-    });
-  });
-  const pid = servingPid(child.pid ?? 0);
-  const metadata = (await fetchJson(`${origin}/.well-known/openid-configuration`)).body as Record<string, unknown>;
+/** Reads a started server's device authorization and token endpoints from its discovery document. */
+async function withEndpoints(name: Target['name'], started: StartedServer): Promise<Target> {
+  const metadata = (await fetchJson(`${started.origin}/.well-known/openid-configuration`)).body as Record<string, unknown>;
   const deviceAuthorizationEndpoint = metadata.device_authorization_endpoint;
   const tokenEndpoint = metadata.token_endpoint;
   if (typeof deviceAuthorizationEndpoint !== 'string' || typeof tokenEndpoint !== 'string') {
     throw new BenchError(`${name}: discovery has no device_authorization_endpoint / token_endpoint`);
   }
   return {
+    ...started,
     name,
-    child,
-    origin,
     deviceAuthorizationPath: new URL(deviceAuthorizationEndpoint).pathname,
     tokenPath: new URL(tokenEndpoint).pathname,
-    pid,
-    output,
   };
 }
 
@@ -321,17 +165,6 @@ function pendingPollJob(t: Target, durationS: number, codesFile: string): LoadJo
 
 // ---------------------------------------------------------------- statistics
 
-function round(n: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  if (sorted.length === 0) return NaN;
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-}
 
 interface ScenarioReport extends ScenarioSummary {
   rpsRuns: number[];
@@ -370,18 +203,10 @@ function selectedServers(): Target['name'][] {
 }
 
 async function startTarget(name: Target['name'], dataDir: string): Promise<Target> {
-  if (name === 'baseline') return startServer('baseline', [path.join(benchDir, 'baseline-server.ts')], () => ({}), 'baseline ready on');
-  if (!existsSync(path.join(portalDir, '.next', 'BUILD_ID'))) {
-    throw new BenchError(
-      'verify-portal/.next has no production build, and the portal will not start without one.\n' +
-        '        Build it once: cd verify-portal && npx next build   (or `npm run build` at the root)',
-    );
+  if (name === 'baseline') {
+    return withEndpoints(name, await startServer(name, [...profileFlags(name), path.join(benchDir, 'baseline-server.ts')], () => ({}), 'baseline ready on'));
   }
-  try {
-    return await startServer('pairgate', ['server.ts'], (origin) => ({ PAIRGATE_ISSUER: origin, PAIRGATE_DATA_DIR: dataDir }), 'portal ready on');
-  } catch (err) {
-    throw new BenchError(`Pairgate would not start (tsx server.ts): ${err instanceof Error ? err.message : String(err)}`);
-  }
+  return withEndpoints(name, await startPortal(dataDir, profileFlags(name)));
 }
 
 async function main(): Promise<void> {

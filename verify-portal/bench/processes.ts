@@ -1,0 +1,262 @@
+/**
+ * Process helpers shared by the benchmarks (run.ts, push.ts, index.ts): child processes pinned
+ * to a core with `taskset`, the node process that really serves under tsx, its RSS from /proc,
+ * free ports, starting a server and waiting for its ready line, and clean-up on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { round } from './stats';
+
+export const benchDir = path.dirname(fileURLToPath(import.meta.url));
+export const portalDir = path.resolve(benchDir, '..');
+const require = createRequire(import.meta.url);
+
+/** Servers run on this core, load generators (autocannon, devices, approvers) on the other. */
+export const SERVER_CORE = '0';
+export const LOAD_CORE = '1';
+
+/** A failure of the benchmark itself (cannot measure), reported without a stack trace. */
+export class BenchError extends Error {
+  override readonly name = 'BenchError';
+}
+
+/** The machine's cores (not availableParallelism(): that is 1 inside a process pinned to one core). */
+export const cores = os.cpus().length;
+/** Whether children are pinned to cores (needs 2 cores and taskset). */
+export const pin = cores >= 2 && existsSync('/usr/bin/taskset');
+const tsxCli = require.resolve('tsx/cli');
+const live = new Set<ChildProcess>();
+/** Children that clean up after themselves: stopped with SIGTERM, not SIGKILL, on Ctrl-C. */
+const gentle = new WeakSet<ChildProcess>();
+const exitCleanups: (() => void)[] = [];
+
+/**
+ * A positive number from `--<flag>=N` or the environment variable `name`, else `fallback`.
+ * (Through npm, only the env form reaches the script: npm keeps `--flags` for itself.)
+ */
+export function setting(name: string, flag: string, fallback: number): number {
+  const fromFlag = process.argv.find((a) => a.startsWith(`--${flag}=`))?.split('=', 2)[1];
+  const raw = fromFlag ?? process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new BenchError(`${name} / --${flag} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+export function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+export interface SpawnTsxOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The child is itself a benchmark that stops its own children: stop it with SIGTERM. */
+  gentle?: boolean;
+}
+
+/**
+ * `taskset -c <core> node <tsx cli> <args>`, or without taskset on a one-core machine or when
+ * `core` is undefined (a child that pins its own children).
+ */
+export function spawnTsx(core: string | undefined, args: string[], options: SpawnTsxOptions): ChildProcess {
+  const command = [process.execPath, tsxCli, ...args];
+  const argv = pin && core !== undefined ? ['taskset', '-c', core, ...command] : command;
+  const child = spawn(argv[0] ?? 'taskset', argv.slice(1), {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group: stopping it also stops the node process tsx starts
+  });
+  live.add(child);
+  if (options.gentle) gentle.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs `cleanup` (synchronously) when the benchmark is interrupted or calls `cleanupNow`. */
+export function onCleanup(cleanup: () => void): void {
+  exitCleanups.push(cleanup);
+}
+
+/** Stops every live child at once and runs the registered clean-ups. For failures and signals. */
+export function cleanupNow(): void {
+  for (const child of live) killGroup(child, gentle.has(child) ? 'SIGTERM' : 'SIGKILL');
+  for (const cleanup of exitCleanups.splice(0)) {
+    try {
+      cleanup();
+    } catch {
+      /* best effort */
+    }
+  }
+}
+process.once('SIGINT', () => {
+  cleanupNow();
+  process.exit(130);
+});
+process.once('SIGTERM', () => {
+  cleanupNow();
+  process.exit(143);
+});
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Children of a process, from /proc/<pid>/task/<tid>/children. */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (text) out.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    /* process gone */
+  }
+  return out;
+}
+
+function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The node process that actually serves: `taskset` execs node running the tsx CLI, which
+ * starts the real node process as its child (esbuild's service may sit below it). The deepest
+ * `node` in the tree is the server.
+ */
+export function servingPid(rootPid: number): number {
+  let best = rootPid;
+  let bestDepth = -1;
+  const walk = (pid: number, depth: number): void => {
+    if (commOf(pid).startsWith('node') && depth > bestDepth) {
+      best = pid;
+      bestDepth = depth;
+    }
+    for (const child of childPids(pid)) walk(child, depth + 1);
+  };
+  walk(rootPid, 0);
+  return best;
+}
+
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
+  return round(kb / 1024, 1);
+}
+
+/** The CPUs this process may run on, e.g. "1" or "0-1" (Linux). */
+export function allowedCpus(): string {
+  try {
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+// ---------------------------------------------------------------- servers
+
+export interface StartedServer {
+  child: ChildProcess;
+  origin: string;
+  /** The serving node process (for RSS). */
+  pid: number;
+  /** The last 200 lines the server printed. */
+  output: string[];
+}
+
+/**
+ * Starts `tsx <args>` in verify-portal on a free port, pinned to the server core, with
+ * `PORT`, `HOST=127.0.0.1` and `NODE_ENV=production`, and resolves once it prints `ready`.
+ */
+export async function startServer(
+  name: string,
+  args: string[],
+  env: (origin: string) => Record<string, string>,
+  ready: string,
+): Promise<StartedServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const child = spawnTsx(SERVER_CORE, args, {
+    cwd: portalDir,
+    env: { ...process.env, ...env(origin), PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+  });
+  const output: string[] = [];
+  const remember = (chunk: Buffer): void => {
+    output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  // Both pipes stay drained for the server's whole life, so a chatty server never blocks.
+  child.stderr?.on('data', remember);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new BenchError(`${name} did not print "${ready}" within 120 s:\n${output.slice(-20).join('\n')}`)), 120_000);
+    const onExit = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new BenchError(`${name} exited (code ${code}) before it was ready:\n${output.slice(-20).join('\n')}`));
+    };
+    child.once('exit', onExit);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      remember(chunk);
+      if (output.some((line) => line.includes(ready))) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  return { child, origin, pid: servingPid(child.pid ?? 0), output };
+}
+
+/**
+ * The real portal (`tsx server.ts`) with `PAIRGATE_ISSUER=<origin>` and `PAIRGATE_DATA_DIR`
+ * (an empty directory makes a fresh SQLite store, seeded with the demo user and clients).
+ * `nodeFlags` go before server.ts (tsx hands them to node).
+ */
+export async function startPortal(dataDir: string, nodeFlags: string[] = []): Promise<StartedServer> {
+  if (!existsSync(path.join(portalDir, '.next', 'BUILD_ID'))) {
+    throw new BenchError(
+      'verify-portal/.next has no production build, and the portal will not start without one.\n' +
+        '        Build it once: cd verify-portal && npx next build   (or `npm run build` at the root)',
+    );
+  }
+  try {
+    return await startServer('pairgate', [...nodeFlags, 'server.ts'], (origin) => ({ PAIRGATE_ISSUER: origin, PAIRGATE_DATA_DIR: dataDir }), 'portal ready on');
+  } catch (err) {
+    throw new BenchError(`Pairgate would not start (tsx server.ts): ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
