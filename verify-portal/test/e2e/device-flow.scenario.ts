@@ -63,7 +63,7 @@ export function deviceFlowEndToEnd(name: string, postgresUrl: string | undefined
 
     it('discovery advertises the device flow and only what is supported', () => {
       expect(as.device_authorization_endpoint).toBe(`${portal.issuer}/oauth/device/code`);
-      expect(as.grant_types_supported).toEqual(['authorization_code', DEVICE_GRANT, 'refresh_token']);
+      expect(as.grant_types_supported).toEqual(['authorization_code', DEVICE_GRANT, 'refresh_token', 'client_credentials', 'password']);
       expect(as.authorization_endpoint).toBe(`${portal.issuer}/oauth/authorize`);
       expect(as.response_types_supported).toEqual(['code']);
       expect(as.code_challenge_methods_supported).toEqual(['S256']);
@@ -167,7 +167,9 @@ export function deviceFlowEndToEnd(name: string, postgresUrl: string | undefined
     it('answers bad requests with OAuth errors, never a 500', async () => {
       const post = (body: string, type = 'application/x-www-form-urlencoded', headers: Record<string, string> = {}) =>
         fetch(`${portal.issuer}/oauth/token`, { method: 'POST', headers: { 'content-type': type, ...headers }, body }).then(async (r) => ({ status: r.status, headers: r.headers, body: (await r.json()) as { error: string } }));
-      expect((await post('grant_type=password&client_id=tv-kiosk')).body.error).toBe('unsupported_grant_type');
+      // RFC 6749 §5.2: a grant the server has but this client was not registered for.
+      expect((await post('grant_type=password&client_id=tv-kiosk')).body.error).toBe('unauthorized_client');
+      expect((await post('grant_type=urn:example:unknown&client_id=tv-kiosk')).body.error).toBe('unsupported_grant_type');
       expect((await post('client_id=tv-kiosk')).body.error).toBe('invalid_request');
       expect((await post('{"grant_type":"refresh_token"}', 'application/json')).body.error).toBe('invalid_request');
       const unknownClient = await post(`grant_type=${DEVICE_GRANT}&device_code=x&client_id=nope`);
