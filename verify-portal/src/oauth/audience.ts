@@ -21,3 +21,16 @@ export function requestedAudiences(params: URLSearchParams, client: ClientRecord
   if (refused.length > 0) throw oauthError.invalidTarget(`This client may not get tokens for: ${refused.join(' ')}.`);
   return wanted;
 }
+
+/**
+ * The APIs a person's access token is for, besides this server (RFC 8707 §2, RFC 9068 §3): the
+ * ones the token request names with `resource` / `audience` (each checked as above, so a
+ * refresh can narrow the token to one API), or by default every API the client is registered
+ * for (`allowedAudiences`) — a client registered for an API gets tokens it can call it with,
+ * without having to know about resource indicators. Which operations the API allows is still
+ * up to the scopes granted.
+ */
+export function apiAudiences(params: URLSearchParams, client: ClientRecord): string[] {
+  const requested = requestedAudiences(params, client);
+  return requested.length > 0 ? requested : [...client.allowedAudiences];
+}

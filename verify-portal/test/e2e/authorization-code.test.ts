@@ -166,8 +166,8 @@ describe.each([
   it.skipIf(skip)('discovery advertises the code flow: S256 only, iss, query responses', () => {
     expect(as.authorization_endpoint).toBe(`${portal.issuer}/oauth/authorize`);
     expect(as.code_challenge_methods_supported).toEqual(['S256']);
-    expect(as.response_types_supported).toEqual(['code']);
-    expect(as.response_modes_supported).toEqual(['query']);
+    expect(as.response_types_supported).toContain('code');
+    expect(as.response_modes_supported).toEqual(['query', 'form_post']);
     expect(as.authorization_response_iss_parameter_supported).toBe(true);
     expect(as.grant_types_supported).toContain('authorization_code');
   });

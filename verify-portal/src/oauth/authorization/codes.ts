@@ -18,9 +18,10 @@ export interface CodeInput {
  * valid for `authorizationCodeTtlSeconds`, bound to everything the token request must match.
  * The grant id is fixed now, so a second redemption can revoke what the first issued.
  */
-export async function issueAuthorizationCode(ctx: CoreContext, input: CodeInput): Promise<string> {
+export async function issueAuthorizationCode(ctx: CoreContext, input: CodeInput): Promise<{ code: string; grantId: string }> {
   const code = randomBytes(32).toString('base64url');
   const now = ctx.now();
+  const grantId = crypto.randomUUID();
   await ctx.store.insertAuthorizationCode({
     codeHash: hashSecret(code),
     clientId: input.clientId,
@@ -30,10 +31,10 @@ export async function issueAuthorizationCode(ctx: CoreContext, input: CodeInput)
     nonce: input.nonce ?? null,
     codeChallenge: input.codeChallenge ?? null,
     authTime: input.authTime,
-    grantId: crypto.randomUUID(),
+    grantId,
     createdAt: now,
     expiresAt: now + ctx.settings.authorizationCodeTtlSeconds * 1000,
     redeemedAt: null,
   });
-  return code;
+  return { code, grantId };
 }

@@ -1,21 +1,28 @@
-import { formatScope, oauthError, parseScope } from '@pairgate/shared';
+import { formatScope, OAuthError, oauthError, parseScope } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import type { CoreContext } from '../context';
-import { issueAuthorizationCode } from './codes';
-import { authorizationResponseUrl, errorResponseUrl } from './response';
+import type { OAuthResponse } from '../http/types';
+import type { ResponseMode } from '../response-types';
+import { answerAuthorization } from './answer';
+import { authorizationErrorResponse } from './response';
 
 export type ConsentDecision = 'allow' | 'deny';
 
 export type ConsentOutcome =
-  /** Send the browser here: the client's redirect URI with a code, or with `access_denied`. */
-  | { ok: true; location: string }
+  /**
+   * The answer for the client: a 303 to its redirect URI with a code or `access_denied`
+   * (`response_mode=query`), or the page that POSTs the answer there (`form_post`). `response`
+   * is a complete response (status, headers incl. its own CSP, and the HTML).
+   */
+  | { ok: true; response: OAuthResponse }
   /** No such request for this person: expired, already answered, or someone else's. */
   | { ok: false };
 
 /**
  * The person's answer on the consent screen (OIDC Core §3.1.2.4). The pending request is
  * taken atomically, so a double submit answers once. Allow remembers the consent (widening any
- * earlier one) and issues a code; Cancel sends `access_denied` (RFC 6749 §4.1.2.1).
+ * earlier one) and answers as the request asked (a code, or for implicit/hybrid requests the
+ * form post with tokens); Cancel sends `access_denied` (RFC 6749 §4.1.2.1) the same way.
  */
 export async function decideAuthorization(ctx: CoreContext, id: string, userId: string, decision: ConsentDecision): Promise<ConsentOutcome> {
   const idHash = hashSecret(id);
@@ -28,8 +35,10 @@ export async function decideAuthorization(ctx: CoreContext, id: string, userId: 
   if (!client) return { ok: false };
   const state = record.state ?? undefined;
 
+  const mode: ResponseMode = record.responseMode === 'form_post' ? 'form_post' : 'query';
   if (decision === 'deny') {
-    return { ok: true, location: errorResponseUrl(record.redirectUri, ctx.issuer, state, oauthError.accessDenied('The person declined to sign in to this app.')) };
+    const denied = oauthError.accessDenied('The person declined to sign in to this app.');
+    return { ok: true, response: authorizationErrorResponse(mode, record.redirectUri, ctx.issuer, state, denied) };
   }
   const scope = parseScope(record.scope) ?? [];
   const earlier = await ctx.store.findConsent(userId, client.clientId);
@@ -40,16 +49,25 @@ export async function decideAuthorization(ctx: CoreContext, id: string, userId: 
     createdAt: earlier?.createdAt ?? now,
     updatedAt: now,
   });
-  const code = await issueAuthorizationCode(ctx, {
-    clientId: client.clientId,
-    userId,
-    redirectUri: record.redirectUri,
-    scope,
-    nonce: record.nonce ?? undefined,
-    codeChallenge: record.codeChallenge ?? undefined,
-    authTime: record.authTime,
-  });
-  return { ok: true, location: authorizationResponseUrl(record.redirectUri, ctx.issuer, state, { code }) };
+  try {
+    const response = await answerAuthorization(ctx, {
+      client,
+      userId,
+      responseType: record.responseType,
+      responseMode: mode,
+      redirectUri: record.redirectUri,
+      scope,
+      state,
+      nonce: record.nonce ?? undefined,
+      codeChallenge: record.codeChallenge ?? undefined,
+      authTime: record.authTime,
+    });
+    return { ok: true, response };
+  } catch (thrown) {
+    // The client still hears about it (RFC 6749 §4.1.2.1); a bug is a bare server_error.
+    if (!(thrown instanceof OAuthError)) throw thrown;
+    return { ok: true, response: authorizationErrorResponse(mode, record.redirectUri, ctx.issuer, state, thrown) };
+  }
 }
 
 /**

@@ -57,8 +57,8 @@ export async function consentLocation(ctx: CoreContext, request: AuthorizationRe
     authTime,
     createdAt: now,
     expiresAt: now + ctx.settings.authorizationRequestTtlSeconds * 1000,
-    responseType: 'code',
-    responseMode: 'query',
+    responseType: request.responseType,
+    responseMode: request.responseMode,
   });
   return `${interactionPaths.consent}?${new URLSearchParams({ request: id })}`;
 }

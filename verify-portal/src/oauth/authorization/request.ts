@@ -1,18 +1,24 @@
 import { GrantType, OAuthError, oauthError, parseScope } from '@pairgate/shared';
 import type { ClientRecord, Store } from '../../store/store';
 import type { CoreContext } from '../context';
+import { canonicalResponseType, responseTypeRegistry, type ResponseMode, type ResponseTypeSpec } from '../response-types';
 import type { UntrustedReason } from './error-page';
 import { matchRedirectUri } from './redirect-uri';
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
   client: ClientRecord;
+  /** Canonical `response_type` (see `response-types.ts`) and what it returns. */
+  responseType: string;
+  returns: ResponseTypeSpec;
+  responseMode: ResponseMode;
   /** Exactly as sent; the code is bound to it and the token request must repeat it. */
   redirectUri: string;
   scope: string[];
   state: string | undefined;
+  /** Always present when the response carries an ID token or access token (OIDC Core §3.2.2.1, §3.3.2.11). */
   nonce: string | undefined;
-  /** S256 challenge (RFC 7636 §4.2); undefined only for confidential clients that sent none. */
+  /** S256 challenge (RFC 7636 §4.2); undefined for confidential clients that sent none and when no code is issued. */
   codeChallenge: string | undefined;
   prompt: ReadonlySet<Prompt>;
   /** Seconds (OIDC Core §3.1.2.1 `max_age`). */
@@ -88,14 +94,28 @@ export function validateAuthorizationRequest(ctx: CoreContext, target: RedirectT
   if (get('request') !== undefined || get('request_uri') !== undefined) {
     throw oauthError.invalidRequest('Request objects (request, request_uri) are not supported.');
   }
-  const responseType = get('response_type');
-  if (responseType === undefined) throw oauthError.invalidRequest('The response_type parameter is required.');
-  if (responseType !== 'code') throw new OAuthError('unsupported_response_type', 'Only response_type=code is supported.');
-  if (!client.grantTypes.includes(GrantType.AuthorizationCode)) {
+  // RFC 6749 §3.1.1: unknown or unsupported types are unsupported_response_type; a supported
+  // one this client has not enabled is unauthorized_client (§4.1.2.1, §4.2.2.1).
+  const requestedType = get('response_type');
+  if (requestedType === undefined) throw oauthError.invalidRequest('The response_type parameter is required.');
+  const responseType = canonicalResponseType(requestedType);
+  const returns = responseType === undefined ? undefined : responseTypeRegistry[responseType];
+  if (responseType === undefined || !returns) throw new OAuthError('unsupported_response_type', `response_type=${requestedType} is not supported.`);
+  if (!client.responseTypes.includes(responseType)) {
+    throw oauthError.unauthorizedClient(`This client may not use response_type=${responseType}.`);
+  }
+  if (returns.code && !client.grantTypes.includes(GrantType.AuthorizationCode)) {
     throw oauthError.unauthorizedClient('This client may not use the authorization code flow.');
   }
-  const responseMode = get('response_mode');
-  if (responseMode !== undefined && responseMode !== 'query') throw oauthError.invalidRequest('Only response_mode=query is supported.');
+  const responseMode = requestedResponseMode(params);
+  if (responseMode === undefined && returns.modeRequired) {
+    // Tokens never travel in a URL: these types are answered by form post only.
+    throw oauthError.invalidRequest(`response_type=${responseType} needs response_mode=form_post.`);
+  }
+  if (responseMode !== undefined && !returns.modes.includes(responseMode as ResponseMode)) {
+    throw oauthError.invalidRequest(`response_type=${responseType} may only be answered with response_mode=${returns.modes.join(' or ')}.`);
+  }
+  const mode = (responseMode ?? returns.modes[0]) as ResponseMode;
 
   // RFC 6749 §3.3: within what the client is registered for.
   const scope = parseScope(get('scope'));
@@ -103,13 +123,21 @@ export function validateAuthorizationRequest(ctx: CoreContext, target: RedirectT
   if (scope.length === 0) throw oauthError.invalidScope('The scope parameter is required.');
   const notAllowed = scope.filter((s) => !client.scopes.includes(s));
   if (notAllowed.length > 0) throw oauthError.invalidScope(`This client may not ask for: ${notAllowed.join(' ')}.`);
+  // OIDC Core §3.2.2.1, §3.3.2.1: an ID token is only issued to an OpenID Connect request.
+  if (returns.idToken && !scope.includes('openid')) throw oauthError.invalidRequest(`response_type=${responseType} needs the openid scope.`);
+  // OIDC Core §11: offline_access only means something when a code (and so a refresh token) follows.
+  const granted = returns.code ? scope : scope.filter((s) => s !== 'offline_access');
+  if (granted.length === 0) throw oauthError.invalidScope('The scope parameter is required.');
 
-  // RFC 7636 §4.4.1 with RFC 9700 §2.1.1: S256 only; public clients must use PKCE.
-  const challenge = get('code_challenge');
-  const method = get('code_challenge_method');
+  // RFC 7636 §4.4.1 with RFC 9700 §2.1.1: S256 only; public clients must use PKCE, and so must
+  // confidential ones registered with requirePkce. Without a code there is nothing to bind.
+  const challenge = returns.code ? get('code_challenge') : undefined;
+  const method = returns.code ? get('code_challenge_method') : undefined;
   if (challenge === undefined) {
     if (method !== undefined) throw oauthError.invalidRequest('code_challenge_method was sent without code_challenge.');
-    if (client.type === 'public') throw oauthError.invalidRequest('PKCE is required: send code_challenge with code_challenge_method=S256.');
+    if (returns.code && (client.type === 'public' || client.requirePkce)) {
+      throw oauthError.invalidRequest('PKCE is required: send code_challenge with code_challenge_method=S256.');
+    }
   } else {
     // An absent method means `plain` (RFC 7636 §4.3), which is refused like an explicit one.
     if (method !== 'S256') throw oauthError.invalidRequest('code_challenge_method must be S256; plain is not accepted.');
@@ -117,6 +145,9 @@ export function validateAuthorizationRequest(ctx: CoreContext, target: RedirectT
   }
 
   const nonce = get('nonce');
+  // OIDC Core §3.2.2.1 and §3.3.2.11: nonce is REQUIRED whenever tokens come straight from this
+  // endpoint (the client's only defence against a replayed ID token).
+  if (nonce === undefined && (returns.idToken || returns.token)) throw oauthError.invalidRequest(`response_type=${responseType} needs a nonce.`);
   if ((target.state?.length ?? 0) > ctx.settings.maxStateLength || (nonce?.length ?? 0) > ctx.settings.maxStateLength) {
     throw oauthError.invalidRequest('state or nonce is too long.');
   }
@@ -137,5 +168,38 @@ export function validateAuthorizationRequest(ctx: CoreContext, target: RedirectT
   }
   const loginHint = get('login_hint')?.trim().slice(0, MAX_LOGIN_HINT) || undefined;
 
-  return { client, redirectUri: target.redirectUri, scope, state: target.state, nonce, codeChallenge: challenge, prompt, maxAge, loginHint };
+  return {
+    client,
+    responseType,
+    returns,
+    responseMode: mode,
+    redirectUri: target.redirectUri,
+    scope: granted,
+    state: target.state,
+    nonce,
+    codeChallenge: challenge,
+    prompt,
+    maxAge,
+    loginHint,
+  };
+}
+
+/** `response_mode` as sent, if it was sent once (repeats are refused later with everything else). */
+function requestedResponseMode(params: URLSearchParams): string | undefined {
+  const modes = params.getAll('response_mode');
+  return modes.length === 1 && modes[0] !== '' ? modes[0] : undefined;
+}
+
+/**
+ * How to answer an error before (or while) the request is validated: by form post when the
+ * client asked for it, or when its response_type is one that is only ever answered by form post
+ * (the client then listens for a POST, and query/fragment are never used for those). Otherwise
+ * the RFC 6749 §4.1.2.1 query redirect.
+ */
+export function errorResponseMode(params: URLSearchParams): ResponseMode {
+  if (requestedResponseMode(params) === 'form_post') return 'form_post';
+  const types = params.getAll('response_type');
+  const canonical = types.length === 1 && types[0] ? canonicalResponseType(types[0]) : undefined;
+  const spec = canonical === undefined ? undefined : responseTypeRegistry[canonical];
+  return spec?.modeRequired ? 'form_post' : 'query';
 }

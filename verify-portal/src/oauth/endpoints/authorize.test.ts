@@ -82,11 +82,13 @@ describe('authorization endpoint: errors back to the client with state and iss',
     expect((await error({ code_challenge: 'short' })).error).toBe('invalid_request');
   });
 
-  it('response_type=code only, and only for clients allowed the authorization_code grant', async () => {
+  it('response_type: unknown ones unsupported, implicit/hybrid unauthorized unless enabled, code only with the authorization_code grant', async () => {
+    // RFC 6749 §4.1.2.1: a type this server never issues vs one this client may not use.
     expect((await error({ response_type: 'token' })).error).toBe('unsupported_response_type');
-    expect((await error({ response_type: 'code id_token' })).error).toBe('unsupported_response_type');
+    expect((await error({ response_type: 'code code' })).error).toBe('unsupported_response_type');
+    expect((await error({ response_type: 'code banana' })).error).toBe('unsupported_response_type');
     expect((await error({ response_type: undefined })).error).toBe('invalid_request');
-    expect((await error({ response_mode: 'form_post' })).error).toBe('invalid_request');
+    expect((await error({ response_mode: 'fragment' })).error).toBe('invalid_request');
     await t.store.upsertClient({ ...(await t.store.findClient('desktop'))!, grantTypes: ['refresh_token'] });
     expect((await error({})).error).toBe('unauthorized_client');
   });
@@ -209,7 +211,7 @@ describe('authorization endpoint: codes and consent', () => {
     const id = (await authorize(over, session.cookie)).url!.searchParams.get('request')!;
     const allowed = await t.core.decideAuthorization(id, t.user.id, 'allow');
     expect(allowed.ok).toBe(true);
-    const url = new URL(allowed.ok ? allowed.location : '');
+    const url = new URL(allowed.ok ? allowed.response.headers.Location! : '');
     expect(url.origin + url.pathname).toBe('https://photos.example/cb');
     expect(url.searchParams.get('code')).toBeTruthy();
     expect(url.searchParams.get('state')).toBe('st-123');
@@ -227,7 +229,7 @@ describe('authorization endpoint: codes and consent', () => {
     const over = { client_id: 'third-party', redirect_uri: 'https://photos.example/cb', scope: 'openid' };
     const first = (await authorize(over, session.cookie)).url!.searchParams.get('request')!;
     const denied = await t.core.decideAuthorization(first, t.user.id, 'deny');
-    const url = new URL(denied.ok ? denied.location : '');
+    const url = new URL(denied.ok ? denied.response.headers.Location! : '');
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ error: 'access_denied', state: 'st-123', iss: ISSUER });
 
     const second = (await authorize(over, session.cookie)).url!.searchParams.get('request')!;

@@ -1,22 +1,25 @@
 import { OAuthError, oauthError } from '@pairgate/shared';
-import { issueAuthorizationCode } from '../authorization/codes';
+import { answerAuthorization } from '../authorization/answer';
 import { authorizationErrorPage } from '../authorization/error-page';
 import { consentLocation, loginLocation, needsConsent } from '../authorization/interaction';
 import {
+  errorResponseMode,
   resolveRedirectTarget,
   UntrustedAuthorizationRequest,
   validateAuthorizationRequest,
   type RedirectTarget,
 } from '../authorization/request';
-import { authorizationResponseUrl, errorResponseUrl } from '../authorization/response';
+import { authorizationErrorResponse } from '../authorization/response';
 import type { CoreContext } from '../context';
 import { redirectTo, type OAuthRequest, type OAuthResponse } from '../http/types';
 
 /**
  * GET/POST /oauth/authorize — the authorization endpoint (RFC 6749 §4.1.1, OIDC Core
- * §3.1.2.1: POST with form parameters is accepted too). Response type `code` only, PKCE S256
- * (RFC 7636), exact redirect URIs with any port for loopback ones (RFC 8252 §7.3), `iss` on every
- * response (RFC 9207). The browser is sent to the portal to sign in or to consent, and comes back
+ * §3.1.2.1: POST with form parameters is accepted too). The response types of
+ * `response-types.ts`, each only for clients that enable it: `code` (PKCE S256, RFC 7636), and
+ * the legacy implicit and hybrid types by form post only (OIDC Core §3.2, §3.3, OAuth 2.0 Form
+ * Post Response Mode). Exact redirect URIs with any port for loopback ones (RFC 8252 §7.3), `iss`
+ * on every response (RFC 9207). The browser is sent to the portal to sign in or to consent, and comes back
  * here (sign-in) or gets its answer from the consent form.
  */
 export async function authorizeEndpoint(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void): Promise<OAuthResponse> {
@@ -37,10 +40,11 @@ export async function authorizeEndpoint(ctx: CoreContext, req: OAuthRequest, onU
     return await authorize(ctx, req, params, target);
   } catch (thrown) {
     // From here on the client hears about every failure, with state and iss; anything
-    // unexpected is a bare server_error (RFC 6749 §4.1.2.1), logged without details.
+    // unexpected is a bare server_error (RFC 6749 §4.1.2.1), logged without details. Implicit
+    // and hybrid requests hear it by form post too, like their answer (never in a URL fragment).
     if (!(thrown instanceof OAuthError)) onUnexpected(thrown);
     const error = thrown instanceof OAuthError ? thrown : oauthError.serverError(thrown);
-    return redirectTo(errorResponseUrl(target.redirectUri, ctx.issuer, target.state, error));
+    return authorizationErrorResponse(errorResponseMode(params), target.redirectUri, ctx.issuer, target.state, error);
   }
 }
 
@@ -63,16 +67,18 @@ async function authorize(ctx: CoreContext, req: OAuthRequest, params: URLSearchP
     return redirectTo(await consentLocation(ctx, request, user.id, signedIn.authTime));
   }
 
-  const code = await issueAuthorizationCode(ctx, {
-    clientId: request.client.clientId,
+  return answerAuthorization(ctx, {
+    client: request.client,
     userId: user.id,
+    responseType: request.responseType,
+    responseMode: request.responseMode,
     redirectUri: request.redirectUri,
     scope: request.scope,
+    state: request.state,
     nonce: request.nonce,
     codeChallenge: request.codeChallenge,
     authTime: signedIn.authTime,
   });
-  return redirectTo(authorizationResponseUrl(request.redirectUri, ctx.issuer, request.state, { code }));
 }
 
 /** GET: the query. POST (OIDC Core §3.1.2.1): the form body, which must be form-encoded. */

@@ -18,8 +18,9 @@ describe('discovery and JWKS', () => {
       authorization_endpoint: `${ISSUER}/oauth/authorize`,
       grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials', 'password'],
       // Only what is really supported: the code flow, query responses, S256, iss (RFC 9207 §3).
-      response_types_supported: ['code'],
-      response_modes_supported: ['query'],
+      // Implicit and hybrid are supported, off unless a client enables them; form_post only for them.
+      response_types_supported: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
+      response_modes_supported: ['query', 'form_post'],
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
       id_token_signing_alg_values_supported: ['ES256'],

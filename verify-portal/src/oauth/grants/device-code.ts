@@ -1,6 +1,7 @@
 import { oauthError, parseScope } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import type { GrantRecord } from '../../store/store';
+import { apiAudiences } from '../audience';
 import { requiredParam } from '../http/params';
 import { issueTokens, mayRefresh } from '../tokens/issue';
 import type { GrantHandler } from './types';
@@ -18,6 +19,8 @@ const AUTHORIZATION_PENDING = oauthError.authorizationPending();
  */
 export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
   const deviceCode = requiredParam(params, 'device_code');
+  // RFC 8707 §2: checked before the poll counts, so a bad resource never uses up the code.
+  const apis = apiAudiences(params, client);
   const hash = hashSecret(deviceCode);
   const now = ctx.now();
   const polled = await ctx.store.recordDevicePoll(hash, now);
@@ -60,7 +63,7 @@ export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
   };
   await ctx.store.createGrant(grant);
   const refresh = mayRefresh(client, scope);
-  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: refresh });
+  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: refresh, apis });
   if (refreshTokenHash) {
     await ctx.store.insertRefreshToken({
       tokenHash: refreshTokenHash,

@@ -1,5 +1,6 @@
 import { oauthError, parseScope } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
+import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
 import { issueTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
@@ -11,6 +12,8 @@ import type { GrantHandler } from './types';
  */
 export const refreshTokenGrant: GrantHandler = async (ctx, client, params) => {
   const presented = requiredParam(params, 'refresh_token');
+  // RFC 8707 §2: the refreshed access token may be for fewer of the client's APIs.
+  const apis = apiAudiences(params, client);
   const hash = hashSecret(presented);
   const now = ctx.now();
   const token = await ctx.store.findRefreshToken(hash);
@@ -30,7 +33,7 @@ export const refreshTokenGrant: GrantHandler = async (ctx, client, params) => {
   if (!user) throw oauthError.invalidGrant('The account no longer exists.');
 
   const rotate = client.type === 'public';
-  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: rotate });
+  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: rotate, apis });
   if (refreshTokenHash) {
     const result = await ctx.store.rotateRefreshToken(
       hash,

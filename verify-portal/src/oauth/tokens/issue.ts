@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { formatScope, type TokenResponse } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import type { ClientRecord, GrantRecord, UserRecord } from '../../store/store';
 import type { CoreContext } from '../context';
+import { signIdToken } from './id-token';
 
 export interface AccessTokenInput {
   client: ClientRecord;
@@ -59,16 +60,22 @@ export interface IssueInput {
   nonce?: string | undefined;
   /** Whether to mint a refresh token (the caller decides: new grant, or rotation). */
   refreshToken: boolean;
+  /**
+   * APIs the access token is also for (RFC 8707 §2, `apiAudiences` in `audience.ts`): its `aud`
+   * is this server (userinfo) plus these. Default none.
+   */
+  apis?: readonly string[];
 }
 
 /**
  * Mints the token response of a person's grant: an RFC 9068 JWT access token for this server's
- * userinfo (`aud` = issuer, `sid` = the grant), an OIDC ID token when `openid` was granted, and
+ * userinfo and the APIs asked for (`aud` = issuer + `apis`, `sid` = the grant), an OIDC ID token when `openid` was granted, and
  * an opaque refresh token (stored hashed) when asked for.
  */
 export async function issueTokens(ctx: CoreContext, input: IssueInput): Promise<{ response: TokenResponse; refreshTokenHash?: string }> {
   const { grant, client, user, scope } = input;
-  const { token: accessToken, expiresIn } = await signAccessToken(ctx, { client, subject: user.id, scope, audience: ctx.issuer, grant });
+  const audience = [ctx.issuer, ...(input.apis ?? []).filter((a) => a !== ctx.issuer)];
+  const { token: accessToken, expiresIn } = await signAccessToken(ctx, { client, subject: user.id, scope, audience, grant });
 
   const response: TokenResponse = {
     access_token: accessToken,
@@ -77,24 +84,8 @@ export async function issueTokens(ctx: CoreContext, input: IssueInput): Promise<
     scope: formatScope(scope),
   };
 
-  if (scope.includes('openid')) {
-    const key = await ctx.keys.signingKey();
-    const iat = Math.floor(ctx.now() / 1000);
-    // OIDC Core §2 and §3.1.3.6: at_hash is the left half of SHA-256 of the access token.
-    const atHash = createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
-    const claims: Record<string, unknown> = { auth_time: Math.floor(grant.authTime / 1000), at_hash: atHash, sid: grant.id };
-    if (input.nonce !== undefined) claims.nonce = input.nonce;
-    if (scope.includes('profile')) claims.name = user.name;
-    if (scope.includes('email')) Object.assign(claims, { email: user.email, email_verified: true });
-    response.id_token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(ctx.issuer)
-      .setSubject(user.id)
-      .setAudience(client.clientId)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ctx.settings.idTokenTtlSeconds)
-      .sign(key.privateKey);
-  }
+  // OIDC Core §3.1.3.3; the token endpoint's ID token carries at_hash (§3.1.3.6), never c_hash.
+  if (scope.includes('openid')) response.id_token = await signIdToken(ctx, { client, user, grant, scope, nonce: input.nonce, accessToken });
 
   if (!input.refreshToken) return { response };
   const refreshToken = randomBytes(32).toString('base64url');

@@ -9,7 +9,8 @@ export const consentPath = (requestId: string): string => `/consent?${new URLSea
  * kept server-side — nothing the browser sends back but the request id and the choice is used —
  * and says where to send the browser: the app's redirect URI with a code, or with
  * `access_denied` (RFC 6749 §4.1.2.1). The 303 leaves this site; the consent page's CSP
- * form-action allows exactly that redirect URI.
+ * form-action allows exactly that redirect URI. Implicit and hybrid requests are answered with
+ * the core's form-post page instead (OAuth 2.0 Form Post Response Mode), sent as it is.
  */
 export const consent: FormHandler = async (ctx, req) => {
   const requestId = (req.form.get('request') ?? '').slice(0, 64);
@@ -22,5 +23,9 @@ export const consent: FormHandler = async (ctx, req) => {
   const outcome = await ctx.provider.decideAuthorization(requestId, session.record.userId, decision);
   // Expired, already answered, or not this person's: the page explains.
   if (!outcome.ok) return redirect(consentPath(requestId));
-  return redirect(outcome.location);
+  const { response } = outcome;
+  const location = response.headers.Location;
+  if (location !== undefined) return redirect(location);
+  // Form Post Response Mode: the page that POSTs the answer to the app, with its own CSP.
+  return { kind: 'document', status: 200, headers: response.headers, html: response.html ?? '' };
 };

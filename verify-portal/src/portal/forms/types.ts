@@ -22,7 +22,9 @@ export type StatusPage = 'too-many-tries' | 'form-expired' | 'bad-request';
 export type FormResult =
   /** Post/Redirect/Get: 303 so a reload never re-submits. */
   | { kind: 'redirect'; location: string; setCookies?: string[] }
-  | { kind: 'page'; status: 400 | 403 | 429; page: StatusPage; retryAfterSeconds?: number };
+  | { kind: 'page'; status: 400 | 403 | 429; page: StatusPage; retryAfterSeconds?: number }
+  /** A complete document from the OAuth core (the form-post answer to an app), with its own headers and CSP. */
+  | { kind: 'document'; status: 200; headers: Record<string, string>; html: string };
 
 export interface FormContext {
   store: Store;

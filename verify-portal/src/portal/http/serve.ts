@@ -95,6 +95,13 @@ function writeResult(res: ServerResponse, result: FormResult, nonce: string): vo
     res.end();
     return;
   }
+  if (result.kind === 'document') {
+    if (res.headersSent) return;
+    // Its headers replace the portal's (its CSP allows its one script and its form target).
+    res.writeHead(result.status, { ...result.headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(result.html) });
+    res.end(result.html);
+    return;
+  }
   writePage(res, result.status, result.page, nonce, result.retryAfterSeconds);
 }
 
