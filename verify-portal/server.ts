@@ -3,7 +3,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
-import { seedDemo } from './src/admin/demo';
+import { createDevicesApi, DEVICES_API } from './src/api/devices';
+import { grantDemoClientsApiAccess, seedDemo } from './src/admin/demo';
 import { ConfigError, readEnv } from './src/env';
 import { createInProcessDeviceEvents } from './src/oauth/device-events';
 import { clientAddressOf, serveNode } from './src/oauth/http/node-adapter';
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
   if ((await store.countUsers()) === 0) {
     await seedDemo(store);
     console.log('[pairgate] empty database: seeded the demo user demo@example.com and the clients tv-kiosk and desktop-app');
+  } else {
+    // Databases seeded before the example API existed: the demo clients may call it too.
+    await grantDemoClientsApiAccess(store);
   }
   // Several instances share PostgreSQL, so device events travel through it; SQLite is one instance.
   const events = env.databaseUrl ? await createPostgresDeviceEvents(env.databaseUrl, logUnexpected) : createInProcessDeviceEvents();
@@ -42,6 +46,8 @@ async function main(): Promise<void> {
   const provider = createProvider({ store, issuer: env.issuer, events, sessions: portalSessionReader(store, https) });
   await provider.keys.signingKey(); // the first start makes the signing key
   const deviceChannel = createDeviceChannel(provider.context);
+  // The example protected API (see src/api/devices.ts), checked against this issuer's own keys.
+  const devicesApi = createDevicesApi({ store, issuer: provider.context.issuer, jwks: () => provider.keys.jwks(), onUnexpected: logUnexpected });
 
   // The pages reach the core through this bridge (see src/portal/services.ts); set before Next starts.
   setPortalServices({ provider, store, env });
@@ -55,6 +61,11 @@ async function main(): Promise<void> {
     const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (isCorePath(pathname)) {
       void serveNode(provider.handle, req, res, { trustProxy: env.trustProxy });
+      return;
+    }
+    if (pathname === DEVICES_API.path) {
+      // Framework-free like the OAuth core: a resource server, not a page.
+      void serveNode(devicesApi, req, res, { trustProxy: env.trustProxy });
       return;
     }
     void servePortal(req, res, pathname);

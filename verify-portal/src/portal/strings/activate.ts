@@ -75,6 +75,7 @@ export const activate = {
     profile: 'See your name',
     email: 'See your email address',
     offline_access: 'Stay signed in until you sign it out',
+    'devices:read': 'See which devices and apps are signed in to your account',
   } as Readonly<Record<string, string>>,
   unknownScope: (scope: string) => `Use the permission “${scope}”`,
 } as const;
