@@ -62,7 +62,9 @@ export async function route(ctx: CoreContext, req: OAuthRequest, onUnexpected: (
 async function dispatch(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void): Promise<OAuthResponse> {
   const entry = Object.hasOwn(routes, req.path) ? routes[req.path] : undefined;
   if (!entry) return { status: 404, headers: {}, body: { error: 'invalid_request', error_description: 'No such endpoint.' } };
-  const methods = entry.methods.includes('GET') ? [...entry.methods, 'HEAD'] : entry.methods;
+  // HEAD mirrors GET for the APIs, never for a front-channel page: a link previewer's HEAD
+  // must not sign anyone in (at /oauth/authorize it would issue a code).
+  const methods = entry.methods.includes('GET') && !entry.frontChannel ? [...entry.methods, 'HEAD'] : entry.methods;
   if (req.method === 'OPTIONS') {
     // CORS preflight, e.g. for userinfo's Authorization header.
     return {

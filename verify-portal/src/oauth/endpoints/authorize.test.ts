@@ -253,3 +253,13 @@ describe('authorization endpoint: codes and consent', () => {
     expect(await t.core.redirectUriOf(new URLSearchParams(query({ redirect_uri: 'https://evil.example/cb' })))).toBeUndefined();
   });
 });
+
+describe('authorization endpoint: methods', () => {
+  it('answers HEAD with 405, so a link previewer cannot obtain a code', async () => {
+    const { serveFetch } = await import('../http/fetch-adapter');
+    const response = await serveFetch(t.core.handle, new Request(`${ISSUER}/oauth/authorize?${query()}`, { method: 'HEAD', headers: { cookie: t.signIn().cookie } }), '127.0.0.1');
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('location')).toBeNull();
+  });
+});
