@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { formatScope, formatUserCode, generateUserCode, GrantType, oauthError, parseScope, type DeviceAuthorizationResponse } from '@pairgate/shared';
+import { formatScope, formatUserCode, generateUserCode, GrantType, oauthError, type DeviceAuthorizationResponse } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import { authenticateClient } from '../client-auth';
 import { endpointUrls, type CoreContext } from '../context';
 import { param, requireForm } from '../http/params';
 import { json, noStore, type OAuthRequest, type OAuthResponse } from '../http/types';
+import { resolveScope } from '../scope';
 
 /**
  * RFC 8628 §3.1–3.2: the device asks for a device code and a user code. Optional
@@ -57,15 +58,6 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
   throw oauthError.serverError(new Error('Could not draw a free user code.'));
 }
 
-/** RFC 6749 §3.3: a missing scope means the client's registered scopes; an unknown one is refused. */
-function resolveScope(requested: string | undefined, allowed: readonly string[]): string[] {
-  const scope = parseScope(requested);
-  if (scope === undefined) throw oauthError.invalidScope('The scope parameter is malformed.');
-  if (scope.length === 0) return [...allowed];
-  const refused = scope.filter((s) => !allowed.includes(s));
-  if (refused.length > 0) throw oauthError.invalidScope(`This client may not ask for: ${refused.join(' ')}.`);
-  return scope;
-}
 
 /** Device labels are shown to people: strip control characters, collapse spaces, cap length. */
 function deviceLabel(value: string | undefined, max: number): string | null {

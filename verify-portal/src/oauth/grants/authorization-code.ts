@@ -3,7 +3,7 @@ import { hashSecret } from '../../crypto/hash';
 import type { GrantRecord } from '../../store/store';
 import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
-import { issueTokens, mayRefresh } from '../tokens/issue';
+import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
 
 /**
@@ -70,26 +70,5 @@ export const authorizationCodeGrant: GrantHandler = async (ctx, client, params) 
   }
 
   const scope = parseScope(record.scope) ?? [];
-  const refresh = mayRefresh(client, scope);
-  const { response, refreshTokenHash } = await issueTokens(ctx, {
-    grant,
-    client,
-    user,
-    scope,
-    nonce: record.nonce ?? undefined,
-    refreshToken: refresh,
-    apis,
-  });
-  if (refreshTokenHash) {
-    await ctx.store.insertRefreshToken({
-      tokenHash: refreshTokenHash,
-      grantId: grant.id,
-      scope: grant.scope,
-      createdAt: now,
-      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
-      rotatedAt: null,
-      revokedAt: null,
-    });
-  }
-  return response;
+  return issueFirstTokens(ctx, { grant, client, user, scope, nonce: record.nonce ?? undefined, apis });
 };

@@ -3,7 +3,7 @@ import { hashSecret } from '../../crypto/hash';
 import type { GrantRecord } from '../../store/store';
 import { apiAudiences } from '../audience';
 import { requiredParam } from '../http/params';
-import { issueTokens, mayRefresh } from '../tokens/issue';
+import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
 
 /**
@@ -62,18 +62,5 @@ export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
     revokedAt: null,
   };
   await ctx.store.createGrant(grant);
-  const refresh = mayRefresh(client, scope);
-  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: refresh, apis });
-  if (refreshTokenHash) {
-    await ctx.store.insertRefreshToken({
-      tokenHash: refreshTokenHash,
-      grantId: grant.id,
-      scope: grant.scope,
-      createdAt: now,
-      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
-      rotatedAt: null,
-      revokedAt: null,
-    });
-  }
-  return response;
+  return issueFirstTokens(ctx, { grant, client, user, scope, apis });
 };

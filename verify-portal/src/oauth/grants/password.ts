@@ -1,12 +1,13 @@
-import { OAuthError, oauthError, parseScope } from '@pairgate/shared';
+import { OAuthError, oauthError } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import { hashPassword, verifyPassword } from '../../crypto/password';
 import { blockedFor, recordFailure, type LimitCheck } from '../../limits/rate-limit';
 import { signInLimits } from '../../limits/rules';
 import type { GrantRecord } from '../../store/store';
 import { param, requiredParam } from '../http/params';
-import { issueTokens, mayRefresh } from '../tokens/issue';
+import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
+import { resolveScope } from '../scope';
 
 /** The same bounds as the sign-in form: RFC 5321 §4.5.3.1 for the address; longer is simply wrong. */
 const MAX_USERNAME = 254;
@@ -69,27 +70,5 @@ export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
     revokedAt: null,
   };
   await ctx.store.createGrant(grant);
-  const { response, refreshTokenHash } = await issueTokens(ctx, { grant, client, user, scope, refreshToken: mayRefresh(client, scope) });
-  if (refreshTokenHash) {
-    await ctx.store.insertRefreshToken({
-      tokenHash: refreshTokenHash,
-      grantId: grant.id,
-      scope: grant.scope,
-      createdAt: now,
-      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
-      rotatedAt: null,
-      revokedAt: null,
-    });
-  }
-  return response;
+  return issueFirstTokens(ctx, { grant, client, user, scope });
 };
-
-/** RFC 6749 §3.3: a missing scope means the client's registered scopes; an unknown one is refused. */
-function resolveScope(requested: string | undefined, allowed: readonly string[]): string[] {
-  const scope = parseScope(requested);
-  if (scope === undefined) throw oauthError.invalidScope('The scope parameter is malformed.');
-  if (scope.length === 0) return [...allowed];
-  const refused = scope.filter((s) => !allowed.includes(s));
-  if (refused.length > 0) throw oauthError.invalidScope(`This client may not ask for: ${refused.join(' ')}.`);
-  return scope;
-}

@@ -93,6 +93,28 @@ export async function issueTokens(ctx: CoreContext, input: IssueInput): Promise<
   return { response, refreshTokenHash: hashSecret(refreshToken) };
 }
 
+/**
+ * The first tokens of a new grant (a device approval, a code redemption, a password sign-in):
+ * mints them, with a refresh token when the client may hold one, and stores that refresh token
+ * as the first of the grant's rotation family.
+ */
+export async function issueFirstTokens(ctx: CoreContext, input: Omit<IssueInput, 'refreshToken'>): Promise<TokenResponse> {
+  const { response, refreshTokenHash } = await issueTokens(ctx, { ...input, refreshToken: mayRefresh(input.client, input.scope) });
+  if (refreshTokenHash) {
+    const now = ctx.now();
+    await ctx.store.insertRefreshToken({
+      tokenHash: refreshTokenHash,
+      grantId: input.grant.id,
+      scope: input.grant.scope,
+      createdAt: now,
+      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+  }
+  return response;
+}
+
 /** Whether this client may hold refresh tokens for this scope (`offline_access` asked and allowed). */
 export function mayRefresh(client: ClientRecord, scope: readonly string[]): boolean {
   return scope.includes('offline_access') && client.grantTypes.includes('refresh_token');
