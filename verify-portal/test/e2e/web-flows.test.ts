@@ -102,6 +102,7 @@ describe.each([
   const strict: oauth.Client = { client_id: 'web-app-pkce', id_token_signed_response_alg: 'ES256' };
   const legacy: oauth.Client = { client_id: 'legacy-web', id_token_signed_response_alg: 'ES256' };
   const codeOnly: oauth.Client = { client_id: 'code-only', id_token_signed_response_alg: 'ES256' };
+  const thirdParty: oauth.Client = { client_id: 'partner-portal', id_token_signed_response_alg: 'ES256' };
   const basic = oauth.ClientSecretBasic(SECRET);
 
   beforeAll(async () => {
@@ -118,6 +119,7 @@ describe.each([
     await store.upsertClient({ ...base, clientId: legacy.client_id, name: 'Legacy Portal', responseTypes: LEGACY_TYPES });
     // Registered for no API, and for the code flow only (the default).
     await store.upsertClient({ ...base, clientId: codeOnly.client_id, name: 'Code Only', allowedAudiences: [] });
+    await store.upsertClient({ ...base, clientId: thirdParty.client_id, name: 'Partner Portal', responseTypes: ['code', 'code id_token'], firstParty: false });
     demoUserId = (await store.findUserByEmail(DEMO_EMAIL))!.id;
     const issuer = new URL(portal.issuer);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
@@ -313,6 +315,28 @@ describe.each([
       const ct = await inBrowser(authorizationUrl(legacy, { response_type: 'code token', response_mode: 'form_post', state, nonce }));
       expect([...ct.received.params.keys()]).toEqual(['code', 'access_token', 'token_type', 'expires_in', 'scope', 'state', 'iss']);
       secrets.push(ct.received.params.get('code')!, ct.received.params.get('access_token')!);
+    });
+
+    it('a third-party app: the consent screen’s Allow answers a hybrid request by form post (and Cancel with access_denied)', async () => {
+      const state = oauth.generateRandomState();
+      const nonce = oauth.generateRandomNonce();
+      const url = authorizationUrl(thirdParty, { response_type: 'code id_token', response_mode: 'form_post', state, nonce, scope: 'openid profile' });
+      await page.goto(url.href);
+      await page.waitForURL((u) => u.pathname === '/consent');
+      let arrived = callback.next();
+      await page.locator('button[name=decision][value=deny]').click();
+      let received = await arrived;
+      expect(received.method).toBe('POST');
+      expect(Object.fromEntries(received.params)).toMatchObject({ error: 'access_denied', state, iss: portal.issuer });
+
+      await page.goto(url.href);
+      await page.waitForURL((u) => u.pathname === '/consent');
+      arrived = callback.next();
+      await page.locator('button[name=decision][value=allow]').click();
+      received = await arrived;
+      secrets.push(received.params.get('code')!, received.params.get('id_token')!);
+      await oauth.validateCodeIdTokenResponse(as, thirdParty, asRequest(received), nonce, state, undefined, insecure);
+      await page.waitForURL((u) => u.origin === callback.base);
     });
 
     it('with scripts off the person sees the Continue button, and pressing it POSTs the same form', async () => {

@@ -67,6 +67,22 @@ async function pendingRequest(cookie: string): Promise<string> {
 }
 
 describe('POST /consent', () => {
+  it('an implicit request (form post): Allow answers with the core’s page, its own CSP, no redirect', async () => {
+    const client = (await store.findClient('photos'))!;
+    await store.upsertClient({ ...client, responseTypes: ['code', 'id_token'] });
+    const s = await signedIn();
+    const q = new URLSearchParams({ response_type: 'id_token', response_mode: 'form_post', client_id: 'photos', redirect_uri: 'http://127.0.0.1:50123/callback', scope: 'openid', state: 'st', nonce: 'n' });
+    const r = await serveFetch(provider.handle, new Request(`${ISSUER}/oauth/authorize?${q}`, { headers: { cookie: s.cookie } }), '127.0.0.1');
+    const request = new URL(r.headers.get('location') ?? '', ISSUER).searchParams.get('request') ?? '';
+    const result = await post('/consent', { csrf: s.csrf, request, decision: 'allow' }, s.cookies);
+    if (result.kind !== 'document') throw new Error(`expected the form-post page, got ${result.kind}`);
+    expect(result.status).toBe(200);
+    expect(result.headers['Content-Security-Policy']).toMatch(/form-action http:\/\/127\.0\.0\.1:50123;/);
+    expect(result.headers['Cache-Control']).toBe('no-store');
+    expect(result.html).toContain('<form method="post" action="http://127.0.0.1:50123/callback"');
+    expect(result.html).toMatch(/name="id_token" value="eyJ/);
+  });
+
   it('Allow: 303 to the app with a code, state and iss; the consent is remembered', async () => {
     const s = await signedIn();
     const request = await pendingRequest(s.cookie);
