@@ -328,6 +328,8 @@ describe.each([
       let received = await arrived;
       expect(received.method).toBe('POST');
       expect(Object.fromEntries(received.params)).toMatchObject({ error: 'access_denied', state, iss: portal.issuer });
+      // Let the browser finish arriving at the app before the next navigation starts.
+      await page.waitForURL((u) => u.origin === callback.base);
 
       await page.goto(url.href);
       await page.waitForURL((u) => u.pathname === '/consent');
