@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const events = env.databaseUrl ? await createPostgresDeviceEvents(env.databaseUrl, logUnexpected) : createInProcessDeviceEvents();
   const https = env.issuer.startsWith('https:');
   // The authorization endpoint reads the portal's sign-in session through this (the core never imports the portal).
-  const provider = createProvider({ store, issuer: env.issuer, events, sessions: portalSessionReader(store, https) });
+  const provider = createProvider({ store, issuer: env.issuer, events, sessions: portalSessionReader(store, https), apiScopes: [DEVICES_API.scope] });
   await provider.keys.signingKey(); // the first start makes the signing key
   const deviceChannel = createDeviceChannel(provider.context);
   // The example protected API (see src/api/devices.ts), checked against this issuer's own keys.

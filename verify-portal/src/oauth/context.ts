@@ -18,6 +18,8 @@ export interface CoreContext {
   readonly keys: KeyRing;
   readonly events: DeviceEvents;
   readonly sessions: SessionReader;
+  /** Scopes of the APIs this server issues tokens for (discovery's scopes_supported lists them). */
+  readonly apiScopes: readonly string[];
   now(): number;
 }
 

@@ -20,6 +20,8 @@ export interface ProviderOptions {
   events?: DeviceEvents;
   /** The portal's sign-in sessions, read by the authorization endpoint. Default: nobody signed in. */
   sessions?: SessionReader;
+  /** Scopes of the APIs (resource servers) this server issues tokens for, beyond the OIDC ones; discovery lists them. */
+  apiScopes?: readonly string[];
   now?: () => number;
   /** Where unexpected errors go (they never reach the client). Default: console.error of the message only. */
   onUnexpectedError?: (err: unknown) => void;
@@ -61,6 +63,7 @@ export function createProvider(options: ProviderOptions): Provider {
     keys,
     events: options.events ?? createInProcessDeviceEvents(),
     sessions: options.sessions ?? noSessions,
+    apiScopes: options.apiScopes ?? [],
     now,
   };
   const onUnexpected = options.onUnexpectedError ?? logUnexpected;

@@ -67,6 +67,8 @@ export function deviceFlowEndToEnd(name: string, postgresUrl: string | undefined
       expect(as.authorization_endpoint).toBe(`${portal.issuer}/oauth/authorize`);
       expect(as.response_types_supported).toContain('code');
       expect(as.code_challenge_methods_supported).toEqual(['S256']);
+      // The example API's scope, so a client can tell it may ask for it.
+      expect(as.scopes_supported).toEqual(['openid', 'profile', 'email', 'offline_access', 'devices:read']);
     });
 
     it('runs the whole flow: pending, slow_down, approval, tokens, refresh rotation, reuse detection, revocation', async () => {

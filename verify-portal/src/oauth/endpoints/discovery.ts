@@ -24,7 +24,7 @@ export function metadata(ctx: CoreContext): AuthorizationServerMetadata {
     introspection_endpoint: urls.introspection,
     userinfo_endpoint: urls.userinfo,
     jwks_uri: urls.jwks,
-    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access', ...ctx.apiScopes],
     response_types_supported: [...supportedResponseTypes],
     response_modes_supported: [...supportedResponseModes],
     grant_types_supported: Object.keys(grantHandlers),
