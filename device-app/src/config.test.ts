@@ -83,6 +83,15 @@ describe('loadConfig', () => {
     ).toThrow(/the config file \/nope.json does not exist/);
   });
 
+  it('devicesApi: unset by default (discovery decides), a URL from file, env or flag, or "off"', () => {
+    expect(loadConfig().devicesApi).toBeUndefined();
+    expect(loadConfig({ readFile: file({ devicesApi: 'https://api.example.com/me/devices' }), argv: ['--config', 'k.json'] }).devicesApi).toBe('https://api.example.com/me/devices');
+    expect(loadConfig({ env: { PAIRGATE_DEVICES_API: 'off' } }).devicesApi).toBe('off');
+    expect(loadConfig({ env: { PAIRGATE_DEVICES_API: 'off' }, argv: ['--devices-api', 'http://localhost:3000/api/devices'] }).devicesApi).toBe('http://localhost:3000/api/devices');
+    expect(() => loadConfig({ argv: ['--devices-api', 'ftp://x/y'] })).toThrow(/devicesApi \(from --devices-api\) must use https/);
+    expect(() => loadConfig({ argv: ['--devices-api', 'maybe'] })).toThrow(/devicesApi .* or "off"/);
+  });
+
   it('desktop mode: not a kiosk window, and the desktop demo client unless one is configured', () => {
     expect(loadConfig({ env: { PAIRGATE_MODE: 'desktop' } })).toMatchObject({ mode: 'desktop', kiosk: false, clientId: 'desktop-app' });
     expect(loadConfig({ env: { PAIRGATE_MODE: 'desktop', PAIRGATE_CLIENT_ID: 'mine' } }).clientId).toBe('mine');

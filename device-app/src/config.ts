@@ -23,7 +23,7 @@ export class ConfigError extends Error {
 }
 
 type Key = keyof typeof defaults;
-type Kind = 'url' | 'token' | 'scope' | 'label' | 'mode' | 'boolean' | 'port' | 'host';
+type Kind = 'url' | 'api' | 'token' | 'scope' | 'label' | 'mode' | 'boolean' | 'port' | 'host';
 
 /** Each key: its env var, its flag, and what kind of value it takes. */
 export const KEYS: Record<Key, { env: string; flag: string; kind: Kind }> = {
@@ -32,6 +32,7 @@ export const KEYS: Record<Key, { env: string; flag: string; kind: Kind }> = {
   scope: { env: 'PAIRGATE_SCOPE', flag: '--scope', kind: 'scope' },
   deviceName: { env: 'PAIRGATE_DEVICE_NAME', flag: '--device-name', kind: 'label' },
   deviceModel: { env: 'PAIRGATE_DEVICE_MODEL', flag: '--device-model', kind: 'label' },
+  devicesApi: { env: 'PAIRGATE_DEVICES_API', flag: '--devices-api', kind: 'api' },
   mode: { env: 'PAIRGATE_MODE', flag: '--mode', kind: 'mode' },
   kiosk: { env: 'PAIRGATE_KIOSK', flag: '--kiosk', kind: 'boolean' },
   allowPlaintextTokens: { env: 'PAIRGATE_ALLOW_PLAINTEXT_TOKENS', flag: '--allow-plaintext-tokens', kind: 'boolean' },
@@ -90,6 +91,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     scope: read('scope', defaults.scope) as string,
     deviceName: read('deviceName', defaults.deviceName) as string,
     deviceModel: read('deviceModel', defaults.deviceModel) as string,
+    ...optional('devicesApi', read('devicesApi', defaults.devicesApi) as string | undefined),
     mode,
     kiosk: typeof kiosk === 'boolean' ? kiosk : mode === 'kiosk',
     allowPlaintextTokens: read('allowPlaintextTokens', defaults.allowPlaintextTokens) as boolean,
@@ -100,6 +102,11 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   }
   return config;
+}
+
+/** `{ key: value }`, or nothing when the value is unset. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** The demo client the portal seeds for each flow (see `defaults.clientId`). */
@@ -209,6 +216,18 @@ function parseValue(kind: Kind, value: unknown): Parsed {
       // written without the trailing slash, as servers publish it.
       return { ok: true, value: url.pathname === '/' ? url.origin : text.replace(/\/$/, '') };
     }
+    case 'api': {
+      if (/^(off|none|false|no)$/i.test(text)) return { ok: true, value: 'off' };
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        return fail(`must be an absolute URL such as https://login.example.com/api/devices, or "off", not ${JSON.stringify(value)}.`);
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(`must use https (or http for local testing), not ${url.protocol}.`);
+      if (url.hash || url.username || url.password) return fail('must not contain a fragment, user name or password.');
+      return { ok: true, value: url.href };
+    }
     case 'token':
       // RFC 6749 Appendix A.1: client_id is printable ASCII (VSCHAR).
       if (!/^[\x20-\x7e]+$/.test(text) || text.length === 0) return fail('must be printable ASCII and not empty.');
@@ -235,6 +254,6 @@ function parseValue(kind: Kind, value: unknown): Parsed {
 
 /** The part of the configuration the session controller (and the web host's page) gets. */
 export function clientConfigOf(config: AppConfig): ClientConfig {
-  const { issuer, clientId, scope, deviceName, deviceModel } = config;
-  return { issuer, clientId, scope, deviceName, deviceModel };
+  const { issuer, clientId, scope, deviceName, deviceModel, devicesApi } = config;
+  return { issuer, clientId, scope, deviceName, deviceModel, ...(devicesApi === undefined ? {} : { devicesApi }) };
 }

@@ -21,6 +21,14 @@ export const defaults = {
   deviceName: 'Pairgate kiosk',
   /** Sent as `device_model`, shown beside the name. */
   deviceModel: 'Pairgate device app',
+  /** The "your devices" list on the signed-in screen: after sign-in (and after each refresh)
+   * the app calls this protected API with the access token (RFC 6750 bearer) — the controller
+   * does, never the screen — and shows the person's devices, this one marked. Unset means
+   * `<issuer>/api/devices` (the portal's example API), used only when the server's discovery
+   * lists the `devices:read` scope in `scopes_supported`; only then is `devices:read` added to
+   * the scopes asked for, so other RFC 8628 servers see no change. A URL: always ask for
+   * `devices:read` and call that URL. `off`: never. */
+  devicesApi: undefined,
   /** `kiosk`: device flow, code + QR (RFC 8628). `desktop`: "Sign in with your browser" —
    * Authorization Code + PKCE through the system browser with a loopback redirect (RFC 8252);
    * needs Electron (a web page cannot listen on a port). */

@@ -65,7 +65,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   // The push channel (when the server advertises one) is a WebSocket to the issuer's host.
   const issuer = new URL(options.config.issuer);
   const socketOrigin = `${issuer.protocol === 'https:' ? 'wss:' : 'ws:'}//${issuer.host}`;
-  const csp = `${contentSecurityPolicy(["'self'", issuer.origin, socketOrigin])}; frame-ancestors 'none'`;
+  // A devices API configured on another origin (README "Calling an API") is called from here too.
+  const api = options.config.devicesApi && options.config.devicesApi !== 'off' ? new URL(options.config.devicesApi).origin : issuer.origin;
+  const connect = ["'self'", issuer.origin, ...(api === issuer.origin ? [] : [api]), socketOrigin];
+  const csp = `${contentSecurityPolicy(connect)}; frame-ancestors 'none'`;
   const security = {
     'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',

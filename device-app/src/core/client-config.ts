@@ -12,6 +12,13 @@ export interface ClientConfig {
   /** Shown on the portal's confirm screen so the person can check which device they approve. */
   deviceName: string;
   deviceModel: string;
+  /**
+   * The example "your devices" API (`GET /api/devices`) to call after sign-in. Unset: use
+   * `<issuer>/api/devices`, but only when discovery's `scopes_supported` lists `devices:read`
+   * (so a foreign RFC 8628 server is never asked for it). A URL: always ask for `devices:read` and
+   * call it. `off`: never.
+   */
+  devicesApi?: string;
 }
 
 /** Reads a ClientConfig from untrusted JSON (the web host's `/config.json`). */
@@ -23,5 +30,14 @@ export function parseClientConfig(value: unknown): ClientConfig {
     if (typeof field !== 'string') throw new TypeError(`The kiosk configuration lacks "${name}".`);
     return field;
   };
-  return { issuer: text('issuer'), clientId: text('clientId'), scope: text('scope'), deviceName: text('deviceName'), deviceModel: text('deviceModel') };
+  const devicesApi = record.devicesApi;
+  if (devicesApi !== undefined && devicesApi !== null && typeof devicesApi !== 'string') throw new TypeError('The kiosk configuration\'s "devicesApi" is not a string.');
+  return {
+    issuer: text('issuer'),
+    clientId: text('clientId'),
+    scope: text('scope'),
+    deviceName: text('deviceName'),
+    deviceModel: text('deviceModel'),
+    ...(typeof devicesApi === 'string' ? { devicesApi } : {}),
+  };
 }

@@ -39,7 +39,7 @@ describe('SessionController', () => {
   let views: ViewState[];
   let vault: SpyVault;
 
-  function startController(options: { vault?: TokenVault; maxRenewals?: number } = {}) {
+  function startController(options: { vault?: TokenVault; maxRenewals?: number; devicesApi?: string } = {}) {
     controller = new SessionController({
       issuer: ISSUER,
       clientId: 'tv-kiosk',
@@ -49,6 +49,7 @@ describe('SessionController', () => {
       vault: options.vault ?? vault,
       fetch: server.fetch,
       ...(options.maxRenewals === undefined ? {} : { maxRenewals: options.maxRenewals }),
+      ...(options.devicesApi === undefined ? {} : { devicesApi: options.devicesApi }),
     });
     controller.subscribe((view) => views.push(view));
     void controller.start();
@@ -96,7 +97,7 @@ describe('SessionController', () => {
 
     server.approveLatest();
     await until(() => view().screen === 'signed-in', 'signed in');
-    expect(view()).toEqual({ screen: 'signed-in', name: 'Ada Lovelace', signingOut: false, notice: null });
+    expect(view()).toEqual({ screen: 'signed-in', name: 'Ada Lovelace', signingOut: false, notice: null, devices: null });
     // The name came from the ID token: no userinfo call was needed.
     expect(server.count('/userinfo')).toBe(0);
     expect(vault.saved).toHaveLength(1);
@@ -243,6 +244,194 @@ describe('SessionController', () => {
   });
 });
 
+describe('SessionController: "your devices" (the example protected API)', () => {
+  let server: FakeServer;
+  let controller: SessionController;
+  let views: ViewState[];
+
+  function startController(devicesApi?: string) {
+    controller = new SessionController({
+      issuer: ISSUER,
+      clientId: 'tv-kiosk',
+      scope: 'openid profile offline_access',
+      deviceName: 'Test TV',
+      deviceModel: 'Model T',
+      vault: new MemoryVault(),
+      fetch: server.fetch,
+      ...(devicesApi === undefined ? {} : { devicesApi }),
+    });
+    controller.subscribe((view) => views.push(view));
+    void controller.start();
+  }
+  const view = () => controller.getState();
+  const devices = () => {
+    const current = view();
+    return current.screen === 'signed-in' ? current.devices : undefined;
+  };
+  const status = () => {
+    const current = view();
+    return current.screen === 'pairing' ? current.status : current.screen;
+  };
+  async function signIn(): Promise<void> {
+    await until(() => status() === 'waiting', 'a code');
+    server.approveLatest();
+    await until(() => view().screen === 'signed-in', 'signed in');
+  }
+  const ready = () => devices()?.status === 'ready';
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    views = [];
+  });
+  afterEach(() => {
+    controller?.stop();
+    vi.useRealTimers();
+  });
+
+  it('asks for devices:read when discovery lists it, calls the API with the bearer token only after sign-in, and shows display rows only', async () => {
+    server = await createFakeServer({ interval: 5, devicesApi: true });
+    startController();
+    await until(() => status() === 'waiting', 'a code');
+    expect(server.requests.find((r) => r.path === '/device/code')?.params.scope).toBe('openid profile offline_access devices:read');
+    expect(server.devicesCalls).toEqual([]); // nothing before sign-in
+    server.approveLatest();
+    await until(ready, 'the device list');
+    const accessToken = server.issued.find((t) => t.startsWith('at-'));
+    expect(server.devicesCalls).toEqual([`Bearer ${accessToken}`]);
+    expect(server.requests.find((r) => r.path === '/api/devices')?.method).toBe('GET');
+    // This device first, then the most recently used; three rows and a count; no ids.
+    expect(devices()).toEqual({
+      status: 'ready',
+      items: [
+        { name: 'Test TV', app: 'TV kiosk', current: true },
+        { name: 'Kitchen TV', app: 'TV kiosk', current: false },
+        { name: 'Pairgate desktop', app: null, current: false },
+      ],
+      more: 2,
+    });
+    expect(views.some((v) => v.screen === 'signed-in' && v.devices?.status === 'loading')).toBe(true);
+
+    // Refreshed tokens: a fresh list, with the new token.
+    expect(await controller.refresh()).toBe('refreshed');
+    await until(() => server.devicesCalls.length === 2, 'the list again after a refresh');
+    expect(server.devicesCalls[1]).not.toBe(server.devicesCalls[0]);
+
+    await controller.signOut();
+    await until(() => status() === 'waiting', 'a new code');
+    const published = JSON.stringify(views);
+    for (const secret of server.issued) expect(published).not.toContain(secret);
+    expect(published).not.toContain('g-this'); // nor the grant ids the API returned
+  });
+
+  it('neither asks for devices:read nor calls anything when discovery does not list it (a foreign server)', async () => {
+    server = await createFakeServer({ interval: 5 });
+    startController();
+    await signIn();
+    await controller.refresh();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.requests.find((r) => r.path === '/device/code')?.params.scope).toBe('openid profile offline_access');
+    expect(server.count('/api/devices')).toBe(0);
+    expect(devices()).toBeNull();
+  });
+
+  it('a configured URL is asked for and called anyway; "off" never is', async () => {
+    server = await createFakeServer({ interval: 5 });
+    startController(`${ISSUER}/api/devices`);
+    await signIn();
+    // The server granted only the scope it knows of (the fake grants the usual three): nothing to call with.
+    expect(server.requests.find((r) => r.path === '/device/code')?.params.scope).toBe('openid profile offline_access devices:read');
+    expect(server.count('/api/devices')).toBe(0);
+    controller.stop();
+
+    server = await createFakeServer({ interval: 5, devicesApi: true });
+    views = [];
+    startController('off');
+    await signIn();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.requests.find((r) => r.path === '/device/code')?.params.scope).toBe('openid profile offline_access');
+    expect(server.count('/api/devices')).toBe(0);
+    expect(devices()).toBeNull();
+  });
+
+  it('a 401 invalid_token refreshes once and reloads the list; invalid_grant at that refresh goes back to pairing', async () => {
+    server = await createFakeServer({ interval: 5, devicesApi: true });
+    startController();
+    await signIn();
+    await until(ready, 'the device list');
+
+    server.expireAccessTokens();
+    expect(await controller.refresh()).toBe('refreshed'); // reloads with the new token: fine
+    await until(() => server.devicesCalls.length === 2, 'reloaded');
+    server.expireAccessTokens();
+    const refreshes = server.count('/token', 'refresh_token');
+    // A reload with a token the API no longer takes (its sign-in is being signed out elsewhere).
+    server.revokeAll();
+    expect(await controller.refresh()).toBe('signed-out');
+    await until(() => status() === 'waiting', 'pairing again');
+    expect(server.count('/token', 'refresh_token')).toBe(refreshes + 1);
+  });
+
+  it('a 401 from the list call itself: one refresh, then the list; a 401 that persists: one refresh and a note', async () => {
+    server = await createFakeServer({ interval: 5, devicesApi: true });
+    startController();
+    await signIn();
+    await until(ready, 'the device list');
+    const refreshes = server.count('/token', 'refresh_token');
+
+    // The token stopped working at the API: the next list call (after any refresh) gets 401 once.
+    server.failDevicesApi(401);
+    const before = server.devicesCalls.length;
+    expect(await controller.refresh()).toBe('refreshed');
+    await until(() => server.count('/token', 'refresh_token') === refreshes + 2, 'a refresh caused by the 401');
+    await until(() => devices()?.status === 'unavailable', 'a note');
+    // Exactly one extra refresh, no loop.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.count('/token', 'refresh_token')).toBe(refreshes + 2);
+    expect(server.devicesCalls.length).toBe(before + 2);
+    expect(view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace' });
+
+    // The API is back: the next refresh brings the list back.
+    server.failDevicesApi(undefined);
+    expect(await controller.refresh()).toBe('refreshed');
+    await until(ready, 'the list again');
+  });
+
+  it('a 401 on the list, then invalid_grant at the refresh: back to pairing', async () => {
+    server = await createFakeServer({ interval: 5, devicesApi: true, accessTokenTtl: 3600 });
+    startController();
+    // Signed out from the phone between the token and the list call.
+    server.onDevicesCall = () => server.revokeAll();
+    await until(() => status() === 'waiting', 'a code');
+    server.approveLatest();
+    await until(() => views.some((v) => v.screen === 'signed-in'), 'signed in');
+    await until(() => status() === 'waiting', 'pairing again', 60_000);
+    expect(server.count('/api/devices')).toBe(1);
+    expect(server.count('/token', 'refresh_token')).toBe(1);
+  });
+
+  it('a network failure or a 5xx leaves the signed-in screen as it was, with a small note', async () => {
+    server = await createFakeServer({ interval: 5, devicesApi: true });
+    server.failDevicesApi('offline');
+    startController();
+    await signIn();
+    await until(() => devices()?.status === 'unavailable', 'a note');
+    expect(view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace', signingOut: false });
+    server.failDevicesApi(undefined);
+    await controller.refresh();
+    await until(ready, 'the list after a refresh');
+    // A later 503 keeps the list already shown.
+    server.failDevicesApi(503);
+    await controller.refresh();
+    await until(() => server.devicesCalls.length === 3, 'the third call');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(devices()?.status).toBe('ready');
+    // 403 (no scope granted) or 404 (no such API): nothing on screen.
+    server.failDevicesApi(403);
+    await controller.refresh();
+    await until(() => devices() === null, 'no list');
+  });
+});
+
 describe('SessionController sign-out while the server is unreachable', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -315,12 +504,16 @@ describe('SessionController in desktop mode (host-agnostic: a fake browser and l
   afterEach(() => vi.useRealTimers());
 
   it('signs in through the browser host, then shares the kiosk’s refresh: invalid_grant goes back to the browser sign-in screen', async () => {
-    const server = await createFakeServer();
+    const server = await createFakeServer({ devicesApi: true });
     const tabs: TabOutcome[] = [];
+    const opened: string[] = [];
     let deliver: ((url: URL) => void) | undefined;
     const browser: BrowserHost = {
       // The browser and the person: the server answers, the "tab" follows the redirect.
-      openBrowser: async (url) => deliver?.(new URL(server.authorize(url))),
+      openBrowser: async (url) => {
+        opened.push(url);
+        deliver?.(new URL(server.authorize(url)));
+      },
       loopback: async () => {
         const callback = new Promise<URL>((resolve) => (deliver = resolve));
         return { redirectUri: 'http://127.0.0.1:49152/callback', callback, respond: (outcome) => tabs.push(outcome), close: () => undefined };
@@ -346,6 +539,13 @@ describe('SessionController in desktop mode (host-agnostic: a fake browser and l
     expect(tabs).toEqual(['signed-in']);
     expect(state()).toMatchObject({ name: 'Ada Lovelace' });
     expect((await vault.load())?.refreshToken).toMatch(/^rt-/);
+    // "Your devices" in desktop mode too: asked for in the authorization request, called by the controller.
+    expect(new URL(opened[0] as string).searchParams.get('scope')).toBe('openid profile offline_access devices:read');
+    await until(() => {
+      const current = state();
+      return current.screen === 'signed-in' && current.devices?.status === 'ready';
+    }, 'the device list');
+    expect(server.devicesCalls).toHaveLength(1);
 
     expect(await controller.refresh()).toBe('refreshed');
     server.revokeAll();

@@ -25,6 +25,7 @@ import {
   type DeviceFlowState,
   type FetchLike,
   type IdTokenClaims,
+  hasScope,
   type OAuthClient,
   type RequestOptions,
   type Sleep,
@@ -32,10 +33,11 @@ import {
 } from '@pairgate/shared';
 import type { ClientConfig } from './client-config';
 import { BrowserSignInError, signInWithBrowser, type BrowserHost } from './desktop-sign-in';
+import { DEVICES_SCOPE, DevicesApiError, devicesApiUrl, fetchDevices, scopeWithDevices } from './devices-api';
 import { IdTokenVerifier } from './id-token-verifier';
 import { defaultWebSocketFactory, pushEndpoint, watchDeviceStatus, type WebSocketFactory } from './push-hint';
 import type { SaveResult, TokenVault } from './vault';
-import type { BrowserSignInStatus, BrowserFailure, Command, Failure, Notice, PairingStatus, ShownCode, ViewState } from './view-state';
+import type { BrowserSignInStatus, BrowserFailure, Command, Failure, Notice, PairingStatus, ShownCode, ShownDevices, ViewState } from './view-state';
 
 export interface ControllerOptions extends ClientConfig {
   vault: TokenVault;
@@ -69,6 +71,8 @@ interface Session {
   accessExpiresAt: number | undefined;
   /** When the access token was obtained, to refresh at a fraction of its lifetime. */
   obtainedAt: number;
+  /** The scope granted with the access token (RFC 6749 §5.1); undefined: as requested (or unknown). */
+  scope: string | undefined;
   name: string | null;
   sub: string | null;
 }
@@ -158,6 +162,10 @@ export class SessionController {
   /** Set while the pairing screen waits for "Start again" or a key press. */
   #restartWaiter: (() => void) | undefined;
   #started = false;
+  /** Bumped per devices API call, so only the latest answer reaches the screen. */
+  #devicesCall = 0;
+  /** A 401 from the devices API already led to a refresh; another one does not (no loop). */
+  #devicesRefreshed = false;
 
   constructor(options: ControllerOptions) {
     this.#options = options;
@@ -195,8 +203,9 @@ export class SessionController {
       return undefined;
     });
     if (stored) {
-      this.#session = { accessToken: '', refreshToken: stored.refreshToken, accessExpiresAt: 0, obtainedAt: 0, name: stored.name, sub: stored.sub };
-      this.#setView({ screen: 'signed-in', name: stored.name, signingOut: false, notice: null });
+      this.#session = { accessToken: '', refreshToken: stored.refreshToken, accessExpiresAt: 0, obtainedAt: 0, scope: undefined, name: stored.name, sub: stored.sub };
+      // The device list follows the refresh below (a stored session has no access token yet).
+      this.#setView({ screen: 'signed-in', name: stored.name, signingOut: false, notice: null, devices: null });
       // The stored refresh token is checked at once: if the person signed this device out
       // meanwhile, `invalid_grant` sends the screen back to pairing.
       this.#enterSignedIn(true);
@@ -354,7 +363,7 @@ export class SessionController {
       issuer: this.#options.issuer,
       metadata,
       client: this.#client,
-      scope: this.#options.scope,
+      scope: this.#scope(),
       signal,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
       verifyIdToken: (idToken, nonce) => this.#idTokens.verify(idToken, metadata, signal, nonce),
@@ -395,7 +404,7 @@ export class SessionController {
       const flow = new DeviceFlow({
         metadata,
         client: this.#client,
-        scope: this.#options.scope,
+        scope: this.#scope(),
         deviceName: this.#options.deviceName,
         deviceModel: this.#options.deviceModel,
         now: this.#now,
@@ -588,12 +597,15 @@ export class SessionController {
       refreshToken: tokens.refresh_token,
       accessExpiresAt: tokens.expires_in === undefined ? undefined : now + tokens.expires_in * 1000,
       obtainedAt: now,
+      scope: tokens.scope,
       ...identity,
     };
     const notice = await this.#persist();
     if (signal.aborted) throw new Cancelled('sign-in');
-    this.#setView({ screen: 'signed-in', name: identity.name, signingOut: false, notice });
+    this.#devicesRefreshed = false;
+    this.#setView({ screen: 'signed-in', name: identity.name, signingOut: false, notice, devices: this.#devicesUrl() ? { status: 'loading' } : null });
     this.#enterSignedIn(false);
+    void this.#loadDevices();
   }
 
   /**
@@ -741,6 +753,8 @@ export class SessionController {
       refreshToken: tokens.refresh_token ?? session.refreshToken,
       accessExpiresAt: tokens.expires_in === undefined ? undefined : now + tokens.expires_in * 1000,
       obtainedAt: now,
+      // RFC 6749 §5.1: no scope in the answer means the one asked for — here, the grant's.
+      scope: tokens.scope ?? session.scope,
       ...identity,
     };
     const notice = await this.#persist();
@@ -748,7 +762,75 @@ export class SessionController {
     if (view.screen === 'signed-in' && !view.signingOut) {
       this.#setView({ ...view, name: identity.name, notice: notice ?? view.notice });
     }
+    // New tokens, a fresh list (and the first one for a session resumed from the vault).
+    void this.#loadDevices();
     return 'refreshed';
+  }
+
+  // ── Signed in: "your devices" ─────────────────────────────────────────────────────────────
+
+  /** The devices API's URL, when it is configured or the server advertises its scope. */
+  #devicesUrl(): string | undefined {
+    return devicesApiUrl(this.#options.devicesApi, this.#options.issuer, this.#metadata);
+  }
+
+  /** The scope to ask for: `devices:read` only where the devices API will be called. */
+  #scope(): string {
+    return scopeWithDevices(this.#options.scope, this.#devicesUrl());
+  }
+
+  /**
+   * Calls the devices API with the access token and puts display rows (never the token) on the
+   * signed-in screen. Its failures never end the session by themselves: a 401 (the token expired
+   * or the sign-in was signed out elsewhere) takes the refresh path once — `invalid_grant` there
+   * goes back to pairing, success reloads the list — and anything else leaves a small note.
+   */
+  async #loadDevices(): Promise<void> {
+    const session = this.#session;
+    const signal = this.#phase.signal;
+    const url = this.#devicesUrl();
+    const call = ++this.#devicesCall;
+    if (!session?.accessToken || !url || (session.scope !== undefined && !hasScope(session.scope, DEVICES_SCOPE))) {
+      this.#setDevices(null);
+      return;
+    }
+    const current = () => !signal.aborted && call === this.#devicesCall && this.#session === session;
+    try {
+      const devices = await fetchDevices(url, session.accessToken, this.#options.fetch ?? ((input, init) => fetch(input, init)), signal);
+      if (!current()) return;
+      this.#devicesRefreshed = false;
+      this.#setDevices(devices);
+    } catch (error) {
+      if (!current()) return;
+      if (error instanceof DevicesApiError && error.status === 401 && !this.#devicesRefreshed) {
+        this.#devicesRefreshed = true;
+        this.#log(`devices API refused the access token: ${error.error ?? 'no error code'} (HTTP 401); refreshing`);
+        const outcome = await this.refresh();
+        // `refreshed` reloaded the list; `signed-out` left this screen.
+        if (outcome !== 'refreshed' && outcome !== 'signed-out' && call === this.#devicesCall) this.#setDevices({ status: 'unavailable' });
+        return;
+      }
+      this.#log(`devices API failed: ${error instanceof DevicesApiError ? `${error.error ?? 'error'} (HTTP ${error.status})` : describe(error)}`);
+      if (error instanceof DevicesApiError && (error.status === 403 || error.status === 404)) {
+        // Not for this app (no scope granted, no such API): nothing to say on screen.
+        this.#setDevices(null);
+        return;
+      }
+      // A network or server failure: keep a list already shown, else a small note. (A 401 again
+      // after the refresh: the list may be stale, so the note.)
+      const view = this.#view;
+      if (isTransient(error) || (error instanceof DevicesApiError && (error.status >= 500 || error.status === 429))) {
+        if (view.screen === 'signed-in' && view.devices?.status === 'ready') return;
+      }
+      this.#setDevices({ status: 'unavailable' });
+    }
+  }
+
+  #setDevices(devices: ShownDevices | null): void {
+    const view = this.#view;
+    if (view.screen !== 'signed-in' || view.signingOut) return;
+    if (JSON.stringify(view.devices) === JSON.stringify(devices)) return;
+    this.#setView({ ...view, devices });
   }
 
   // ── Plumbing ───────────────────────────────────────────────────────────────────────────────

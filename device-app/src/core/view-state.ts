@@ -65,6 +65,30 @@ export type BrowserSignInStatus = 'ready' | 'starting' | 'waiting' | 'finishing'
 /** Why a browser sign-in failed; `cancelled` is not a failure (the screen simply goes back to ready). */
 export type BrowserFailure = Exclude<BrowserSignInFailure, 'cancelled'>;
 
+/**
+ * One row of "Your devices" (the devices API, read by the controller with the access token):
+ * display text only — no grant id, no token.
+ */
+export interface ShownDevice {
+  /** The name the device was approved with (`device_name`), else the app's name. */
+  name: string;
+  /** The app's name when `name` is the device's own; null when `name` already is the app. */
+  app: string | null;
+  /** The sign-in this very screen is using. */
+  current: boolean;
+}
+
+/** Most rows the signed-in screen shows; the rest are counted ("and 3 more"). */
+export const MAX_SHOWN_DEVICES = 3;
+
+/**
+ * The signed-in screen's device list:
+ * - `loading`: the first call is under way (nothing shown yet).
+ * - `ready`: up to `MAX_SHOWN_DEVICES` rows (this device first), and how many more there are.
+ * - `unavailable`: the call failed (network, server); a small note, the rest of the screen works.
+ */
+export type ShownDevices = { status: 'loading' } | { status: 'ready'; items: ShownDevice[]; more: number } | { status: 'unavailable' };
+
 export type ViewState =
   | {
       screen: 'browser-sign-in';
@@ -85,6 +109,8 @@ export type ViewState =
       name: string | null;
       signingOut: boolean;
       notice: Notice | null;
+      /** The person's devices; null when the server offers no devices API (or it answered 403/404). */
+      devices: ShownDevices | null;
     };
 
 /** What the renderer can ask the controller to do. */

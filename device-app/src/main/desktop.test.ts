@@ -95,7 +95,7 @@ describe('desktop mode (main process, Electron mocked)', () => {
     const tab = await visit(server.authorize(url.href));
     expect(tab.status).toBe(200);
     expect(tab.body).toContain('You’re signed in. You can close this tab and return to Pairgate.');
-    await vi.waitFor(() => expect(app.view()).toEqual({ screen: 'signed-in', name: 'Ada Lovelace', signingOut: false, notice: null }));
+    await vi.waitFor(() => expect(app.view()).toEqual({ screen: 'signed-in', name: 'Ada Lovelace', signingOut: false, notice: null, devices: null }));
 
     // The code was redeemed with the verifier, at the token endpoint, once.
     const exchange = server.requests.find((r) => r.params.grant_type === 'authorization_code');

@@ -61,8 +61,8 @@ describe('IPC', () => {
   });
 
   it('pushes every view state to the window', () => {
-    listener?.({ screen: 'signed-in', name: 'Ada', signingOut: false, notice: null });
-    expect(window.webContents.sent).toEqual([[Channel.state, { screen: 'signed-in', name: 'Ada', signingOut: false, notice: null }]]);
+    listener?.({ screen: 'signed-in', name: 'Ada', signingOut: false, notice: null, devices: null });
+    expect(window.webContents.sent).toEqual([[Channel.state, { screen: 'signed-in', name: 'Ada', signingOut: false, notice: null, devices: null }]]);
   });
 
   it('isTrustedSender compares the whole URL, not a prefix', () => {

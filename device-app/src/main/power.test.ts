@@ -30,7 +30,7 @@ describe('powerSaveBlocker', () => {
     set(pairing('waiting'));
     set(pairing('reconnecting'));
     expect(powerSaveBlocker.start).toHaveBeenCalledTimes(1); // one blocker, not one per state
-    set({ screen: 'signed-in', name: 'Ada', signingOut: false, notice: null });
+    set({ screen: 'signed-in', name: 'Ada', signingOut: false, notice: null, devices: null });
     expect(powerSaveBlocker.active.size).toBe(0);
     set(pairing('waiting'));
     expect(powerSaveBlocker.active.size).toBe(1);

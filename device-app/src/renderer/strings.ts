@@ -36,6 +36,12 @@ export const strings = {
   signedInAs: 'Signed in as',
   signedIn: 'Signed in',
   signOut: 'Sign out',
+  devices: {
+    title: 'Your devices',
+    current: 'this device',
+    more: (count: number) => `and ${count} more`,
+    unavailable: 'Your devices can’t be shown right now.',
+  },
   signingOut: 'Signing out…',
   notice: {
     'vault-plaintext-refused':

@@ -116,7 +116,15 @@ describe.skipIf(!chromiumAvailable('desktop sign-in end to end (portal)'))('desk
       });
     });
 
-    const config = loadConfig({ env: { PAIRGATE_MODE: 'desktop', PAIRGATE_ISSUER: portal.issuer, PAIRGATE_SCOPE: 'openid profile email offline_access' } });
+    const config = loadConfig({
+      env: {
+        PAIRGATE_MODE: 'desktop',
+        PAIRGATE_ISSUER: portal.issuer,
+        PAIRGATE_SCOPE: 'openid profile email offline_access',
+        // "Your devices" (README "Calling an API"), named explicitly: see kiosk.portal.test.ts.
+        PAIRGATE_DEVICES_API: `${portal.issuer}/api/devices`,
+      },
+    });
     await onReady(config, electronDir);
     const trusted = { senderFrame: { url: appPaths(electronDir).pageUrl, parent: null } };
     const invoke = (channel: string, ...args: unknown[]) => (ipcMain.handlers.get(channel) as (...a: unknown[]) => unknown)(trusted, ...args);
@@ -135,7 +143,15 @@ describe.skipIf(!chromiumAvailable('desktop sign-in end to end (portal)'))('desk
       expect(await signInInBrowser(page)).toBe('You’re signed in. You can close this tab and return to Pairgate.');
       // RFC 9207: the portal said who answered, and it was checked against the issuer.
       expect(new URL(page.url()).searchParams.get('iss')).toBe(portal.issuer);
-      await vi.waitFor(() => expect(view()).toEqual({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null }), { timeout: 15_000 });
+      await vi.waitFor(() => expect(view()).toMatchObject({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null, devices: { status: 'ready' } }), {
+        timeout: 15_000,
+      });
+      // Main called the portal's devices API with the access token; the view got display rows only.
+      expect(authorizationUrl.searchParams.get('scope')).toContain('devices:read');
+      const shown = view();
+      if (shown.screen !== 'signed-in' || shown.devices?.status !== 'ready') throw new Error('no device list');
+      expect(shown.devices.items.filter((d) => d.current)).toHaveLength(1);
+      expect(net.fetch.mock.calls.some(([url]) => new URL(url as string).pathname === '/api/devices')).toBe(true);
 
       // The ID token carries the nonce this sign-in made (OIDC Core §3.1.3.7 item 11).
       const idToken = tokenBodies[0]?.id_token as string;

@@ -83,7 +83,7 @@ describe.skipIf(!chromiumAvailable('desktop sign-in screen'))('the "Sign in with
     expect(await commands()).toEqual(['sign-in', 'cancel', 'sign-in']);
 
     // Then the same signed-in screen as the kiosk.
-    await push({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null });
+    await push({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null, devices: null });
     await tab.getByText('Demo User').waitFor();
     await tab.getByRole('button', { name: 'Sign out' }).click();
     expect((await commands()).at(-1)).toBe('sign-out');

@@ -28,6 +28,8 @@ export interface FakeServerOptions {
   push?: boolean;
   /** The authorization endpoint discovery advertises (default `${ISSUER}/authorize`). */
   authorizationEndpoint?: string;
+  /** Offer the "your devices" API: `devices:read` in `scopes_supported` and in granted scopes, and `GET /api/devices`. */
+  devicesApi?: boolean;
 }
 
 export interface AuthorizeOptions {
@@ -60,6 +62,10 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
   let counter = 0;
   let offline = false;
   let refreshGate: Promise<void> | undefined;
+  /** What `GET /api/devices` answers instead of the list (a status), when set. */
+  let devicesFailure: number | 'offline' | undefined;
+  const devicesCalls: string[] = [];
+  const hooks: { onDevicesCall?: () => void } = {};
   const issued: string[] = [];
 
   const json = (status: number, body: unknown) =>
@@ -82,7 +88,7 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
       .setExpirationTime('10m')
       .sign(options.forgeIdTokens ? forged.privateKey : privateKey);
     issued.push(idToken);
-    return { access_token: access, token_type: 'Bearer', expires_in: options.accessTokenTtl ?? 600, refresh_token: refresh, id_token: idToken, scope: 'openid profile offline_access' };
+    return { access_token: access, token_type: 'Bearer', expires_in: options.accessTokenTtl ?? 600, refresh_token: refresh, id_token: idToken, scope: `openid profile offline_access${options.devicesApi ? ' devices:read' : ''}` };
   }
 
   const fetch = async (url: string, init: RequestInit): Promise<Response> => {
@@ -103,6 +109,7 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
           authorization_endpoint: options.authorizationEndpoint ?? `${ISSUER}/authorize`,
           code_challenge_methods_supported: ['S256'],
           authorization_response_iss_parameter_supported: true,
+          ...(options.devicesApi ? { scopes_supported: ['openid', 'profile', 'offline_access', 'devices:read'] } : {}),
           ...(options.push ? { pairgate_device_events_endpoint: 'wss://as.example/oauth/device/events' } : {}),
         });
       case '/jwks':
@@ -162,6 +169,27 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
         if (!accessTokens.has(token)) return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
         return json(200, { sub: 'user-1', name: options.name ?? 'Ada Lovelace' });
       }
+      case '/api/devices': {
+        const authorization = new Headers(init.headers).get('authorization') ?? '';
+        devicesCalls.push(authorization);
+        hooks.onDevicesCall?.();
+        if (devicesFailure === 'offline') throw new TypeError('fetch failed');
+        if (typeof devicesFailure === 'number') return new Response(null, { status: devicesFailure, headers: devicesFailure === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {} });
+        if (!accessTokens.has(authorization.replace(/^Bearer /, ''))) {
+          return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="urn:pairgate:api:devices", error="invalid_token"' } });
+        }
+        const at = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+        const app = { clientId: 'tv-kiosk', name: 'TV kiosk' };
+        return json(200, {
+          devices: [
+            { id: 'g-kitchen', app, deviceName: 'Kitchen TV', deviceModel: 'M', approvedAt: at(600), lastUsedAt: at(5), current: false },
+            { id: 'g-old', app, deviceName: 'Old TV', deviceModel: 'M', approvedAt: at(9000), lastUsedAt: null, current: false },
+            { id: 'g-this', app, deviceName: 'Test TV', deviceModel: 'Model T', approvedAt: at(1), lastUsedAt: null, current: true },
+            { id: 'g-laptop', app: { clientId: 'desktop-app', name: 'Pairgate desktop' }, deviceName: null, deviceModel: null, approvedAt: at(60), lastUsedAt: at(30), current: false },
+            { id: 'g-phone', app: { clientId: 'cli', name: 'Pairgate CLI' }, deviceName: 'Phone\u202e', deviceModel: null, approvedAt: at(3000), lastUsedAt: null, current: false },
+          ],
+        });
+      }
       default:
         return error(404, 'invalid_request');
     }
@@ -198,6 +226,20 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
       const iss = answer.iss === undefined ? ISSUER : answer.iss;
       if (iss !== null) redirect.searchParams.set('iss', iss);
       return redirect.href;
+    },
+    /** The Authorization header of each call to `GET /api/devices`. */
+    devicesCalls,
+    /** Make `GET /api/devices` answer this status (or fail as a network error); undefined: normal. */
+    failDevicesApi(failure: number | 'offline' | undefined) {
+      devicesFailure = failure;
+    },
+    /** Runs at each `GET /api/devices`, before it answers. */
+    set onDevicesCall(hook: (() => void) | undefined) {
+      hooks.onDevicesCall = hook;
+    },
+    /** Forgets the access tokens only (they expired, say); refresh tokens still work. */
+    expireAccessTokens() {
+      accessTokens.clear();
     },
     /** Every secret it handed out: device codes, access, refresh and ID tokens. */
     issued,
