@@ -47,8 +47,10 @@ function Devices({ devices }: { devices: ShownDevices }) {
           {strings.devices.unavailable}
         </p>
       );
-    case 'ready':
+    case 'ready': {
       if (devices.items.length === 0) return null;
+      // The app's name only where it tells the rows apart (not "Pairgate TV" on every line).
+      const showApp = new Set(devices.items.map((device) => device.app)).size > 1;
       return (
         <section className="devices" aria-labelledby="devices-title" data-testid="devices">
           <h2 id="devices-title" className="lead">
@@ -59,12 +61,13 @@ function Devices({ devices }: { devices: ShownDevices }) {
               <li key={index} className={device.current ? 'current' : undefined}>
                 <span className="device-name">{device.name}</span>
                 {device.current && <span className="this-device">{strings.devices.current}</span>}
-                {device.app && <span className="device-app">{device.app}</span>}
+                {showApp && device.app && <span className="device-app">{device.app}</span>}
               </li>
             ))}
           </ul>
           {devices.more > 0 && <p className="more">{strings.devices.more(devices.more)}</p>}
         </section>
       );
+    }
   }
 }

@@ -121,8 +121,6 @@ describe.skipIf(!chromiumAvailable('desktop sign-in end to end (portal)'))('desk
         PAIRGATE_MODE: 'desktop',
         PAIRGATE_ISSUER: portal.issuer,
         PAIRGATE_SCOPE: 'openid profile email offline_access',
-        // "Your devices" (README "Calling an API"), named explicitly: see kiosk.portal.test.ts.
-        PAIRGATE_DEVICES_API: `${portal.issuer}/api/devices`,
       },
     });
     await onReady(config, electronDir);
@@ -146,7 +144,8 @@ describe.skipIf(!chromiumAvailable('desktop sign-in end to end (portal)'))('desk
       await vi.waitFor(() => expect(view()).toMatchObject({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null, devices: { status: 'ready' } }), {
         timeout: 15_000,
       });
-      // Main called the portal's devices API with the access token; the view got display rows only.
+      // Discovery lists devices:read, so main asked for it and called the portal's devices API
+      // with the access token; the view got display rows only.
       expect(authorizationUrl.searchParams.get('scope')).toContain('devices:read');
       const shown = view();
       if (shown.screen !== 'signed-in' || shown.devices?.status !== 'ready') throw new Error('no device list');

@@ -6,7 +6,7 @@
 import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
-import { approveOnPhone, decideOnPhone, openConfirmOnPhone } from '../../../verify-portal/test/support/phone';
+import { approveOnPhone, decideOnPhone, openConfirmOnPhone, startDevice } from '../../../verify-portal/test/support/phone';
 import { startPortal, type RunningPortal } from '../../../verify-portal/test/support/portal';
 import type { RunningWebServer } from '../../src/web-server';
 import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic } from '../support/kiosk';
@@ -19,7 +19,7 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
 
   beforeAll(async () => {
     [portal, browser] = await Promise.all([startPortal(), launchChromium()]);
-    kiosk = await startKiosk({ issuer: portal.issuer, scope: 'openid profile offline_access' });
+    kiosk = await startKiosk({ issuer: portal.issuer, scope: 'openid profile offline_access', deviceName: 'Living room TV' });
     phone = await browser.newContext({ ...devices['Pixel 7'] });
   });
 
@@ -58,6 +58,19 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
 
     expect(await axeViolations(page)).toEqual([]);
 
+    // The same person has other screens signed in already: the kiosk lists them once it is in.
+    for (const deviceName of ['Kitchen TV', 'Bedroom TV', 'Office display']) {
+      const other = await startDevice(portal.issuer, { deviceName, deviceModel: 'Pairgate e2e', scope: 'openid offline_access' });
+      await approveOnPhone(phone, { url: other.authorization.verification_uri_complete as string });
+      expect((await other.result).status).toBe('approved');
+    }
+    const apiCalls: { authorization: string | undefined; origin: string | undefined }[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/devices' && request.method() === 'GET') {
+        apiCalls.push({ authorization: request.headers().authorization, origin: request.headers().origin });
+      }
+    });
+
     // A marker that a reload would wipe out.
     await page.evaluate(() => Object.assign(window, { __noReload: true }));
     // The phone opens the link: the push channel tells the kiosk at once.
@@ -69,6 +82,31 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
     await page.getByText('Demo User').waitFor({ timeout: 20_000 });
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     expect(await page.locator('h1.name').textContent()).toBe('Demo User');
+    // "Your devices" from the portal's example API: this screen first and marked, the most
+    // recently approved next, the rest counted.
+    const list = page.getByTestId('devices');
+    await list.getByRole('listitem').first().waitFor({ timeout: 10_000 });
+    expect(await list.getByRole('heading').textContent()).toBe('Your devices');
+    expect(await list.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(/^Living room TVthis device/),
+      expect.stringMatching(/^Office display/),
+      expect.stringMatching(/^Bedroom TV/),
+    ]);
+    expect(await list.locator('.more').textContent()).toBe('and 1 more');
+    // The page's controller made the call, with the bearer token (RFC 6750 §2.1), from its own origin (CORS).
+    expect(apiCalls).toHaveLength(1);
+    expect(apiCalls[0]?.authorization).toMatch(/^Bearer ey/);
+    // Read from across the room: rows at least 4.5 % of the screen tall, everything inside the safe area.
+    const row = await list.getByRole('listitem').first().boundingBox();
+    expect(row?.height).toBeGreaterThanOrEqual(1080 * 0.045);
+    for (const selector of ['.who', '.devices', '.status-bar button']) {
+      const box = await page.locator(selector).boundingBox();
+      expect(box, selector).not.toBeNull();
+      if (!box) continue;
+      expect(box.y, selector).toBeGreaterThanOrEqual(1080 * 0.05 - 1);
+      expect(box.y + box.height, selector).toBeLessThanOrEqual(1080 * 0.95 + 1);
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(1920 * 0.95 + 1);
+    }
     await screenshot(page, 'signed-in-1920x1080');
     expect(await axeViolations(page)).toEqual([]);
 
