@@ -85,6 +85,33 @@ describe.skipIf(!chromiumAvailable('desktop sign-in screen'))('the "Sign in with
     // Then the same signed-in screen as the kiosk.
     await push({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null, devices: null });
     await tab.getByText('Demo User').waitFor();
+    // "Your devices" as main sends it: names only, this one marked, the rest counted.
+    await push({
+      screen: 'signed-in',
+      name: 'Demo User',
+      signingOut: false,
+      notice: null,
+      devices: {
+        status: 'ready',
+        items: [
+          { name: 'Pairgate desktop', app: null, current: true },
+          { name: 'Living room TV', app: 'Pairgate TV', current: false },
+          { name: 'A very long device name that someone typed into their kiosk config file once', app: 'Pairgate TV', current: false },
+        ],
+        more: 4,
+      },
+    });
+    await tab.getByRole('heading', { name: 'Your devices' }).waitFor();
+    expect(await tab.getByRole('listitem').count()).toBe(3);
+    expect(await tab.getByText('and 4 more').isVisible()).toBe(true);
+    const last = await tab.getByRole('listitem').last().boundingBox();
+    expect((last?.x ?? 0) + (last?.width ?? 0)).toBeLessThanOrEqual(1280 * 0.95 + 1); // ellipsised, not overflowing
+    expect(await axeViolations(tab)).toEqual([]);
+    await screenshot(tab, 'desktop-signed-in-1280x720');
+    // The list could not be loaded: a quiet note, the screen otherwise the same.
+    await push({ screen: 'signed-in', name: 'Demo User', signingOut: false, notice: null, devices: { status: 'unavailable' } });
+    await tab.getByText('Your devices can’t be shown right now.').waitFor();
+    expect(await axeViolations(tab)).toEqual([]);
     await tab.getByRole('button', { name: 'Sign out' }).click();
     expect((await commands()).at(-1)).toBe('sign-out');
   });
