@@ -1,16 +1,9 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
-import { oauthError } from '@pairgate/shared';
+import { oauthError, type AccessTokenClaims as Rfc9068Claims } from '@pairgate/shared';
 import type { CoreContext } from '../context';
 
-/** The claims of an access token this server issued (RFC 9068 §2.2). */
-export interface IssuedAccessTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  aud: string | string[];
-  exp: number;
-  iat: number;
-  jti: string;
-  client_id: string;
+/** The claims of an access token this server issued (RFC 9068 §2.2): it always has a scope. */
+export interface IssuedAccessTokenClaims extends Rfc9068Claims {
   scope: string;
   /** The person's grant; absent from client-credentials tokens. */
   sid?: string;
