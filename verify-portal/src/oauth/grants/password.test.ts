@@ -35,6 +35,13 @@ describe('token endpoint: password grant', () => {
     expect((await t.store.listActiveGrants(t.user.id)).map((g) => g.clientId)).toContain('legacy');
   });
 
+  it("gives the person's access token the client's APIs as audience, like the other grants", async () => {
+    const legacy = await t.store.findClient('legacy');
+    await t.store.upsertClient({ ...legacy!, allowedAudiences: ['https://api.example.com'] });
+    const r = await password({ username: 'ada@example.com', password: PASSWORD, scope: 'openid' });
+    expect(decodeJwt(r.body.access_token as string).aud).toEqual([ISSUER, 'https://api.example.com']);
+  });
+
   it('a wrong password and an unknown account get the same invalid_grant', async () => {
     const wrong = await password({ username: t.user.email, password: 'nope' });
     const unknown = await password({ username: 'nobody@example.com', password: 'nope' });

@@ -4,10 +4,11 @@ import { hashPassword, verifyPassword } from '../../crypto/password';
 import { blockedFor, recordFailure, type LimitCheck } from '../../limits/rate-limit';
 import { signInLimits } from '../../limits/rules';
 import type { GrantRecord } from '../../store/store';
+import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
+import { resolveScope } from '../scope';
 import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
-import { resolveScope } from '../scope';
 
 /** The same bounds as the sign-in form: RFC 5321 §4.5.3.1 for the address; longer is simply wrong. */
 const MAX_USERNAME = 254;
@@ -30,6 +31,8 @@ export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
   const username = requiredParam(params, 'username').trim().toLowerCase().slice(0, MAX_USERNAME);
   const password = requiredParam(params, 'password').slice(0, MAX_PASSWORD);
   const scope = resolveScope(param(params, 'scope'), client.scopes);
+  // Like the other grants for a person: the client's APIs, or those named by `resource`/`audience`.
+  const apis = apiAudiences(params, client);
   const now = ctx.now();
 
   const checks: LimitCheck[] = [
@@ -70,5 +73,5 @@ export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
     revokedAt: null,
   };
   await ctx.store.createGrant(grant);
-  return issueFirstTokens(ctx, { grant, client, user, scope });
+  return issueFirstTokens(ctx, { grant, client, user, scope, apis });
 };
