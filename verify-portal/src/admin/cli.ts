@@ -41,11 +41,14 @@ async function run(argv: string[]): Promise<void> {
         return await addUser(store, rest);
       case 'clients add':
         return await addClient(store, rest);
-      case 'clients list':
-        for (const c of await store.listClients()) {
+      case 'clients list': {
+        const clients = await store.listClients();
+        if (clients.length === 0) console.log('No clients yet. `npm run admin -- seed-demo` adds the demo ones; `clients add` registers yours.');
+        for (const c of clients) {
           console.log([c.clientId, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(','), c.allowedAudiences.join(' ') || '-', c.name].join('\t'));
         }
         return;
+      }
       case 'keys rotate': {
         const kid = await createKeyRing(store, defaults.keyCacheSeconds).rotate();
         console.log(`New signing key ${kid} is current; the previous one stays published until the next rotation.`);
