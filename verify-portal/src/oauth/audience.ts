@@ -34,3 +34,8 @@ export function apiAudiences(params: URLSearchParams, client: ClientRecord): str
   const requested = requestedAudiences(params, client);
   return requested.length > 0 ? requested : [...client.allowedAudiences];
 }
+
+/** The `aud` of a person's access token: this server first (userinfo), then the APIs, once each. */
+export function personAudience(issuer: string, apis: readonly string[]): string[] {
+  return [issuer, ...apis.filter((a) => a !== issuer)];
+}

@@ -1,7 +1,9 @@
 import { formatScope, oauthError } from '@pairgate/shared';
 import type { ClientRecord, GrantRecord } from '../../store/store';
+import { personAudience } from '../audience';
 import type { CoreContext } from '../context';
 import type { OAuthResponse } from '../http/types';
+import { newGrant } from '../new-grant';
 import { responseTypeRegistry, type ResponseMode } from '../response-types';
 import { signIdToken } from '../tokens/id-token';
 import { signAccessToken } from '../tokens/issue';
@@ -56,19 +58,7 @@ export async function answerAuthorization(ctx: CoreContext, allowed: AllowedAuth
     grant = { id: grantId, authTime: allowed.authTime };
     if (!returns.idToken && !returns.token) return authorizationResponse(allowed.responseMode, allowed.redirectUri, ctx.issuer, allowed.state, params);
   } else {
-    const now = ctx.now();
-    const record: GrantRecord = {
-      id: crypto.randomUUID(),
-      userId: allowed.userId,
-      clientId: client.clientId,
-      scope: formatScope(scope),
-      deviceName: null,
-      deviceModel: null,
-      authTime: allowed.authTime,
-      createdAt: now,
-      lastUsedAt: now,
-      revokedAt: null,
-    };
+    const record = newGrant({ userId: allowed.userId, clientId: client.clientId, scope: formatScope(scope), authTime: allowed.authTime }, ctx.now());
     await ctx.store.createGrant(record);
     grant = record;
   }
@@ -76,7 +66,7 @@ export async function answerAuthorization(ctx: CoreContext, allowed: AllowedAuth
   if (returns.token) {
     // RFC 6749 §4.2.2: access_token, token_type, expires_in, scope. The API audiences are the
     // client's registered ones (as at the token endpoint without `resource`, see audience.ts).
-    const audience = [ctx.issuer, ...client.allowedAudiences.filter((a) => a !== ctx.issuer)];
+    const audience = personAudience(ctx.issuer, client.allowedAudiences);
     const { token, expiresIn } = await signAccessToken(ctx, { client, subject: allowed.userId, scope, audience, grant });
     Object.assign(params, { access_token: token, token_type: 'Bearer', expires_in: String(expiresIn), scope: formatScope(scope) });
   }

@@ -1,8 +1,8 @@
 import { oauthError, parseScope, verifyCodeChallenge } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
-import type { GrantRecord } from '../../store/store';
 import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
+import { newGrant } from '../new-grant';
 import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
 
@@ -43,18 +43,7 @@ export const authorizationCodeGrant: GrantHandler = async (ctx, client, params) 
   }
 
   const user = await ctx.store.findUserById(record.userId);
-  const grant: GrantRecord = {
-    id: record.grantId,
-    userId: record.userId,
-    clientId: client.clientId,
-    scope: record.scope,
-    deviceName: null,
-    deviceModel: null,
-    authTime: record.authTime,
-    createdAt: now,
-    lastUsedAt: now,
-    revokedAt: null,
-  };
+  const grant = newGrant({ id: record.grantId, userId: record.userId, clientId: client.clientId, scope: record.scope, authTime: record.authTime }, now);
   const redeemed = await ctx.store.redeemAuthorizationCode(hash, grant, now);
   switch (redeemed.status) {
     case 'redeemed':

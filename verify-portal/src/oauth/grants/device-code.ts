@@ -1,8 +1,8 @@
 import { oauthError, parseScope } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
-import type { GrantRecord } from '../../store/store';
 import { apiAudiences } from '../audience';
 import { requiredParam } from '../http/params';
+import { newGrant } from '../new-grant';
 import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
 
@@ -49,18 +49,10 @@ export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
   if (!user) throw oauthError.invalidGrant('The approving account no longer exists.');
 
   const scope = parseScope(redeemed.scope) ?? [];
-  const grant: GrantRecord = {
-    id: crypto.randomUUID(),
-    userId: user.id,
-    clientId: client.clientId,
-    scope: redeemed.scope,
-    deviceName: redeemed.deviceName,
-    deviceModel: redeemed.deviceModel,
-    authTime: redeemed.decidedAt ?? now,
-    createdAt: now,
-    lastUsedAt: now,
-    revokedAt: null,
-  };
+  const grant = newGrant(
+    { userId: user.id, clientId: client.clientId, scope: redeemed.scope, deviceName: redeemed.deviceName, deviceModel: redeemed.deviceModel, authTime: redeemed.decidedAt ?? now },
+    now,
+  );
   await ctx.store.createGrant(grant);
   return issueFirstTokens(ctx, { grant, client, user, scope, apis });
 };

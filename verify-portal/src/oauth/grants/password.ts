@@ -3,9 +3,9 @@ import { hashSecret } from '../../crypto/hash';
 import { hashPassword, verifyPassword } from '../../crypto/password';
 import { blockedFor, recordFailure, type LimitCheck } from '../../limits/rate-limit';
 import { signInLimits } from '../../limits/rules';
-import type { GrantRecord } from '../../store/store';
 import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
+import { newGrant } from '../new-grant';
 import { resolveScope } from '../scope';
 import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
@@ -60,18 +60,7 @@ export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
     throw oauthError.invalidGrant('The username or password is wrong.');
   }
 
-  const grant: GrantRecord = {
-    id: crypto.randomUUID(),
-    userId: user.id,
-    clientId: client.clientId,
-    scope: scope.join(' '),
-    deviceName: null,
-    deviceModel: null,
-    authTime: now,
-    createdAt: now,
-    lastUsedAt: now,
-    revokedAt: null,
-  };
+  const grant = newGrant({ userId: user.id, clientId: client.clientId, scope: scope.join(' '), authTime: now }, now);
   await ctx.store.createGrant(grant);
   return issueFirstTokens(ctx, { grant, client, user, scope, apis });
 };

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { formatScope, type TokenResponse } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import type { ClientRecord, GrantRecord, UserRecord } from '../../store/store';
+import { personAudience } from '../audience';
 import type { CoreContext } from '../context';
 import { signIdToken } from './id-token';
 
@@ -74,7 +75,7 @@ export interface IssueInput {
  */
 export async function issueTokens(ctx: CoreContext, input: IssueInput): Promise<{ response: TokenResponse; refreshTokenHash?: string }> {
   const { grant, client, user, scope } = input;
-  const audience = [ctx.issuer, ...(input.apis ?? []).filter((a) => a !== ctx.issuer)];
+  const audience = personAudience(ctx.issuer, input.apis ?? []);
   const { token: accessToken, expiresIn } = await signAccessToken(ctx, { client, subject: user.id, scope, audience, grant });
 
   const response: TokenResponse = {
