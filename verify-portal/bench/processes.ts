@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/portal';
 import { round } from './stats';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -120,18 +120,6 @@ process.once('SIGTERM', () => {
   cleanupNow();
   process.exit(143);
 });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Children of a process, from /proc/<pid>/task/<tid>/children. */
 function childPids(pid: number): number[] {
