@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { firstParam, requireSession } from '../../portal/page-session';
 import { consentPath } from '../../portal/forms/consent';
 import { portalServices } from '../../portal/services';
-import { activate } from '../../portal/strings/activate';
 import { consent } from '../../portal/strings/consent';
+import { ScopeList } from '../_ui/scopes';
 import { Shell } from '../_ui/shell';
 
 export const metadata: Metadata = { title: consent.title };
@@ -44,11 +44,7 @@ export default async function ConsentPage({ searchParams }: Props) {
       <p>{consent.signedInAs(session.user.name, session.user.email)}</p>
 
       <h2>{consent.canDo}</h2>
-      <ul className="scopes">
-        {pending.scope.map((scope) => (
-          <li key={scope}>{activate.scopes[scope] ?? activate.unknownScope(scope)}</li>
-        ))}
-      </ul>
+      <ScopeList scopes={pending.scope} />
       <p className="hint">{consent.returnTo(placeOf(pending.redirectUri))}</p>
 
       <form method="post" action="/consent" data-form="consent" className="decide">

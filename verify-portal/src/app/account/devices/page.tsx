@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { requireSession, takeFlash } from '../../../portal/page-session';
 import { portalServices } from '../../../portal/services';
 import { account, formatDateTime } from '../../../portal/strings/account';
-import { activate } from '../../../portal/strings/activate';
+import { ScopeList } from '../../_ui/scopes';
 import { Notice, Shell } from '../../_ui/shell';
 
 export const metadata: Metadata = { title: account.title };
@@ -100,11 +100,7 @@ export default async function DevicesPage() {
                   <div>
                     <dt>{account.apps.canDo}</dt>
                     <dd>
-                      <ul className="scopes">
-                        {c.scope.split(' ').filter(Boolean).map((scope) => (
-                          <li key={scope}>{activate.scopes[scope] ?? activate.unknownScope(scope)}</li>
-                        ))}
-                      </ul>
+                      <ScopeList scopes={c.scope.split(' ').filter(Boolean)} />
                     </dd>
                   </div>
                 </dl>

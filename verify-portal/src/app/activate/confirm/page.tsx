@@ -5,6 +5,7 @@ import { requestClientIp, requireSession } from '../../../portal/page-session';
 import { portalServices } from '../../../portal/services';
 import { activate, timeAgo } from '../../../portal/strings/activate';
 import { ResultView } from '../../_ui/result';
+import { ScopeList } from '../../_ui/scopes';
 import { Notice, Shell } from '../../_ui/shell';
 
 export const metadata: Metadata = { title: activate.confirm.title };
@@ -80,11 +81,7 @@ export default async function ConfirmPage() {
       </dl>
 
       <h2>{activate.confirm.canDo}</h2>
-      <ul className="scopes">
-        {scopes.map((scope) => (
-          <li key={scope}>{activate.scopes[scope] ?? activate.unknownScope(scope)}</li>
-        ))}
-      </ul>
+      <ScopeList scopes={scopes} />
 
       <form method="post" action="/activate/confirm" data-form="confirm" className="decide">
         <input type="hidden" name="csrf" value={session.csrf} />
