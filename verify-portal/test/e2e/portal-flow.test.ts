@@ -14,7 +14,7 @@ import { OAuthError, processTokenResponse, refreshTokenGrantRequest } from '@pai
 import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser';
-import { axeViolations, DEMO_EMAIL, DEMO_PASSWORD, KIOSK_CLIENT, approveOnPhone, signIn, startDevice, type StartedDevice } from '../support/phone';
+import { axeViolations, DEMO_EMAIL, DEMO_PASSWORD, KIOSK_CLIENT, approveOnPhone, goToConfirm, signIn, startDevice, type StartedDevice } from '../support/phone';
 import { startPortal, type RunningPortal } from '../support/portal';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
@@ -152,10 +152,7 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
   it('3. deny → the device gets access_denied', async () => {
     const d = await device();
     const { context, page } = await phone();
-    await page.goto(d.authorization.verification_uri_complete!);
-    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
-    await page.locator('form[data-form=activate] button[type=submit]').click();
-    await page.waitForURL((u) => u.pathname === '/activate/confirm');
+    await goToConfirm(page, { url: d.authorization.verification_uri_complete! });
     await page.locator('button[name=decision][value=deny]').click();
     await page.waitForURL((u) => u.pathname === '/activate/done');
     expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('denied');
@@ -199,10 +196,7 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
   it('7. a forged approve POST without the CSRF token is refused and nothing changes', async () => {
     const d = await device();
     const { context, page } = await phone();
-    await page.goto(d.authorization.verification_uri_complete!);
-    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
-    await page.locator('form[data-form=activate] button[type=submit]').click();
-    await page.waitForURL((u) => u.pathname === '/activate/confirm');
+    await goToConfirm(page, { url: d.authorization.verification_uri_complete! });
 
     // The session cookie rides along (same context); only the token is missing.
     const forged = await page.request.post(`${portal.issuer}/activate/confirm`, {

@@ -48,19 +48,24 @@ export async function openConfirmOnPhone(context: BrowserContext, options: Omit<
   const page = await context.newPage();
   page.setDefaultTimeout(options.timeoutMs ?? 15_000);
   try {
-    await page.goto(options.url);
-    if (new URL(page.url()).pathname === '/login') {
-      await signIn(page, options.email ?? DEMO_EMAIL, options.password ?? DEMO_PASSWORD);
-    }
-    // /activate?user_code=… prefills the code but never decides by itself (RFC 8628 §5.4).
-    await page.waitForURL((u) => u.pathname === '/activate');
-    await page.locator('form[data-form=activate] button[type=submit]').click();
-    await page.waitForURL((u) => u.pathname === '/activate/confirm');
+    await goToConfirm(page, options);
     return page;
   } catch (err) {
     await page.close();
     throw err;
   }
+}
+
+/** The same steps on a page the caller already has (e.g. one that watches the console). */
+export async function goToConfirm(page: Page, options: Pick<ApproveOnPhoneOptions, 'url' | 'email' | 'password'>): Promise<void> {
+  await page.goto(options.url);
+  if (new URL(page.url()).pathname === '/login') {
+    await signIn(page, options.email ?? DEMO_EMAIL, options.password ?? DEMO_PASSWORD);
+  }
+  // /activate?user_code=… prefills the code but never decides by itself (RFC 8628 §5.4).
+  await page.waitForURL((u) => u.pathname === '/activate');
+  await page.locator('form[data-form=activate] button[type=submit]').click();
+  await page.waitForURL((u) => u.pathname === '/activate/confirm');
 }
 
 /** Presses Approve or Deny on the confirm screen and waits for the result page. */
