@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OAuthError, toErrorResponse } from '@pairgate/shared';
 import { defaults } from '../../defaults';
+import { normalizeAddress } from '../../net/address';
 import type { OAuthRequest, OAuthResponse } from './types';
 
 export interface NodeAdapterOptions {
@@ -57,11 +58,6 @@ export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): stri
   const header = req.headers['x-forwarded-for'];
   const forwarded = trustProxy ? (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim() : undefined;
   return normalizeAddress(forwarded || req.socket.remoteAddress || '');
-}
-
-/** `::ffff:127.0.0.1` and `127.0.0.1` are the same client. */
-export function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
