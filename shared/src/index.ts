@@ -82,4 +82,8 @@ export {
   SLOW_DOWN_INCREMENT_SECONDS,
   DEFAULT_MAX_BACKOFF_MS,
 } from './client/device-flow';
-export type { DeviceFlowState, DeviceFlowResult, DeviceFlowListener, DeviceFlowOptions, Sleep } from './client/device-flow';
+export type { DeviceFlowState, DeviceFlowResult, DeviceFlowListener, DeviceFlowOptions } from './client/device-flow';
+// Client: retry rules and waiting, one way for every loop
+export { isTransient } from './client/transient';
+export { sleep } from './client/sleep';
+export type { Sleep } from './client/sleep';

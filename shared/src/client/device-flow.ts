@@ -9,7 +9,9 @@ import type { AuthorizationServerMetadata } from '../protocol/metadata';
 import type { DeviceAuthorizationResponse, TokenResponse } from '../protocol/responses';
 import { deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device-authorization';
 import type { FetchLike, OAuthClient, RequestOptions } from './http';
+import { sleep as defaultSleep, type Sleep } from './sleep';
 import { deviceCodeGrantRequest, processTokenResponse } from './token';
+import { isTransient } from './transient';
 
 /** RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default." */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
@@ -51,12 +53,6 @@ export type DeviceFlowResult = Extract<DeviceFlowState, { status: 'approved' | '
 
 export type DeviceFlowListener = (state: DeviceFlowState) => void;
 
-/**
- * Waits `ms` milliseconds. Must settle (resolve or reject, either is fine) soon after `signal`
- * aborts; the driver uses that to wake early for `pollNow()` and on cancellation.
- */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
-
 export interface DeviceFlowOptions {
   metadata: AuthorizationServerMetadata;
   client: OAuthClient;
@@ -88,31 +84,13 @@ function classify(error: unknown): PollOutcome {
         return 'denied';
       case 'expired_token':
         return 'expired';
-      case 'temporarily_unavailable':
-        return 'transient';
       default:
-        // An HTML 502 from a proxy, a 500, a rate limit: the code may still be approved later.
-        return error.status >= 500 || error.status === 429 ? 'transient' : 'fatal';
+        break;
     }
   }
-  // fetch rejects with a TypeError when the network fails (WHATWG Fetch §4.6 "network error");
-  // a caller's own fetch wrapper may time out with a TimeoutError.
-  if (error instanceof TypeError) return 'transient';
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'NetworkError')) return 'transient';
-  return 'fatal';
+  // An outage, a 5xx or a rate limit: the code may still be approved later.
+  return isTransient(error) ? 'transient' : 'fatal';
 }
-
-const defaultSleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
