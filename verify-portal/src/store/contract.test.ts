@@ -13,9 +13,10 @@ import { openStore } from './index';
 import { openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
 import { StoreConflictError } from './store';
+import { uniqueSchema, withClient, withSearchPath } from './test-support';
 import type { AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
 
-const LATEST_VERSION = 5;
+const LATEST_VERSION = 6;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -133,6 +134,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
     });
     afterAll(async () => {
       await store?.close();
+    });
+
+    describe('readiness', () => {
+      it('is ready once migrated: the database answers and takes a write', async () => {
+        expect(await store.checkReady()).toEqual({ ready: true });
+        expect(await store.checkReady()).toEqual({ ready: true }); // the upsert keeps one row
+      });
     });
 
     describe('migrations', () => {
@@ -782,6 +790,7 @@ describe('sqlite specifics', () => {
       { version: 3, name: 'authorization-codes' },
       { version: 4, name: 'client-auth' },
       { version: 5, name: 'authorization-response' },
+      { version: 6, name: 'readiness' },
     ]);
     raw.close();
   });
@@ -842,23 +851,8 @@ if (!pgUrl) {
   }
 }
 
-const schema = `pairgate_test_${process.pid}_${randomUUID().slice(0, 8)}`;
-
-function withSearchPath(url: string, searchPath: string): string {
-  const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${searchPath}`);
-  return u.toString();
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const schema = uniqueSchema('contract');
+const admin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withClient(pgUrl ?? '', fn);
 
 describeStoreContract(
   'postgres',
@@ -890,6 +884,7 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
       { version: 3, name: 'authorization-codes' },
       { version: 4, name: 'client-auth' },
       { version: 5, name: 'authorization-response' },
+      { version: 6, name: 'readiness' },
     ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -20,6 +20,7 @@ export type {
   DeviceDecision,
   GrantRecord,
   RateLimitCounts,
+  Readiness,
   RedeemCodeResult,
   RefreshTokenRecord,
   RotateResult,
@@ -31,6 +32,7 @@ export type {
 export { openPostgresStore } from './postgres';
 export type { PostgresStoreOptions } from './postgres';
 export { openSqliteStore } from './sqlite';
+export type { SqliteStoreOptions } from './sqlite';
 
 /** `postgres://` or `postgresql://` → PostgreSQL; anything else (including unset) → SQLite at `sqliteFile`. */
 export function openStore(databaseUrl: string | undefined, sqliteFile: string): Store {

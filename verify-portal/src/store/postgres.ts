@@ -8,7 +8,8 @@
  * than through pg's global type parsers, which would change results for every other user of pg.
  */
 import pg from 'pg';
-import { checkMigrations } from './migrations/migration';
+import { errorText } from './faults';
+import { checkMigrations, schemaNotReady } from './migrations/migration';
 import { postgresMigrations } from './migrations/postgres/index';
 import {
   AUTHORIZATION_CODE_COLUMNS,
@@ -155,6 +156,8 @@ const SQL = {
     ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
   rateLimitCount: 'SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2',
 
+  touchReadiness: 'INSERT INTO readiness (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
+
   purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < $1',
   purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= $1',
   purgeSessions: 'DELETE FROM sessions WHERE expires_at <= $1',
@@ -237,6 +240,21 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         }
         return version;
       });
+    },
+
+    async checkReady() {
+      try {
+        // to_regclass: NULL (not an error) when the table does not exist yet.
+        const migrated = (await one(pool, "SELECT to_regclass('schema_migrations') IS NOT NULL AS m"))?.m === true;
+        const version = migrated ? num((await one(pool, 'SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations'))?.v) : 0;
+        const behind = schemaNotReady(version, postgresMigrations.at(-1)?.version ?? 0);
+        if (behind) return { ready: false, reason: behind };
+        // A real write: a standby, a read-only default or a full disk still answers reads.
+        await pool.query(SQL.touchReadiness, [Date.now()]);
+        return { ready: true };
+      } catch (err) {
+        return { ready: false, reason: `database unavailable: ${errorText(err)}` };
+      }
     },
 
     async close() {

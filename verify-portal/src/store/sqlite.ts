@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkMigrations } from './migrations/migration';
+import { errorText } from './faults';
+import { checkMigrations, schemaNotReady } from './migrations/migration';
 import { sqliteMigrations } from './migrations/sqlite/index';
 import {
   AUTHORIZATION_CODE_COLUMNS,
@@ -58,9 +59,18 @@ function conflicts<T>(what: string, fn: () => T): T {
   }
 }
 
-export function openSqliteStore(filename: string): Store {
-  if (!isInMemory(filename)) mkdirSync(dirname(filename), { recursive: true });
-  const db = new Database(filename);
+export interface SqliteStoreOptions {
+  /**
+   * Open the file read-only: what SQLite falls back to by itself when the file or its directory
+   * is write-protected. Reads work and every write fails with SQLITE_READONLY; for inspecting a
+   * database without touching it (and for testing that a read-only one is reported not ready).
+   */
+  readonly?: boolean;
+}
+
+export function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): Store {
+  if (!isInMemory(filename) && !options.readonly) mkdirSync(dirname(filename), { recursive: true });
+  const db = new Database(filename, { readonly: options.readonly ?? false });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -164,6 +174,8 @@ export function openSqliteStore(filename: string): Store {
     hitRateLimit: `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES (?, ?, ?, 1)
       ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
     rateLimitCount: 'SELECT count FROM rate_limits WHERE key = ? AND window_start = ?',
+
+    touchReadiness: 'INSERT INTO readiness (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
 
     purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < ?',
     purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= ?',
@@ -296,6 +308,21 @@ export function openSqliteStore(filename: string): Store {
         throw new Error(`database schema version ${version} is newer than this build knows (${latest})`);
       }
       return version;
+    },
+
+    async checkReady() {
+      try {
+        const migrated = get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") !== undefined;
+        const version = migrated ? num(get('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations')?.v) : 0;
+        const behind = schemaNotReady(version, sqliteMigrations.at(-1)?.version ?? 0);
+        if (behind) return { ready: false, reason: behind };
+        // A real write: a read-only file or directory (SQLITE_READONLY, SQLITE_CANTOPEN), a full
+        // disk (SQLITE_FULL) or an I/O error still answers reads.
+        run(SQL.touchReadiness, Date.now());
+        return { ready: true };
+      } catch (err) {
+        return { ready: false, reason: `database not writable: ${errorText(err)}` };
+      }
     },
 
     async close() {

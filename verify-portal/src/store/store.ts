@@ -246,11 +246,20 @@ export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
 }
 
+/** What `checkReady` found: ready, or why not (a short sentence for operators; no secrets). */
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Runs pending versioned migrations; returns the schema version now in force. */
   migrate(): Promise<number>;
+  /**
+   * Whether this instance can serve: the database answers, every migration this build knows is
+   * applied, and a real write succeeds (one upsert of the one-row `readiness` table). Never
+   * throws: any failure is `{ ready: false, reason }`. For `GET /readyz`.
+   */
+  checkReady(): Promise<Readiness>;
   close(): Promise<void>;
 
   // Users

@@ -21,3 +21,13 @@ export function checkMigrations(migrations: readonly Migration[]): void {
     }
   });
 }
+
+/**
+ * The readiness verdict on the schema: undefined when the database is at exactly `latest`
+ * (`current` 0 = never migrated), else why this instance must not serve yet.
+ */
+export function schemaNotReady(current: number, latest: number): string | undefined {
+  if (current === latest) return undefined;
+  if (current > latest) return `database schema version ${current} is newer than this build knows (${latest})`;
+  return `database schema is at version ${current}, this build needs ${latest}: migrations not applied`;
+}

@@ -4,6 +4,7 @@ import { migration as m0002 } from './0002-sessions-rate-limits';
 import { migration as m0003 } from './0003-authorization-codes';
 import { migration as m0004 } from './0004-client-auth';
 import { migration as m0005 } from './0005-authorization-response';
+import { migration as m0006 } from './0006-readiness';
 
-/** SQLite migrations in order. Add the next one (`0006-…`) at the end. */
-export const sqliteMigrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
+/** SQLite migrations in order. Add the next one (`0007-…`) at the end. */
+export const sqliteMigrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
