@@ -82,6 +82,9 @@ describe('server-side sessions (real SQLite)', () => {
     expect(parseSessionData('not json')).toEqual({});
     expect(parseSessionData('{"confirming":"BCDFGHJK","flash":"wrong-code"}')).toEqual({ confirming: 'BCDFGHJK', flash: 'wrong-code' });
     expect(parseSessionData('{"confirming":"<script>","flash":"x","result":{"kind":"pwned"}}')).toEqual({});
+    // What was typed with a wrong code: kept as typed, but no longer than the input allows.
+    expect(parseSessionData('{"flash":"wrong-code","typedCode":"bcdf ghjz"}')).toEqual({ flash: 'wrong-code', typedCode: 'bcdf ghjz' });
+    expect(parseSessionData(`{"typedCode":"${'B'.repeat(33)}"}`)).toEqual({});
     expect(parseSessionData('{"result":{"kind":"approved","deviceName":"TV","clientName":"App"}}')).toEqual({
       result: { kind: 'approved', deviceName: 'TV', deviceModel: null, clientName: 'App' },
     });

@@ -69,11 +69,15 @@ export interface SessionData {
   /** Outcome of the last decision, for /activate/done. */
   result?: ActivateResult;
   /** One-shot message for the next page view. */
-  flash?: 'wrong-code' | 'not-a-code' | 'device-signed-out' | 'device-not-found' | 'consent-withdrawn' | 'consent-not-found';
+  flash?: 'wrong-code' | 'not-a-code' | 'device-signed-out' | 'device-not-found' | 'signed-out-everywhere' | 'consent-withdrawn' | 'consent-not-found';
+  /** What was typed with a wrong code, put back in the input with that one-shot message. */
+  typedCode?: string;
 }
 
 const RESULT_KINDS = new Set(['approved', 'denied', 'expired', 'replaced', 'already-approved', 'already-denied', 'used', 'unknown']);
-const FLASHES = new Set(['wrong-code', 'not-a-code', 'device-signed-out', 'device-not-found', 'consent-withdrawn', 'consent-not-found']);
+const FLASHES = new Set(['wrong-code', 'not-a-code', 'device-signed-out', 'device-not-found', 'signed-out-everywhere', 'consent-withdrawn', 'consent-not-found']);
+/** The code input's own `maxLength`; printable characters only. */
+const TYPED_CODE = /^[\x20-\x7e]{1,32}$/;
 
 /** Parses the stored JSON defensively: unknown fields and malformed values are dropped. */
 export function parseSessionData(json: string): SessionData {
@@ -89,6 +93,7 @@ export function parseSessionData(json: string): SessionData {
   if (typeof r.confirming === 'string' && /^[A-Z]{8}$/.test(r.confirming)) data.confirming = r.confirming;
   if (typeof r.decided === 'string' && /^[A-Z]{8}$/.test(r.decided)) data.decided = r.decided;
   if (typeof r.flash === 'string' && FLASHES.has(r.flash)) data.flash = r.flash as SessionData['flash'];
+  if (typeof r.typedCode === 'string' && TYPED_CODE.test(r.typedCode)) data.typedCode = r.typedCode;
   const result = r.result as Record<string, unknown> | undefined;
   if (result && typeof result === 'object' && typeof result.kind === 'string' && RESULT_KINDS.has(result.kind)) {
     if (result.kind === 'approved' || result.kind === 'denied') {

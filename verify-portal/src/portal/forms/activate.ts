@@ -1,7 +1,7 @@
 import { normalizeUserCode } from '@pairgate/shared';
 import { blockedFor, recordFailure, type LimitCheck } from '../limits/rate-limit';
-import { checkCsrf, saveSessionData, sessionFromSecret, type ActivateResult } from '../session';
-import { formExpired, loginThen, redirect, tooManyTries, type FormHandler } from './types';
+import { checkCsrf, saveSessionData, sessionFromSecret, type ActivateResult, type ActiveSession } from '../session';
+import { formExpired, loginThen, redirect, tooManyTries, type FormContext, type FormHandler, type FormResult } from './types';
 import type { UndecidableReason } from '../../oauth/device-decisions';
 
 /** Why a code cannot be decided on → the result page that explains it. */
@@ -31,31 +31,41 @@ export const activate: FormHandler = async (ctx, req) => {
   const session = await sessionFromSecret(ctx.store, req.cookies.get(ctx.names.session), req.now);
   if (!session) return redirect(loginThen('/activate'));
   if (!checkCsrf(session.secret, 'session', req.form.get('csrf'))) return formExpired();
+  return enterCode(ctx, session, req.form.get('user_code') ?? '', req.clientIp, req.now);
+};
 
+/**
+ * A code entered by a signed-in person → where to go next, under the guessing limits. Shared
+ * by POST /activate and the QR link (GET /activate?user_code=…, see portal/loaders/activate.ts):
+ * a link that lands on the confirm screen is as good an oracle as the form, so it counts alike.
+ */
+export async function enterCode(ctx: FormContext, session: ActiveSession, typed: string, clientIp: string, now: number): Promise<FormResult> {
   const checks: LimitCheck[] = [
-    { rule: ctx.settings.limits.codePerIp, subject: req.clientIp },
+    { rule: ctx.settings.limits.codePerIp, subject: clientIp },
     { rule: ctx.settings.limits.codePerSession, subject: session.record.idHash },
     { rule: ctx.settings.limits.codeGlobal, subject: 'all' },
   ];
-  const blocked = await blockedFor(ctx.store, checks, req.now);
+  const blocked = await blockedFor(ctx.store, checks, now);
   if (blocked !== undefined) return tooManyTries(blocked);
 
-  const code = normalizeUserCode(req.form.get('user_code') ?? '');
+  // Put back in the input with the error, so one wrong letter is one letter to fix.
+  const typedCode = typed.trim().slice(0, 32);
+  const code = normalizeUserCode(typed);
   if (!code) {
     // Not a possible code (wrong length, digits, vowels): a typo, not a guess; nothing to count.
-    await saveSessionData(ctx.store, session, { flash: 'not-a-code' }, req.now);
+    await saveSessionData(ctx.store, session, { flash: 'not-a-code', typedCode }, now);
     return redirect('/activate');
   }
   const found = await ctx.provider.lookupUserCode(code);
   if (!found.ok) {
     if (found.reason === 'unknown') {
-      await recordFailure(ctx.store, checks, req.now);
-      await saveSessionData(ctx.store, session, { flash: 'wrong-code' }, req.now);
+      await recordFailure(ctx.store, checks, now);
+      await saveSessionData(ctx.store, session, { flash: 'wrong-code', typedCode }, now);
       return redirect('/activate');
     }
-    await saveSessionData(ctx.store, session, { result: resultForReason(found.reason) }, req.now);
+    await saveSessionData(ctx.store, session, { result: resultForReason(found.reason) }, now);
     return redirect('/activate/done');
   }
-  await saveSessionData(ctx.store, session, { confirming: code }, req.now);
+  await saveSessionData(ctx.store, session, { confirming: code }, now);
   return redirect('/activate/confirm');
-};
+}

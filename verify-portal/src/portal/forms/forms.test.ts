@@ -158,6 +158,15 @@ describe('POST /activate', () => {
     expect(await post('/activate', { csrf: fresh.csrf, user_code: 'ZZZZZZZZ' }, fresh.cookies, '198.51.100.2')).toMatchObject({ kind: 'redirect' });
   });
 
+  it('a wrong code (or text that is not a code) is kept, as typed, for the form to show again', async () => {
+    const s = await signedIn();
+    await deviceCode();
+    await post('/activate', { csrf: s.csrf, user_code: ' bcdf ghjz ' }, s.cookies);
+    expect(await sessionData(s.idHash)).toEqual({ flash: 'wrong-code', typedCode: 'bcdf ghjz' });
+    await post('/activate', { csrf: s.csrf, user_code: 'hello' }, s.cookies);
+    expect(await sessionData(s.idHash)).toEqual({ flash: 'not-a-code', typedCode: 'hello' });
+  });
+
   it('does not count text that cannot be a code', async () => {
     const s = await signedIn();
     for (let i = 0; i < 8; i++) await post('/activate', { csrf: s.csrf, user_code: 'hello' }, s.cookies);
