@@ -43,8 +43,9 @@ async function main(): Promise<void> {
   const events = env.databaseUrl ? await createPostgresDeviceEvents(env.databaseUrl, logUnexpected) : createInProcessDeviceEvents();
   const https = env.issuer.startsWith('https:');
   // The authorization endpoint reads the portal's sign-in session through this (the core never imports the portal).
-  const provider = createProvider({ store, issuer: env.issuer, events, sessions: portalSessionReader(store, https), apiScopes: [DEVICES_API.scope] });
-  await provider.keys.signingKey(); // the first start makes the signing key
+  const provider = createProvider({ store, issuer: env.issuer, events, sessions: portalSessionReader(store, https), apiScopes: [DEVICES_API.scope], keyEncryption: env.keyEncryption });
+  if (!env.keyEncryption.current) console.warn('[pairgate] PAIRGATE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (fine for a demo; see README, "Deploying").');
+  await provider.keys.signingKey(); // the first start makes the signing key; a wrong PAIRGATE_KEY_ENCRYPTION_KEY stops here
   const deviceChannel = createDeviceChannel(provider.context);
   // The example protected API (see src/api/devices.ts), checked against this issuer's own keys.
   const devicesApi = createDevicesApi({ store, issuer: provider.context.issuer, jwks: () => provider.keys.jwks(), onUnexpected: logUnexpected });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KEY_ENCRYPTION_KEY_BYTES, keyEncryptionOf, type KeyEncryption } from './oauth/tokens/key-encryption';
 
 /**
  * The portal's configuration from the environment, read and validated in this one place.
@@ -18,6 +19,12 @@ export interface PortalEnv {
   sqliteFile: string;
   /** `PAIRGATE_TRUST_PROXY`: trust `X-Forwarded-For` for the client address (default off). */
   trustProxy: boolean;
+  /**
+   * `PAIRGATE_KEY_ENCRYPTION_KEY` (32 bytes, base64/base64url): seals the private signing keys in
+   * the database; `PAIRGATE_KEY_ENCRYPTION_KEYS_OLD` (comma-separated): earlier ones, to open keys
+   * not yet re-encrypted. Unset → plaintext keys (the server warns), refused for an https issuer.
+   */
+  keyEncryption: KeyEncryption;
   /** `NODE_ENV=development` or `--dev` runs Next.js in dev mode. */
   dev: boolean;
 }
@@ -35,6 +42,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly str
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql:// (leave it unset to use SQLite).');
   }
+  const keyEncryption = keyEncryptionOf(
+    parseKeyEncryptionKey('PAIRGATE_KEY_ENCRYPTION_KEY', env.PAIRGATE_KEY_ENCRYPTION_KEY),
+    (env.PAIRGATE_KEY_ENCRYPTION_KEYS_OLD ?? '').split(',').map((value) => parseKeyEncryptionKey('PAIRGATE_KEY_ENCRYPTION_KEYS_OLD', value)).filter((key) => key !== undefined),
+  );
+  // An https issuer is a real deployment (RFC 8414 §2); http is for trying it out on one machine or LAN.
+  if (issuer.startsWith('https:') && !keyEncryption.current) {
+    throw new ConfigError(`PAIRGATE_KEY_ENCRYPTION_KEY must be set for an https issuer, so the database alone cannot sign tokens. Make one with: ${MAKE_KEY_COMMAND}`);
+  }
   const dataDir = env.PAIRGATE_DATA_DIR ? path.resolve(env.PAIRGATE_DATA_DIR) : path.join(repoRoot, 'data');
   return {
     port,
@@ -43,6 +58,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly str
     databaseUrl,
     sqliteFile: path.join(dataDir, 'pairgate.db'),
     trustProxy: parseBoolean('PAIRGATE_TRUST_PROXY', env.PAIRGATE_TRUST_PROXY),
+    keyEncryption,
     dev: argv.includes('--dev') || env.NODE_ENV === 'development',
   };
 }
@@ -67,6 +83,18 @@ function parseIssuer(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PAIRGATE_ISSUER must use https (or http for local testing).');
   if (url.search || url.hash) throw new ConfigError('PAIRGATE_ISSUER must not contain a query or fragment.');
   return url.href.replace(/\/$/, '');
+}
+
+/** How to make a key encryption key (README, "Deploying"). */
+const MAKE_KEY_COMMAND = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))"`;
+
+function parseKeyEncryptionKey(name: string, value: string | undefined): Uint8Array | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+  // The value itself is never echoed: it is a secret.
+  if (bytes?.length !== KEY_ENCRYPTION_KEY_BYTES) throw new ConfigError(`${name} must be ${KEY_ENCRYPTION_KEY_BYTES} random bytes in base64 or base64url. Make one with: ${MAKE_KEY_COMMAND}`);
+  return bytes;
 }
 
 function parseBoolean(name: string, value: string | undefined): boolean {

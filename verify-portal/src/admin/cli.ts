@@ -9,6 +9,7 @@ import { ConfigError, readEnv } from '../env';
 import { checkClientJwks } from '../oauth/client-assertion';
 import { clientAuthMethods } from '../oauth/client-auth';
 import { supportedResponseTypes } from '../oauth/response-types';
+import { KeyEncryptionError } from '../oauth/tokens/key-encryption';
 import { createKeyRing } from '../oauth/tokens/keys';
 import { openStore } from '../store';
 import { StoreConflictError, type ClientAuthMethod, type Store } from '../store/store';
@@ -25,6 +26,7 @@ const usage = `Pairgate admin — works on the database the portal uses (DATABAS
                                [--require-pkce] [--third-party]
   npm run admin -- clients list
   npm run admin -- keys rotate
+  npm run admin -- keys reencrypt      (after changing PAIRGATE_KEY_ENCRYPTION_KEY; see README, "Deploying")
   npm run admin -- seed-demo`;
 
 /** Exit code 2: usage or configuration error (so scripts can tell it from a failure). */
@@ -50,8 +52,14 @@ async function run(argv: string[]): Promise<void> {
         return;
       }
       case 'keys rotate': {
-        const kid = await createKeyRing(store, defaults.keyCacheSeconds).rotate();
-        console.log(`New signing key ${kid} is current; the previous one stays published until the next rotation.`);
+        const kid = await createKeyRing(store, defaults.keyCacheSeconds, Date.now, env.keyEncryption).rotate();
+        const sealed = env.keyEncryption.current ? 'encrypted with PAIRGATE_KEY_ENCRYPTION_KEY' : 'unencrypted: PAIRGATE_KEY_ENCRYPTION_KEY is not set';
+        console.log(`New signing key ${kid} is current (${sealed}); the previous one stays published until the next rotation.`);
+        return;
+      }
+      case 'keys reencrypt': {
+        const changed = await createKeyRing(store, defaults.keyCacheSeconds, Date.now, env.keyEncryption).reencrypt();
+        console.log(`${changed} signing key(s) re-encrypted; every key is now encrypted with PAIRGATE_KEY_ENCRYPTION_KEY, so PAIRGATE_KEY_ENCRYPTION_KEYS_OLD can be removed.`);
         return;
       }
       case 'seed-demo':
@@ -183,7 +191,7 @@ async function readJwks(file: string): Promise<JSONWebKeySet> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ConfigError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof KeyEncryptionError) {
     console.error(err.message);
     process.exit(2);
   }

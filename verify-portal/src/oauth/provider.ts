@@ -10,6 +10,7 @@ import { approve, deny, lookupUserCode, type DecisionResult } from './device-dec
 import { createInProcessDeviceEvents, type DeviceEvents } from './device-events';
 import type { OAuthRequest, OAuthResponse } from './http/types';
 import { route } from './router';
+import type { KeyEncryption } from './tokens/key-encryption';
 import { createKeyRing, type KeyRing } from './tokens/keys';
 
 export interface ProviderOptions {
@@ -22,6 +23,8 @@ export interface ProviderOptions {
   sessions?: SessionReader;
   /** Scopes of the APIs (resource servers) this server issues tokens for, beyond the OIDC ones; discovery lists them. */
   apiScopes?: readonly string[];
+  /** Seals the private signing keys in the store (`PAIRGATE_KEY_ENCRYPTION_KEY`). Default: plaintext. */
+  keyEncryption?: KeyEncryption;
   now?: () => number;
   /** Where unexpected errors go (they never reach the client). Default: console.error of the message only. */
   onUnexpectedError?: (err: unknown) => void;
@@ -54,7 +57,7 @@ export interface Provider {
 export function createProvider(options: ProviderOptions): Provider {
   const now = options.now ?? Date.now;
   const settings: ProviderSettings = { ...defaults, ...options.settings };
-  const keys = createKeyRing(options.store, settings.keyCacheSeconds, now);
+  const keys = createKeyRing(options.store, settings.keyCacheSeconds, now, options.keyEncryption);
   const context: CoreContext = {
     store: options.store,
     clients: cachedClients(options.store, settings.clientCacheSeconds * 1000, now),

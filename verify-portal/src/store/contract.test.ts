@@ -643,6 +643,16 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         for (const k of tied) await store.insertSigningKey(k);
         expect((await store.listSigningKeys(3)).map((k) => k.kid)).toEqual([tied[2], tied[1], tied[0]].map((k) => k?.kid));
       });
+
+      it('replaces a private key only while it is unchanged (re-encryption)', async () => {
+        const kid = id('k');
+        const record: SigningKeyRecord = { kid, alg: 'ES256', privateJwk: 'plain', publicJwk: '{}', createdAt: T0 + 2_000_000 * MIN };
+        await store.insertSigningKey(record);
+        expect(await store.replaceSigningKeyPrivateJwk(kid, 'plain', 'sealed-1')).toBe(true);
+        expect(await store.replaceSigningKeyPrivateJwk(kid, 'plain', 'sealed-2')).toBe(false);
+        expect(await store.replaceSigningKeyPrivateJwk(id('k'), 'sealed-1', 'sealed-2')).toBe(false);
+        expect((await store.listSigningKeys(1))[0]).toEqual({ ...record, privateJwk: 'sealed-1' });
+      });
     });
 
     describe('sessions', () => {

@@ -8,7 +8,8 @@
  * than through pg's global type parsers, which would change results for every other user of pg.
  */
 import pg from 'pg';
-import { errorText } from './faults';
+import { databaseDefaults, type DatabaseSettings } from '../defaults';
+import { errorText, guardStore, isPostgresAway } from './faults';
 import { checkMigrations, schemaNotReady } from './migrations/migration';
 import { postgresMigrations } from './migrations/postgres/index';
 import {
@@ -38,9 +39,26 @@ import type { Row } from './rows';
 import { StoreConflictError } from './store';
 import type { GrantRecord, RedeemCodeResult, RotateResult, Store } from './store';
 
-export interface PostgresStoreOptions {
-  /** Pool size (connections per instance). Default 10. */
-  poolSize?: number;
+/** Pool size and timeouts; defaults and why in `databaseDefaults` (src/defaults.ts). */
+export type PostgresStoreOptions = Partial<Omit<DatabaseSettings, 'listenerHeartbeatMs' | 'reconnectMinDelayMs' | 'reconnectMaxDelayMs'>> & {
+  /** Where outage transitions are logged (once each). Default: console.warn. */
+  log?: (line: string) => void;
+};
+
+/** The `pg.Pool` configuration for these settings: every connection carries the timeouts. */
+export function poolConfig(url: string, options: PostgresStoreOptions = {}): pg.PoolConfig {
+  const s = { ...databaseDefaults, ...options };
+  return {
+    connectionString: url,
+    max: s.poolSize,
+    connectionTimeoutMillis: s.connectTimeoutMs,
+    query_timeout: s.queryTimeoutMs,
+    statement_timeout: s.statementTimeoutMs,
+    idle_in_transaction_session_timeout: s.idleInTransactionTimeoutMs,
+    // TCP keep-alive: a connection whose peer vanished (host gone, NAT dropped it) errors out
+    // instead of being handed to the next request.
+    keepAlive: true,
+  };
 }
 
 /** pg_advisory_xact_lock key serialising migrate() across instances: 'pairgate' as a 64-bit integer. */
@@ -145,6 +163,7 @@ const SQL = {
 
   insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
   listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, seq DESC LIMIT $1',
+  replaceSigningKeyPrivateJwk: 'UPDATE signing_keys SET private_jwk = $3 WHERE kid = $1 AND private_jwk = $2',
 
   insertSession: `INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
   sessionByHash: 'SELECT * FROM sessions WHERE id_hash = $1 AND expires_at > $2',
@@ -175,7 +194,7 @@ function grantParams(g: GrantRecord): unknown[] {
 }
 
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool(poolConfig(url, options));
   // An idle client losing its connection emits 'error' on the pool; unhandled, that would crash
   // the process. The pool drops the client and the next query opens a fresh one.
   pool.on('error', (err) => {
@@ -198,10 +217,15 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true; // the connection is unusable: let the pool discard it
+      // A connection that broke or timed out cannot roll back (and waiting for it to try would
+      // double the time the caller waits): discard it; the server ends the transaction itself.
+      if (isPostgresAway(err)) broken = true;
+      else {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // the connection is unusable: let the pool discard it
+        }
       }
       throw err;
     } finally {
@@ -209,13 +233,15 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     }
   }
 
-  return {
+  const store: Store = {
     kind: 'postgres',
 
     async migrate() {
       checkMigrations(postgresMigrations);
       const latest = postgresMigrations.at(-1)?.version ?? 0;
       return tx(async (client) => {
+        // A migration may rewrite a large table: the per-statement bound is for requests.
+        await client.query('SET LOCAL statement_timeout = 0');
         // Two instances starting at once: the second waits here, then finds nothing to do.
         await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
         await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -460,6 +486,9 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     async listSigningKeys(limit) {
       return (await rows(pool, SQL.listSigningKeys, [limit])).map(toSigningKey);
     },
+    async replaceSigningKeyPrivateJwk(kid, from, to) {
+      return ((await pool.query(SQL.replaceSigningKeyPrivateJwk, [kid, from, to])).rowCount ?? 0) === 1;
+    },
 
     async createSession(x) {
       await conflicts('session', () =>
@@ -506,4 +535,5 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       });
     },
   };
+  return guardStore(store, isPostgresAway, options.log);
 }

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { errorText } from './faults';
+import { errorText, guardStore, isSqliteAway } from './faults';
 import { checkMigrations, schemaNotReady } from './migrations/migration';
 import { sqliteMigrations } from './migrations/sqlite/index';
 import {
@@ -164,6 +164,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
 
     insertSigningKey: 'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)',
     listSigningKeys: 'SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC LIMIT ?',
+    replaceSigningKeyPrivateJwk: 'UPDATE signing_keys SET private_jwk = ? WHERE kid = ? AND private_jwk = ?',
 
     insertSession: `INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)`,
     sessionByHash: 'SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?',
@@ -297,7 +298,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     return version;
   });
 
-  return {
+  const store: Store = {
     kind: 'sqlite',
 
     async migrate() {
@@ -465,6 +466,9 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     async listSigningKeys(limit) {
       return all(SQL.listSigningKeys, limit).map(toSigningKey);
     },
+    async replaceSigningKeyPrivateJwk(kid, from, to) {
+      return run(SQL.replaceSigningKeyPrivateJwk, to, kid, from).changes === 1;
+    },
 
     async createSession(x) {
       conflicts('session', () => run(SQL.insertSession, x.idHash, x.userId, x.authTime, x.createdAt, x.expiresAt, x.data));
@@ -496,4 +500,5 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
       for (const [hash, at] of lastPolls) if (at < now - graceMs) lastPolls.delete(hash);
     },
   };
+  return guardStore(store, isSqliteAway);
 }

@@ -364,6 +364,8 @@ export interface Store {
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
   /** Newest first (by `createdAt`, then insertion order). */
   listSigningKeys(limit: number): Promise<SigningKeyRecord[]>;
+  /** Replaces a key's stored private JWK (re-encryption) only if it still is `from`; false otherwise. */
+  replaceSigningKeyPrivateJwk(kid: string, from: string, to: string): Promise<boolean>;
 
   // Portal sessions
   /** @throws StoreConflictError if a session with this id hash exists. */

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { SigningKeyRecord, Store } from '../../store/store';
+import { KeyEncryptionError, openPrivateJwk, plaintextKeys, sealedWith, sealPrivateJwk, type KeyEncryption } from './key-encryption';
 
 export interface SigningKey {
   kid: string;
@@ -14,29 +15,35 @@ export interface KeyRing {
   jwks(): Promise<{ keys: JWK[] }>;
   /** Makes a new current key; the old one stays published as the previous key. */
   rotate(): Promise<string>;
+  /** Seals every stored private key not yet under the current key encryption key; how many it changed. */
+  reencrypt(): Promise<number>;
 }
 
 /** How many keys the JWKS publishes: current + previous, so a rotation never breaks verifiers. */
 const PUBLISHED_KEYS = 2;
 
+/** More keys than any deployment keeps: `reencrypt()` reaches every row, not just the published ones. */
+const ALL_KEYS = 10_000;
+
 /**
- * ES256 signing keys kept in the store. The first start makes one; `rotate()` (the admin
- * command) adds a newer one. Each instance re-reads the keys every `cacheSeconds` so a rotation
- * done elsewhere is picked up.
+ * ES256 signing keys kept in the store, their private halves sealed under `encryption` (see
+ * `key-encryption.ts`). The first start makes one; `rotate()` (the admin command) adds a newer
+ * one. Each instance re-reads the keys every `cacheSeconds` so a rotation done elsewhere is
+ * picked up.
  */
-export function createKeyRing(store: Store, cacheSeconds: number, now: () => number = Date.now): KeyRing {
+export function createKeyRing(store: Store, cacheSeconds: number, now: () => number = Date.now, encryption: KeyEncryption = plaintextKeys): KeyRing {
   let cache: { loadedAt: number; records: SigningKeyRecord[]; current: Promise<SigningKey> } | undefined;
 
   async function load(): Promise<NonNullable<typeof cache>> {
     if (cache && now() - cache.loadedAt < cacheSeconds * 1000) return cache;
     let records = await store.listSigningKeys(PUBLISHED_KEYS);
     if (records.length === 0) {
-      await insertNewKey(store, now());
+      await insertNewKey(store, now(), encryption);
       records = await store.listSigningKeys(PUBLISHED_KEYS);
     }
     const newest = records[0];
     if (!newest) throw new Error('No signing key could be created.');
-    cache = { loadedAt: now(), records, current: importSigningKey(newest) };
+    cache = { loadedAt: now(), records, current: importSigningKey(newest, encryption) };
     return cache;
   }
 
@@ -49,14 +56,27 @@ export function createKeyRing(store: Store, cacheSeconds: number, now: () => num
       return { keys: records.map((r) => JSON.parse(r.publicJwk) as JWK) };
     },
     async rotate() {
-      const kid = await insertNewKey(store, now());
+      const kid = await insertNewKey(store, now(), encryption);
       cache = undefined;
       return kid;
+    },
+    async reencrypt() {
+      const kek = encryption.current;
+      if (!kek) throw new KeyEncryptionError('Set PAIRGATE_KEY_ENCRYPTION_KEY to the key to encrypt with (and PAIRGATE_KEY_ENCRYPTION_KEYS_OLD to the ones the keys are encrypted with now).');
+      let changed = 0;
+      for (const record of await store.listSigningKeys(ALL_KEYS)) {
+        if (sealedWith(record.privateJwk) === kek.id) continue;
+        const sealed = sealPrivateJwk(openPrivateJwk(record.privateJwk, record.kid, encryption), record.kid, encryption);
+        // Conditional on the row being unchanged, so two admins re-encrypting at once cannot lose a key.
+        if (await store.replaceSigningKeyPrivateJwk(record.kid, record.privateJwk, sealed)) changed += 1;
+      }
+      cache = undefined;
+      return changed;
     },
   };
 }
 
-async function insertNewKey(store: Store, createdAt: number): Promise<string> {
+async function insertNewKey(store: Store, createdAt: number, encryption: KeyEncryption): Promise<string> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = crypto.randomUUID();
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
@@ -64,15 +84,15 @@ async function insertNewKey(store: Store, createdAt: number): Promise<string> {
   await store.insertSigningKey({
     kid,
     alg: 'ES256',
-    privateJwk: JSON.stringify(privateJwk),
+    privateJwk: sealPrivateJwk(JSON.stringify(privateJwk), kid, encryption),
     publicJwk: JSON.stringify(publicJwk),
     createdAt,
   });
   return kid;
 }
 
-async function importSigningKey(record: SigningKeyRecord): Promise<SigningKey> {
-  const key = await importJWK(JSON.parse(record.privateJwk) as JWK, 'ES256');
+async function importSigningKey(record: SigningKeyRecord, encryption: KeyEncryption): Promise<SigningKey> {
+  const key = await importJWK(JSON.parse(openPrivateJwk(record.privateJwk, record.kid, encryption)) as JWK, 'ES256');
   if (!(key instanceof CryptoKey)) throw new Error('Signing key did not import as a CryptoKey.');
   return { kid: record.kid, alg: 'ES256', privateKey: key };
 }
