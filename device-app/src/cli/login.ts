@@ -9,6 +9,7 @@ import {
   OAuthError,
   discover,
   formatUserCode,
+  isTransient,
   type AuthorizationServerMetadata,
   type DeviceFlowResult,
   type FetchLike,
@@ -16,7 +17,6 @@ import {
   type TokenResponse,
 } from '@pairgate/shared';
 import { ConfigError, type AppConfig } from '../config';
-import { isTransient } from '../core/controller';
 import { BrowserSignInError, signInWithBrowser, type LoopbackFactory } from '../core/desktop-sign-in';
 import { IdTokenVerifier } from '../core/id-token-verifier';
 import { loopbackFactory } from '../main/loopback';

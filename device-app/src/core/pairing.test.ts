@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ISSUER, createFakeServer, type FakeServer } from '../../test/support/fake-authorization-server';
+import { SpyVault, startController, until, useFakeClock, type Kiosk } from '../../test/support/controller-harness';
+import type { WebSocketLike } from './push-hint';
+
+describe('pairing', () => {
+  let server: FakeServer;
+  let kiosk: Kiosk;
+  let vault: SpyVault;
+
+  beforeEach(async () => {
+    useFakeClock();
+    server = await createFakeServer({ interval: 5 });
+    vault = new SpyVault();
+  });
+
+  afterEach(() => {
+    kiosk?.controller.stop();
+    vi.useRealTimers();
+  });
+
+  it('shows a grouped, spelled-out code with the QR target, then the name from the verified ID token', async () => {
+    kiosk = startController(server, { vault });
+    await until(() => kiosk.status() === 'waiting', 'a code');
+    const current = kiosk.view();
+    if (current.screen !== 'pairing' || !current.code) throw new Error('no code shown');
+    expect(current.code.userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    expect(current.code.spokenCode).toMatch(/^([A-Z] ){3}[A-Z], ([A-Z] ){3}[A-Z]$/);
+    expect(current.code.qrUri).toBe(`${ISSUER}/activate?user_code=${current.code.userCode.replace('-', '')}`);
+    expect(current.code.expiresAt).toBe(Date.now() + 600_000);
+    // Pairgate's device_name / device_model reach the server (RFC 8628 §5.4: the person checks the device).
+    expect(server.requests.find((r) => r.path === '/device/code')?.params).toMatchObject({ device_name: 'Test TV', device_model: 'Model T', scope: 'openid profile offline_access' });
+
+    server.approveLatest();
+    await until(() => kiosk.view().screen === 'signed-in', 'signed in');
+    expect(kiosk.view()).toEqual({ screen: 'signed-in', name: 'Ada Lovelace', signingOut: false, notice: null, devices: null });
+    // The name came from the ID token: no userinfo call was needed.
+    expect(server.count('/userinfo')).toBe(0);
+    expect(vault.saved).toHaveLength(1);
+  });
+
+  it('gets a new code when one expires, a bounded number of times, then waits for a key press', async () => {
+    server = await createFakeServer({ interval: 5, expiresIn: 30 });
+    kiosk = startController(server, { maxRenewals: 2 });
+    await until(() => kiosk.status() === 'waiting', 'a code');
+    const first = kiosk.userCode();
+    await until(() => kiosk.status() === 'waiting' && kiosk.userCode() !== first, 'the second code');
+    // In between, the screen said so ("Code expired — getting a new one…").
+    expect(kiosk.views.some((v) => v.screen === 'pairing' && v.status === 'renewing')).toBe(true);
+    await until(() => kiosk.status() === 'expired', 'gives up after 2 renewals');
+    expect(server.count('/device/code')).toBe(3);
+    // Nobody is looking: no more codes until someone presses a key.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(server.count('/device/code')).toBe(3);
+    kiosk.controller.restart();
+    await until(() => kiosk.status() === 'waiting', 'a code after the key press');
+    expect(server.count('/device/code')).toBe(4);
+  });
+
+  it('shows denied, and "Start again" fetches a new code', async () => {
+    kiosk = startController(server);
+    await until(() => kiosk.status() === 'waiting', 'a code');
+    server.denyLatest();
+    await until(() => kiosk.status() === 'denied', 'denied');
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', code: null });
+    kiosk.controller.dispatch({ type: 'restart' });
+    await until(() => kiosk.status() === 'waiting', 'a new code');
+    expect(server.count('/device/code')).toBe(2);
+  });
+
+  it('keeps the code on screen while the server is unreachable, then completes the sign-in', async () => {
+    kiosk = startController(server);
+    await until(() => kiosk.status() === 'waiting', 'a code');
+    const code = kiosk.userCode();
+    server.setOffline(true);
+    await until(() => kiosk.status() === 'reconnecting', 'reconnecting');
+    expect(kiosk.userCode()).toBe(code);
+    server.setOffline(false);
+    server.approveLatest();
+    await until(() => kiosk.view().screen === 'signed-in', 'signed in after reconnecting');
+  });
+
+  it('retries discovery while the server is down, showing reconnecting', async () => {
+    server.setOffline(true);
+    kiosk = startController(server);
+    await until(() => kiosk.status() === 'reconnecting', 'reconnecting');
+    server.setOffline(false);
+    await until(() => kiosk.status() === 'waiting', 'a code');
+  });
+
+  it('refuses a sign-in whose ID token does not verify, and "Start again" gets a new code', async () => {
+    server = await createFakeServer({ interval: 5, forgeIdTokens: true });
+    kiosk = startController(server, { vault });
+    await kiosk.signIn().catch(() => undefined);
+    await until(() => kiosk.status() === 'failed', 'failed');
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', failure: 'id-token-invalid' });
+    expect(vault.saved).toHaveLength(0);
+    kiosk.controller.restart();
+    await until(() => kiosk.status() === 'waiting', 'a new code');
+    expect(server.count('/device/code')).toBe(2);
+  });
+});
+
+describe('pairing with a push channel', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('subscribes with the device code in the first message, shows "opened", and polls at once on "approved"', async () => {
+    useFakeClock();
+    const server = await createFakeServer({ interval: 5, push: true });
+    const sockets: { url: string; sent: string[]; closed: boolean; socket: WebSocketLike }[] = [];
+    const webSocket = (url: string): WebSocketLike => {
+      const record = { url, sent: [] as string[], closed: false, socket: undefined as unknown as WebSocketLike };
+      record.socket = {
+        send: (data) => record.sent.push(data),
+        close: () => {
+          record.closed = true;
+        },
+        onopen: null,
+        onmessage: null,
+        onerror: null,
+        onclose: null,
+      };
+      sockets.push(record);
+      return record.socket;
+    };
+    const { controller } = startController(server, { scope: 'openid', webSocket });
+    await until(() => sockets.length === 1, 'a push connection');
+    const push = sockets[0] as (typeof sockets)[number];
+    expect(push.url).toBe('wss://as.example/oauth/device/events'); // no device code in the URL
+    push.socket.onopen?.();
+    expect(JSON.parse(push.sent[0] as string)).toEqual({ type: 'subscribe', device_code: expect.stringMatching(/^dc-/) });
+
+    push.socket.onmessage?.({ data: '{"type":"status","status":"opened"}' });
+    expect(controller.getState()).toMatchObject({ screen: 'pairing', status: 'opened' });
+
+    server.approveLatest();
+    const polls = server.count('/token');
+    push.socket.onmessage?.({ data: '{"type":"status","status":"approved"}' });
+    // Well inside the 5 s interval: the hint made it poll now. (Signing in then takes real
+    // time for the ID token's crypto, so that wait is not bounded in fake time.)
+    await until(() => server.count('/token') > polls, 'a poll at once', 1_000, 50);
+    await until(() => controller.getState().screen === 'signed-in', 'signed in');
+    expect(server.count('/token')).toBe(polls + 1);
+    expect(push.closed).toBe(true);
+    controller.stop();
+  });
+});

@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeServer, type FakeServer } from '../../test/support/fake-authorization-server';
+import { SpyVault, realTick, startController, until, useFakeClock, type Kiosk } from '../../test/support/controller-harness';
+import { MemoryVault, type TokenVault } from './vault';
+
+describe('the signed-in session', () => {
+  let server: FakeServer;
+  let kiosk: Kiosk;
+  let vault: SpyVault;
+
+  beforeEach(async () => {
+    useFakeClock();
+    server = await createFakeServer({ interval: 5 });
+    vault = new SpyVault();
+  });
+
+  afterEach(() => {
+    kiosk?.controller.stop();
+    vi.useRealTimers();
+  });
+
+  it('refreshes one at a time, and stores the rotated refresh token', async () => {
+    kiosk = startController(server, { vault });
+    await kiosk.signIn();
+    const release = server.holdRefreshes();
+    const first = kiosk.controller.refresh();
+    const second = kiosk.controller.refresh();
+    await realTick();
+    release();
+    expect(await first).toBe('refreshed');
+    expect(await second).toBe('refreshed');
+    expect(server.count('/token', 'refresh_token')).toBe(1);
+    const latest = vault.saved.at(-1)?.refreshToken;
+    expect(latest && server.refreshTokens.has(latest)).toBe(true);
+  });
+
+  it('refreshes in the background before the access token expires', async () => {
+    server = await createFakeServer({ interval: 5, accessTokenTtl: 100 });
+    kiosk = startController(server);
+    await kiosk.signIn();
+    const signedInAt = Date.now();
+    await until(() => server.count('/token', 'refresh_token') === 1, 'a background refresh');
+    expect(Date.now() - signedInAt).toBeLessThan(100_000);
+    await until(() => server.count('/token', 'refresh_token') === 2, 'a second one');
+    expect(kiosk.view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace' });
+  });
+
+  it('goes back to pairing by itself when a refresh fails with invalid_grant', async () => {
+    kiosk = startController(server, { vault });
+    await kiosk.signIn();
+    server.revokeAll(); // the person signed the device out from their phone
+    expect(await kiosk.controller.refresh()).toBe('signed-out');
+    await until(() => kiosk.status() === 'waiting', 'a new code');
+    expect(await vault.load()).toBeUndefined();
+  });
+
+  it('sign-out revokes the refresh token at the server, clears the vault and shows a new code', async () => {
+    kiosk = startController(server, { vault });
+    await kiosk.signIn();
+    const refreshToken = vault.saved.at(-1)?.refreshToken as string;
+    kiosk.controller.dispatch({ type: 'sign-out' });
+    expect(kiosk.view()).toMatchObject({ screen: 'signed-in', signingOut: true });
+    await until(() => kiosk.status() === 'waiting', 'a new code');
+    const revoke = server.requests.find((r) => r.path === '/revoke');
+    expect(revoke?.params).toMatchObject({ token: refreshToken, token_type_hint: 'refresh_token', client_id: 'tv-kiosk' });
+    expect(server.refreshTokens.has(refreshToken)).toBe(false);
+    expect(vault.cleared).toBeGreaterThan(0);
+    expect(await vault.load()).toBeUndefined();
+  });
+
+  it('resumes a stored session by refreshing it at start', async () => {
+    kiosk = startController(server, { vault });
+    await kiosk.signIn();
+    kiosk.controller.stop();
+    kiosk = startController(server, { vault }); // same vault: a restart of the app
+    await until(() => server.count('/token', 'refresh_token') === 1, 'a refresh at start');
+    expect(kiosk.view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace' });
+    expect(server.count('/device/code')).toBe(1);
+  });
+
+  it('says so when the vault refuses to store the refresh token', async () => {
+    const refusing: TokenVault = {
+      load: async () => undefined,
+      save: async () => ({ stored: false, reason: 'plaintext-refused' }),
+      clear: async () => undefined,
+    };
+    kiosk = startController(server, { vault: refusing });
+    await kiosk.signIn();
+    expect(kiosk.view()).toMatchObject({ screen: 'signed-in', notice: 'vault-plaintext-refused' });
+  });
+
+  it('sign-out while the server is unreachable forgets the session anyway and says the server could not be told', async () => {
+    const stored = new MemoryVault();
+    await stored.save({ refreshToken: 'rt-stored', name: 'Ada', sub: 'user-1' });
+    server.setOffline(true);
+    kiosk = startController(server, { vault: stored, scope: 'openid' });
+    await until(() => kiosk.view().screen === 'signed-in', 'resumed offline');
+    expect(kiosk.view()).toMatchObject({ screen: 'signed-in', name: 'Ada' });
+    await kiosk.controller.signOut();
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', notice: 'sign-out-offline' });
+    expect(await stored.load()).toBeUndefined();
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The controller's unit tests drive it through its public face (commands in, view states out)
+ * against the in-memory authorization server, on a fake clock. This is what they share.
+ */
+import { vi } from 'vitest';
+import { SessionController, type ControllerOptions } from '../../src/core/controller';
+import { MemoryVault, type SaveResult, type StoredSession } from '../../src/core/vault';
+import type { ViewState } from '../../src/core/view-state';
+import { ISSUER, type FakeServer } from './fake-authorization-server';
+
+const realTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Fakes the timers and Date, not setImmediate: real crypto and promises still settle. */
+export function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+}
+
+/** Advances the fake clock in small steps (letting real crypto and promises settle) until `predicate` holds. */
+export async function until(predicate: () => boolean, what: string, maxMs = 30 * 60_000, stepMs = 250): Promise<void> {
+  for (let elapsed = 0; elapsed <= maxMs; elapsed += stepMs) {
+    for (let i = 0; i < 20; i++) {
+      if (predicate()) return;
+      await realTick();
+    }
+    await vi.advanceTimersByTimeAsync(stepMs);
+  }
+  throw new Error(`timed out waiting for: ${what}`);
+}
+
+export { realTick };
+
+export class SpyVault extends MemoryVault {
+  saved: StoredSession[] = [];
+  cleared = 0;
+  override async save(session: StoredSession): Promise<SaveResult> {
+    this.saved.push(session);
+    return super.save(session);
+  }
+  override async clear(): Promise<void> {
+    this.cleared += 1;
+    return super.clear();
+  }
+}
+
+/** A started kiosk controller, every view it published, and readers for the current one. */
+export interface Kiosk {
+  controller: SessionController;
+  /** `start()`'s promise: the first phase is under way. */
+  started: Promise<void>;
+  views: ViewState[];
+  view(): ViewState;
+  /** The pairing status, or the screen's name when not pairing. */
+  status(): string;
+  userCode(): string | null;
+  /** Waits for a code, approves it at the server, waits for the signed-in screen. */
+  signIn(): Promise<void>;
+}
+
+export function startController(server: FakeServer, options: Partial<ControllerOptions> = {}): Kiosk {
+  const controller = new SessionController({
+    issuer: ISSUER,
+    clientId: 'tv-kiosk',
+    scope: 'openid profile offline_access',
+    deviceName: 'Test TV',
+    deviceModel: 'Model T',
+    vault: new MemoryVault(),
+    fetch: server.fetch,
+    ...options,
+  });
+  const views: ViewState[] = [];
+  controller.subscribe((view) => views.push(view));
+  const started = controller.start();
+  const view = () => controller.getState();
+  const status = () => {
+    const current = view();
+    return current.screen === 'pairing' ? current.status : current.screen;
+  };
+  return {
+    controller,
+    started,
+    views,
+    view,
+    status,
+    userCode: () => {
+      const current = view();
+      return current.screen === 'pairing' ? (current.code?.userCode ?? null) : null;
+    },
+    async signIn() {
+      await until(() => status() === 'waiting', 'a code');
+      server.approveLatest();
+      await until(() => view().screen === 'signed-in', 'signed in');
+    },
+  };
+}
