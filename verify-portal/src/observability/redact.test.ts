@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { redactPaths, REDACTED, scrubText } from './redact';
+
+describe('scrubText', () => {
+  const secret = randomBytes(32).toString('base64url');
+
+  it.each([
+    ['a JWT', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', `${REDACTED}`],
+    ['a JWT with an empty signature', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.', `${REDACTED}`],
+    ['a 43-character base64url secret', `refresh ${secret} failed`, `refresh ${REDACTED} failed`],
+    ['a user code as shown', 'code WDJB-MJHT typed', `code ${REDACTED} typed`],
+    ['a user code typed in lower case without a dash', 'wdjbmjht', REDACTED],
+    ['a user code typed with a space', 'wdjb mjht.', `${REDACTED}.`],
+    ['a bearer credential', 'authorization: Bearer abc.def-ghi', `authorization: Bearer ${REDACTED}`],
+    ['a basic credential', 'Basic d2ViOnM9PQ==', `Basic ${REDACTED}`],
+    ['a password in a form body', 'username=ada&password=hunter2&x=1', `username=ada&password=${REDACTED}&x=1`],
+    ['a code in a query string', '/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj', `/cb?code=${REDACTED}&state=af0ifjsldkj`],
+    ['a token parameter', 'token=abc&token_type_hint=refresh_token', `token=${REDACTED}&token_type_hint=refresh_token`],
+    ['a secret key in JSON', '{"client_secret":"s3cr\\"et","ok":1}', `{"client_secret":"${REDACTED}","ok":1}`],
+  ])('replaces %s', (_name, input, expected) => {
+    expect(scrubText(input)).toBe(expected);
+  });
+
+  it.each([
+    'GET /oauth/device/code 200 12ms',
+    '{"route":"/activate","method":"POST","status":303,"durationMs":4.2}',
+    'request 0b7e5c1e-2c3a-4d0e-9d7b-6f1c8e0a9b21 from 192.0.2.10',
+    '2026-01-01T00:00:00.000Z',
+    'at handle (/srv/pairgate/verify-portal/src/oauth/router.ts:74:12)',
+    'PAIRGATE_KEY_ENCRYPTION_KEYS_OLD must be base64url',
+    'consonants BCDF, 8 letters in two groups of 4',
+    'the interval is 5 s; slow_down adds 5',
+  ])('leaves ordinary text alone: %s', (text) => {
+    expect(scrubText(text)).toBe(text);
+  });
+
+  it('is idempotent', () => {
+    const once = scrubText(`password=x ${secret} WDJB-MJHT`);
+    expect(scrubText(once)).toBe(once);
+  });
+});
+
+describe('redactPaths', () => {
+  it('covers each secret key at the top and two levels down, in pino path syntax', () => {
+    const paths = redactPaths();
+    expect(paths).toEqual(expect.arrayContaining(['password', '*.password', '*.*.password', '["set-cookie"]', '*["set-cookie"]', '*.*["set-cookie"]']));
+    expect(paths).not.toContain('status');
+  });
+});
