@@ -52,3 +52,43 @@ export const defaults = {
 } as const;
 
 export type ProviderSettings = { -readonly [K in keyof typeof defaults]: number };
+
+/**
+ * How the PostgreSQL store and the push listener treat a database that is slow, frozen or gone
+ * (`openPostgresStore(url, options)`, `createPostgresDeviceEvents(url, onError, options)`).
+ * Every statement of the store is a key look-up, a one-row write or a small batch that takes
+ * about a millisecond, so these are 1,000× the normal time: a healthy database never meets them,
+ * and a sick one costs a request seconds (then 503 + Retry-After), not minutes.
+ */
+export const databaseDefaults = {
+  /** Connections per instance (`pg.Pool` `max`). 10 × instances must stay under the server's
+   * `max_connections` (100 by default) with room for admin sessions. */
+  poolSize: 10,
+  /** Longest wait for a connection: a new one (TCP + startup + auth), or a free one from a full
+   * pool (`pg.Pool` `connectionTimeoutMillis`). 5 s: a healthy database on a LAN connects in a
+   * few ms; past this the request is answered 503 rather than hanging. */
+  connectTimeoutMs: 5_000,
+  /** Server-side `statement_timeout`: PostgreSQL cancels a statement running longer (SQLSTATE
+   * 57014), so a runaway query or a lock queue cannot hold a connection. 5 s. Migrations,
+   * which may rewrite large tables, run without it. */
+  statementTimeoutMs: 5_000,
+  /** Client-side `query_timeout`: the driver gives up on an answer that does not come — what
+   * `statement_timeout` cannot catch when the server or the network is frozen. A second above
+   * `statementTimeoutMs`, so a live server's own cancel comes first. */
+  queryTimeoutMs: 6_000,
+  /** Server-side `idle_in_transaction_session_timeout`: a transaction left open by an instance
+   * that froze or lost its network mid-way is ended after 10 s, releasing the row locks other
+   * instances wait on (a poll, a redemption). Our transactions are a few statements, never idle. */
+  idleInTransactionTimeoutMs: 10_000,
+  /** How often the push listener proves its LISTEN connection alive with `SELECT 1`. TCP
+   * keep-alive notices a peer that vanished; only a query notices one that is frozen. 30 s:
+   * push falls back to polling (every 5 s) meanwhile, so this only bounds how long push is mute. */
+  listenerHeartbeatMs: 30_000,
+  /** First and longest wait between reconnection attempts of the push listener: exponential
+   * back-off with jitter (half fixed, half random) from 0.5 s, capped at 30 s, forever — a
+   * database that is away for an hour is retried ~120 times, not thousands. */
+  reconnectMinDelayMs: 500,
+  reconnectMaxDelayMs: 30_000,
+} as const;
+
+export type DatabaseSettings = { -readonly [K in keyof typeof databaseDefaults]: number };

@@ -9,6 +9,8 @@ import { revocationEndpoint } from './endpoints/revocation';
 import { tokenEndpoint } from './endpoints/token';
 import { userinfoEndpoint } from './endpoints/userinfo';
 import { noStore, type OAuthRequest, type OAuthResponse } from './http/types';
+import { isStoreUnavailable } from '../store/unavailable';
+import { databaseUnavailable } from './unavailable';
 
 type Endpoint = (ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void) => Promise<OAuthResponse>;
 
@@ -51,7 +53,8 @@ const cors = {
 
 /**
  * Dispatches a parsed request. Whatever goes wrong comes back as an OAuth error body with the
- * right status: 404/405 for unknown paths and methods, `server_error` (no internals) for bugs.
+ * right status: 404/405 for unknown paths and methods, 503 `temporarily_unavailable` while the
+ * database is away, `server_error` (no internals) for bugs.
  */
 export async function route(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err: unknown) => void): Promise<OAuthResponse> {
   const response = await dispatch(ctx, req, onUnexpected);
@@ -86,8 +89,10 @@ async function dispatch(ctx: CoreContext, req: OAuthRequest, onUnexpected: (err:
   try {
     return await entry.endpoint(ctx, req, onUnexpected);
   } catch (thrown) {
-    if (!(thrown instanceof OAuthError) || thrown.error === 'server_error') onUnexpected(thrown);
-    const { status, headers, body } = toErrorResponse(thrown);
+    // The store logs an outage once; every request during it is answered 503, not logged.
+    const unavailable = isStoreUnavailable(thrown);
+    if (!unavailable && (!(thrown instanceof OAuthError) || thrown.error === 'server_error')) onUnexpected(thrown);
+    const { status, headers, body } = toErrorResponse(unavailable ? databaseUnavailable(thrown) : thrown);
     // Token-endpoint errors must not be cached either (RFC 6749 §5.1).
     return { status, headers: { ...headers, ...noStore }, body };
   }

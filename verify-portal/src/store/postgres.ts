@@ -196,10 +196,9 @@ function grantParams(g: GrantRecord): unknown[] {
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   const pool = new pg.Pool(poolConfig(url, options));
   // An idle client losing its connection emits 'error' on the pool; unhandled, that would crash
-  // the process. The pool drops the client and the next query opens a fresh one.
-  pool.on('error', (err) => {
-    console.error(`[store] idle PostgreSQL connection failed: ${err.message}`);
-  });
+  // the process. The pool drops the client and the next query opens a fresh one; if the database
+  // is really away, that query fails and the guard logs the outage (once, not once per client).
+  pool.on('error', () => undefined);
   let closed = false;
 
   const rows = async (db: Queryable, sql: string, params: unknown[] = []): Promise<Row[]> =>
@@ -211,6 +210,13 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   async function tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client that loses its connection emits 'error' (the pool only listens while
+    // it is idle); unheard, that is an uncaught exception. The running query rejects as well,
+    // so noting it is enough.
+    const onConnectionError = (): void => {
+      broken = true;
+    };
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -229,6 +235,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       }
       throw err;
     } finally {
+      client.off('error', onConnectionError);
       client.release(broken);
     }
   }

@@ -66,6 +66,8 @@ export interface SqliteStoreOptions {
    * database without touching it (and for testing that a read-only one is reported not ready).
    */
   readonly?: boolean;
+  /** Where outage transitions are logged (once each). Default: console.warn. */
+  log?: (line: string) => void;
 }
 
 export function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): Store {
@@ -500,5 +502,5 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
       for (const [hash, at] of lastPolls) if (at < now - graceMs) lastPolls.delete(hash);
     },
   };
-  return guardStore(store, isSqliteAway);
+  return guardStore(store, isSqliteAway, options.log);
 }

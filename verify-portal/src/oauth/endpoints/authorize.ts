@@ -12,6 +12,8 @@ import {
 import { authorizationErrorResponse } from '../authorization/response';
 import type { CoreContext } from '../context';
 import { redirectTo, type OAuthRequest, type OAuthResponse } from '../http/types';
+import { isStoreUnavailable } from '../../store/unavailable';
+import { databaseUnavailable } from '../unavailable';
 
 /**
  * GET/POST /oauth/authorize — the authorization endpoint (RFC 6749 §4.1.1, OIDC Core
@@ -32,6 +34,7 @@ export async function authorizeEndpoint(ctx: CoreContext, req: OAuthRequest, onU
   } catch (thrown) {
     // RFC 6749 §4.1.2.1: no redirect to a client or URI we cannot vouch for.
     if (thrown instanceof UntrustedAuthorizationRequest) return authorizationErrorPage(thrown.reason);
+    if (isStoreUnavailable(thrown)) throw thrown; // the router answers 503 with Retry-After
     onUnexpected(thrown);
     return authorizationErrorPage('server-error');
   }
@@ -42,8 +45,10 @@ export async function authorizeEndpoint(ctx: CoreContext, req: OAuthRequest, onU
     // From here on the client hears about every failure, with state and iss; anything
     // unexpected is a bare server_error (RFC 6749 §4.1.2.1), logged without details. Implicit
     // and hybrid requests hear it by form post too, like their answer (never in a URL fragment).
-    if (!(thrown instanceof OAuthError)) onUnexpected(thrown);
-    const error = thrown instanceof OAuthError ? thrown : oauthError.serverError(thrown);
+    // The database being away is RFC 6749 §4.1.2.1's temporarily_unavailable, not a bug.
+    const unavailable = isStoreUnavailable(thrown);
+    if (!(thrown instanceof OAuthError) && !unavailable) onUnexpected(thrown);
+    const error = thrown instanceof OAuthError ? thrown : unavailable ? databaseUnavailable(thrown) : oauthError.serverError(thrown);
     return authorizationErrorResponse(errorResponseMode(params), target.redirectUri, ctx.issuer, target.state, error);
   }
 }

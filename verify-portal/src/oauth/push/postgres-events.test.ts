@@ -1,9 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../../../test/support/resources';
+import { startFaultProxy, type FaultProxy } from '../../store/fault-proxy';
 import type { DeviceEvent, DeviceEvents } from '../device-events';
-import { createPostgresDeviceEvents } from './postgres-events';
+import { createPostgresDeviceEvents, reconnectDelay } from './postgres-events';
 
 const url = testDatabaseUrl('device events over LISTEN/NOTIFY');
+
+const until = (check: () => boolean, ms = 5_000) =>
+  new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + ms;
+    const tick = () => (check() ? resolve() : Date.now() > deadline ? reject(new Error('timed out')) : setTimeout(tick, 5));
+    tick();
+  });
+
+describe('reconnectDelay', () => {
+  it('doubles from the minimum up to the cap, half fixed and half jitter', () => {
+    const low = () => 0;
+    const high = () => 0.999999;
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => reconnectDelay(n, 500, 30_000, low))).toEqual([250, 500, 1_000, 2_000, 4_000, 8_000, 15_000]);
+    expect(reconnectDelay(7, 500, 30_000, high)).toBeCloseTo(30_000, 0);
+    expect(reconnectDelay(1_000, 500, 30_000, low)).toBe(15_000); // capped, forever, no overflow
+    expect(reconnectDelay(1_000, 500, 30_000, high)).toBeLessThan(30_000);
+  });
+});
 
 describe.skipIf(!url)('device events across instances (PostgreSQL LISTEN/NOTIFY)', () => {
   let first: DeviceEvents;
@@ -18,13 +37,6 @@ describe.skipIf(!url)('device events across instances (PostgreSQL LISTEN/NOTIFY)
     await first?.close();
     await second?.close();
   });
-
-  const until = (check: () => boolean) =>
-    new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 5_000;
-      const tick = () => (check() ? resolve() : Date.now() > deadline ? reject(new Error('timed out')) : setTimeout(tick, 5));
-      tick();
-    });
 
   it('an event published on one instance reaches subscribers on every instance, once each', async () => {
     const hash = `hash-${Date.now()}`;
@@ -51,5 +63,79 @@ describe.skipIf(!url)('device events across instances (PostgreSQL LISTEN/NOTIFY)
     expect(onSecond).toHaveLength(2);
     expect(other).toEqual([]);
     expect(errors).toEqual([]);
+  });
+});
+
+/**
+ * The listener between the application and a database that goes away: a TCP proxy in front of
+ * the real test PostgreSQL is stopped (refused and reset) or frozen (silent), then restored. The
+ * knobs are small so this takes about a second; the defaults are in src/defaults.ts.
+ */
+describe.skipIf(!url)('the LISTEN connection survives the database going away', () => {
+  let proxy: FaultProxy;
+  let behind: DeviceEvents | undefined;
+  let direct: DeviceEvents | undefined;
+  const lines: string[] = [];
+  const knobs = { connectTimeoutMs: 300, queryTimeoutMs: 300, listenerHeartbeatMs: 100, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 80 };
+
+  beforeAll(async () => {
+    proxy = await startFaultProxy(url!);
+    direct = await createPostgresDeviceEvents(url!, () => undefined);
+  });
+  afterEach(async () => {
+    await behind?.close();
+    behind = undefined;
+    lines.length = 0;
+    proxy.restore();
+  });
+  afterAll(async () => {
+    await direct?.close();
+    await proxy?.close();
+  });
+
+  /** Publishes from the instance with a healthy connection until the one behind the proxy hears it. */
+  async function heardAgain(hash: string, received: DeviceEvent[]): Promise<void> {
+    await until(() => {
+      if (received.length === 0) direct!.publish(hash, 'approved');
+      return received.length > 0;
+    });
+    expect(new Set(received)).toEqual(new Set(['approved']));
+  }
+
+  it('stopped: reconnects with back-off after many failed attempts, LISTENs again, logs lost/restored once each', async () => {
+    behind = await createPostgresDeviceEvents(proxy.url, () => undefined, { ...knobs, log: (l) => lines.push(l) });
+    const hash = `stopped-${Date.now()}`;
+    const received: DeviceEvent[] = [];
+    behind.subscribe(hash, (e) => received.push(e));
+
+    proxy.stop();
+    await until(() => lines.length === 1);
+    expect(lines[0]).toMatch(/^\[push\] LISTEN connection lost \(.+\); reconnecting with back-off/);
+    // The old listener retried once and gave up. Let several attempts fail, silently.
+    const before = proxy.resets;
+    await until(() => proxy.resets >= before + 4);
+    expect(lines).toHaveLength(1);
+
+    proxy.restore();
+    await until(() => lines.length === 2);
+    const attempts = Number(/restored after (\d+) attempts?/.exec(lines[1] ?? '')?.[1]);
+    expect(attempts).toBeGreaterThan(4);
+    await heardAgain(hash, received);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('frozen: the heartbeat notices the silent connection, and push works again once the database answers', async () => {
+    behind = await createPostgresDeviceEvents(proxy.url, () => undefined, { ...knobs, log: (l) => lines.push(l) });
+    const hash = `frozen-${Date.now()}`;
+    const received: DeviceEvent[] = [];
+    behind.subscribe(hash, (e) => received.push(e));
+
+    proxy.freeze();
+    await until(() => lines.length === 1);
+    expect(lines[0]).toMatch(/LISTEN connection lost \(Query read timeout\)/);
+    proxy.restore();
+    await until(() => lines.length === 2);
+    expect(lines[1]).toMatch(/^\[push\] LISTEN connection restored after \d+ attempts?$/);
+    await heardAgain(hash, received);
   });
 });
