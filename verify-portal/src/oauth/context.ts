@@ -1,4 +1,5 @@
 import type { ProviderSettings } from '../defaults';
+import type { DeviceFlowMetrics } from '../observability/device-flow-metrics';
 import type { Store } from '../store/store';
 import type { ClientLookup } from './client-cache';
 import type { SessionReader } from './authorization/sessions';
@@ -20,6 +21,8 @@ export interface CoreContext {
   readonly sessions: SessionReader;
   /** Scopes of the APIs this server issues tokens for (discovery's scopes_supported lists them). */
   readonly apiScopes: readonly string[];
+  /** Device-code outcomes and approval → token time, for `/metrics` (a no-op unless someone counts). */
+  readonly metrics: DeviceFlowMetrics;
   now(): number;
 }
 

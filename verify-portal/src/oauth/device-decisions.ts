@@ -38,6 +38,7 @@ async function decide(ctx: CoreContext, typed: string, decision: DeviceDecision)
   const record = await ctx.store.decideDeviceCode(userCode, decision, now);
   if (record) {
     ctx.events.publish(record.deviceCodeHash, decision.status);
+    ctx.metrics.deviceCode(decision.status);
     return { ok: true, record };
   }
   // Lost: say why (already decided by someone else, expired, or no such code).

@@ -1,4 +1,6 @@
 import { defaults, type ProviderSettings } from '../defaults';
+import { noDeviceFlowMetrics, type DeviceFlowMetrics } from '../observability/device-flow-metrics';
+import { logUnexpected } from '../observability/logger';
 import type { Store } from '../store/store';
 import { cachedClients } from './client-cache';
 import { decideAuthorization, withdrawConsent, type ConsentDecision, type ConsentOutcome } from './authorization/decide';
@@ -25,8 +27,10 @@ export interface ProviderOptions {
   apiScopes?: readonly string[];
   /** Seals the private signing keys in the store (`PAIRGATE_KEY_ENCRYPTION_KEY`). Default: plaintext. */
   keyEncryption?: KeyEncryption;
+  /** Counts device-code outcomes for `/metrics` (see observability/portal-metrics.ts). Default: not counted. */
+  metrics?: DeviceFlowMetrics;
   now?: () => number;
-  /** Where unexpected errors go (they never reach the client). Default: console.error of the message only. */
+  /** Where unexpected errors go (they never reach the client). Default: the process's logger. */
   onUnexpectedError?: (err: unknown) => void;
 }
 
@@ -67,6 +71,7 @@ export function createProvider(options: ProviderOptions): Provider {
     events: options.events ?? createInProcessDeviceEvents(),
     sessions: options.sessions ?? noSessions,
     apiScopes: options.apiScopes ?? [],
+    metrics: options.metrics ?? noDeviceFlowMetrics,
     now,
   };
   const onUnexpected = options.onUnexpectedError ?? logUnexpected;
@@ -92,9 +97,5 @@ export function createProvider(options: ProviderOptions): Provider {
   };
 }
 
-/** Logs the error's name and message only: a stack or request could carry a secret. */
-export function logUnexpected(err: unknown): void {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  console.error(`[pairgate] unexpected error: ${text}`);
-}
+// server.ts still imports it from here; it moves to observability/logger.ts when the server is wired.
+export { logUnexpected };

@@ -1,6 +1,7 @@
 import { GrantType } from '@pairgate/shared';
 import { hashSecret } from '../crypto/hash';
 import { hashPassword } from '../crypto/password';
+import type { DeviceFlowMetrics } from '../observability/device-flow-metrics';
 import { openSqliteStore } from '../store/sqlite';
 import type { Store, UserRecord } from '../store/store';
 import type { SessionReader, SignedInPerson } from './authorization/sessions';
@@ -24,7 +25,7 @@ export interface TestResponse {
  * An in-process core on a real (in-memory) SQLite store with a clock the test moves, reached
  * through the Fetch adapter: fast unit tests of the endpoints' rules.
  */
-export async function createTestCore(): Promise<{
+export async function createTestCore(options: { metrics?: DeviceFlowMetrics } = {}): Promise<{
   store: Store;
   core: Provider;
   user: UserRecord;
@@ -67,7 +68,7 @@ export async function createTestCore(): Promise<{
       return token ? people.get(token) : undefined;
     },
   };
-  const core = createProvider({ store, issuer: ISSUER, now: () => clock.now, sessions, onUnexpectedError: () => {} });
+  const core = createProvider({ store, issuer: ISSUER, now: () => clock.now, sessions, metrics: options.metrics, onUnexpectedError: () => {} });
 
   async function call(request: Request): Promise<TestResponse> {
     const response = await serveFetch(core.handle, request, '203.0.113.7');

@@ -53,6 +53,7 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
       expires_in: expiresIn,
       interval: ctx.settings.pollIntervalSeconds,
     };
+    ctx.metrics.deviceCode('issued');
     return json(200, body, { ...noStore });
   }
   throw oauthError.serverError(new Error('Could not draw a free user code.'));

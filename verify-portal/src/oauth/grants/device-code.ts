@@ -37,7 +37,10 @@ export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
     case 'approved':
       break;
   }
-  if (now >= record.expiresAt) throw oauthError.expiredToken();
+  if (now >= record.expiresAt) {
+    ctx.metrics.deviceCode('expired');
+    throw oauthError.expiredToken();
+  }
   // RFC 8628 §3.5: slow_down adds 5 s to this and every later poll (the store raised it).
   // An approved code is never slowed down: a device told of the approval should get its tokens.
   if (tooFast) throw oauthError.slowDown(record.interval);
@@ -54,5 +57,9 @@ export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
     now,
   );
   await ctx.store.createGrant(grant);
-  return issueFirstTokens(ctx, { grant, client, user, scope, apis });
+  const tokens = await issueFirstTokens(ctx, { grant, client, user, scope, apis });
+  ctx.metrics.deviceCode('redeemed');
+  // decidedAt is the approval, stamped by whichever instance's clock took it (as `now` here).
+  if (redeemed.decidedAt !== null) ctx.metrics.approvalToToken((ctx.now() - redeemed.decidedAt) / 1000);
+  return tokens;
 };
