@@ -97,6 +97,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { PAIRGATE_MODE: 'desktop', PAIRGATE_CLIENT_ID: 'mine' } }).clientId).toBe('mine');
   });
 
+  it('flags by node:util.parseArgs: --switch, --no-switch, --switch=false; a flag with no value says so', () => {
+    expect(loadConfig({ argv: ['--allow-plaintext-tokens', '--kiosk=false'] })).toMatchObject({ allowPlaintextTokens: true, kiosk: false });
+    expect(loadConfig({ argv: ['--no-allow-plaintext-tokens'], env: { PAIRGATE_ALLOW_PLAINTEXT_TOKENS: 'yes' } }).allowPlaintextTokens).toBe(false);
+    expect(() => loadConfig({ argv: ['--issuer'] })).toThrow('--issuer needs a value.');
+    expect(() => loadConfig({ argv: ['--client-id', '--kiosk'] })).toThrow('--client-id needs a value.');
+    expect(() => loadConfig({ argv: ['--kiosk=maybe'] })).toThrow('kiosk (from --kiosk) must be true or false, not "maybe".');
+  });
+
+  it('one schema for every source: a file’s JSON types are checked like text from env and flags', () => {
+    expect(loadConfig({ argv: ['--config', 'k.json'], readFile: file({ webPort: 8080, kiosk: false, deviceName: '  Hall  ' }) })).toMatchObject({ webPort: 8080, kiosk: false, deviceName: 'Hall' });
+    expect(() => loadConfig({ argv: ['--config', 'k.json'], readFile: file({ clientId: 42 }) })).toThrow('clientId (from k.json) must be a string, not 42.');
+    expect(() => loadConfig({ argv: ['--config', 'k.json'], readFile: file({ webPort: 1.5 }) })).toThrow('webPort (from k.json) must be a whole number from 0 to 65535, not 1.5.');
+    // Only the winning value is checked: a bad one that a later source overrides does not matter.
+    expect(loadConfig({ env: { PAIRGATE_MODE: 'tv' }, argv: ['--mode', 'desktop'] }).mode).toBe('desktop');
+  });
+
   it('ignores foreign switches when told to (Electron adds its own)', () => {
     expect(loadConfig({ argv: ['--enable-logging', '--client-id', 'x'], strictFlags: false }).clientId).toBe('x');
   });

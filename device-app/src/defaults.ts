@@ -2,7 +2,7 @@
  * Every configuration key of the device app: what it does, its default, and why. Values are
  * overridden by the config file, then environment variables, then command-line flags (flags
  * win); `config.ts` reads and validates them. The env var and flag of each key are listed in
- * `config.ts` (`KEYS`) and in the README.
+ * `config.ts` (`SOURCES`) and in the README; what each accepts in `core/config-schema.ts`.
  */
 export const defaults = {
   /** The authorization server's issuer URL. Endpoints are found by discovery (OIDC Discovery

@@ -3,7 +3,7 @@
  * `--config`) are the app's own, read by `loadConfig` with the same env vars and config file;
  * the flags below are the CLI's.
  */
-import { ConfigError, loadConfig, type AppConfig } from '../config';
+import { loadConfig, readFlags, type AppConfig, type Flags, type Mode } from '../config';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -16,8 +16,8 @@ export interface LoginArgs {
   noBrowser: boolean;
   /** Print the access token on stdout once signed in. */
   printToken: boolean;
-  /** The argv left for `loadConfig`: --issuer, --client-id, --scope, --config. */
-  configArgv: string[];
+  /** --issuer, --client-id, --scope and --config, for `loadConfig`. */
+  flags: Flags;
 }
 
 export type Command = { name: 'login'; args: LoginArgs } | { name: 'help' };
@@ -48,33 +48,22 @@ Exit status: 0 signed in, 1 not signed in (denied, expired, cancelled, failed),
 2 usage or configuration error.
 `;
 
-const CONFIG_FLAGS = new Set(['--issuer', '--client-id', '--scope', '--config']);
+/** The settings `pairgate login` takes as flags (the rest come from env or the config file). */
+const CONNECTION_KEYS = ['issuer', 'clientId', 'scope'] as const;
+/** The command's own switches (`--no-browser` is `browser` switched off). */
+const LOGIN_SWITCHES = ['device', 'browser', 'print-token', 'help'] as const;
 
 export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { name: 'help' };
   if (command !== 'login') throw new UsageError(`unknown command "${command}"; the command is "pairgate login".`);
-  const args: LoginArgs = { device: false, noBrowser: false, printToken: false, configArgv: [] };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    const name = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
-    if (name === '--help' || name === '-h') return { name: 'help' };
-    if (arg === '--device') args.device = true;
-    else if (arg === '--no-browser') args.noBrowser = true;
-    else if (arg === '--print-token') args.printToken = true;
-    else if (CONFIG_FLAGS.has(name)) {
-      args.configArgv.push(arg);
-      if (name === arg) {
-        const value = rest[i + 1];
-        if (value === undefined || value.startsWith('-')) throw new UsageError(`${name} needs a value.`);
-        args.configArgv.push(value);
-        i += 1;
-      }
-    } else {
-      throw new UsageError(`unknown option ${arg}.`);
-    }
-  }
-  return { name: 'login', args };
+  if (rest.includes('-h')) return { name: 'help' };
+  const flags = readFlags(rest, { keys: CONNECTION_KEYS, own: LOGIN_SWITCHES, refusePositionals: true });
+  if (flags.own.help) return { name: 'help' };
+  const [error] = flags.errors;
+  if (error !== undefined) throw new UsageError(error);
+  const { device = false, browser = true, 'print-token': printToken = false } = flags.own;
+  return { name: 'login', args: { device, noBrowser: !browser, printToken, flags } };
 }
 
 /**
@@ -82,14 +71,7 @@ export function parseCommand(argv: readonly string[]): Command {
  * client id of that flow (the demo `desktop-app` for the browser, `tv-kiosk` for a code).
  */
 export function loginConfig(args: LoginArgs, env: Readonly<Record<string, string | undefined>>, flow: 'browser' | 'device', readFile?: (file: string) => string): AppConfig {
-  try {
-    return loadConfig({
-      argv: [...args.configArgv, '--mode', flow === 'browser' ? 'desktop' : 'kiosk'],
-      env,
-      ...(readFile ? { readFile } : {}),
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(error instanceof Error ? error.message : String(error));
-  }
+  const mode: Mode = flow === 'browser' ? 'desktop' : 'kiosk';
+  const flags: Flags = { ...args.flags, settings: { ...args.flags.settings, mode: { value: mode, source: `the ${flow} flow` } } };
+  return loadConfig({ flags, env, ...(readFile ? { readFile } : {}) });
 }

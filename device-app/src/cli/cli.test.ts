@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ISSUER, createFakeServer, type AuthorizeOptions, type FakeServer } from '../../test/support/fake-authorization-server';
-import { UsageError, parseCommand } from './args';
+import { UsageError, loginConfig, parseCommand } from './args';
 import { findBrowserCommand } from './browser';
 import type { CliIo } from './login';
 import { run } from './main';
@@ -34,13 +34,16 @@ function visit(url: string): Promise<string> {
 
 describe('pairgate: arguments', () => {
   it('parses login and its flags; the connection flags go to the app’s configuration', () => {
-    expect(parseCommand(['login', '--device', '--print-token', '--issuer', 'https://id.example', '--scope=openid'])).toEqual({
-      name: 'login',
-      args: { device: true, noBrowser: false, printToken: true, configArgv: ['--issuer', 'https://id.example', '--scope=openid'] },
-    });
+    const command = parseCommand(['login', '--device', '--print-token', '--issuer', 'https://id.example/', '--scope=openid  email']);
+    if (command.name !== 'login') throw new Error('not login');
+    expect(command.args).toMatchObject({ device: true, noBrowser: false, printToken: true });
+    // The one schema reads them: normalised, with the flow's demo client.
+    expect(loginConfig(command.args, {}, 'device')).toMatchObject({ issuer: 'https://id.example', scope: 'openid email', clientId: 'tv-kiosk', mode: 'kiosk' });
+    expect(loginConfig(command.args, { PAIRGATE_CLIENT_ID: 'mine' }, 'browser')).toMatchObject({ clientId: 'mine', mode: 'desktop' });
     expect(parseCommand(['login', '--no-browser'])).toMatchObject({ args: { noBrowser: true } });
     expect(parseCommand(['--help'])).toEqual({ name: 'help' });
     expect(parseCommand(['login', '-h'])).toEqual({ name: 'help' });
+    expect(parseCommand(['login', '--device', '--help'])).toEqual({ name: 'help' });
   });
 
   it('refuses unknown commands, unknown flags and missing values', () => {
@@ -48,6 +51,9 @@ describe('pairgate: arguments', () => {
     expect(() => parseCommand(['login', '--verbose'])).toThrow(/unknown option --verbose/);
     expect(() => parseCommand(['login', '--issuer'])).toThrow(/--issuer needs a value/);
     expect(() => parseCommand(['login', '--client-id', '--device'])).toThrow(/--client-id needs a value/);
+    // Only the connection settings are flags here; the kiosk's others are not.
+    expect(() => parseCommand(['login', '--device-name', 'TV'])).toThrow(/unknown option --device-name/);
+    expect(() => parseCommand(['login', 'now'])).toThrow(/unknown option now/);
   });
 
   it('finds a browser: PAIRGATE_BROWSER_COMMAND, then BROWSER, then the OS opener with a display', () => {
