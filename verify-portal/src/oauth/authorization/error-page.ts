@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { escapeHtml, htmlDocument, pageStyle, styleHashSource } from '../http/html';
 import type { OAuthResponse } from '../http/types';
 
 /**
@@ -7,8 +7,6 @@ import type { OAuthResponse } from '../http/types';
  * the browser to an unverified URI would make this server an open redirector. Plain HTML, no
  * script, nothing from the request echoed except the escaped reason text chosen here.
  */
-
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The page's words (English), kept with the page: the core imports nothing from the portal. */
 export const authorizationErrorText = {
@@ -31,32 +29,23 @@ export const authorizationErrorText = {
 
 export type UntrustedReason = keyof typeof authorizationErrorText.reasons;
 
-const STYLE = `body{margin:0;font:1.25rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#fff;color:#111}
-main{max-width:34rem;margin:0 auto;padding:2rem 1.25rem}
-h1{font-size:2rem;line-height:1.2;margin:0 0 1rem}
-.reason{padding:.8rem 1rem;border-left:.4rem solid #b3261e;background:#fdecea;font-weight:600}`;
-
-/** CSP Level 3 hash source: the one inline style may apply, nothing else may load or run. */
-const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
+const STYLE = pageStyle('.reason{padding:.8rem 1rem;border-left:.4rem solid #b3261e;background:#fdecea;font-weight:600}');
+const STYLE_SOURCE = styleHashSource(STYLE);
 
 /** The page for an untrusted request (400), or for a failure on our side before the client was known good (500). */
 export function authorizationErrorPage(reason: UntrustedReason | 'server-error'): OAuthResponse {
   const t = authorizationErrorText;
   const main =
     reason === 'server-error'
-      ? `<h1>${escape(t.serverError.title)}</h1><p>${escape(t.serverError.body)}</p>`
-      : `<h1>${escape(t.title)}</h1><p>${escape(t.body)}</p><p class="reason">${escape(t.reasons[reason])}</p><p>${escape(t.next)}</p>`;
+      ? `<h1>${escapeHtml(t.serverError.title)}</h1><p>${escapeHtml(t.serverError.body)}</p>`
+      : `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.body)}</p><p class="reason">${escapeHtml(t.reasons[reason])}</p><p>${escapeHtml(t.next)}</p>`;
   const title = reason === 'server-error' ? t.serverError.title : t.title;
-  const html = `<!DOCTYPE html>
-<html lang="${t.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
-<style>${STYLE}</style></head>
-<body><main id="main" data-authorization-error="${escape(reason)}">${main}</main></body></html>
-`;
+  // The one inline style may apply (by its hash), nothing else may load or run.
+  const html = htmlDocument({ lang: t.lang, title, css: STYLE, body: `<main id="main" data-authorization-error="${escapeHtml(reason)}">${main}</main>` });
   return {
     status: reason === 'server-error' ? 500 : 400,
     headers: {
-      'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy': `default-src 'none'; style-src ${STYLE_SOURCE}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       'Cache-Control': 'no-store',
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { escapeHtml, htmlDocument, pageStyle, styleHashSource } from '../http/html';
 import type { OAuthResponse } from '../http/types';
 
 /**
@@ -21,53 +22,54 @@ export const formPostText = {
   button: 'Continue',
 } as const;
 
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const STYLE = `body{margin:0;font:1.25rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#fff;color:#111}
-main{max-width:34rem;margin:0 auto;padding:2rem 1.25rem}
-h1{font-size:2rem;line-height:1.2;margin:0 0 1rem}
-button{font:inherit;padding:.7rem 1.4rem;border:0;border-radius:.4rem;background:#1a56db;color:#fff;cursor:pointer}`;
-
+const STYLE = pageStyle('button{font:inherit;padding:.7rem 1.4rem;border:0;border-radius:.4rem;background:#1a56db;color:#fff;cursor:pointer}');
 /** CSP Level 3 hash source for the one inline style. */
-const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
+const STYLE_SOURCE = styleHashSource(STYLE);
 
 /**
- * The CSP source that lets the form reach `uri`: its origin, or for an IPv6 literal (CSP host
- * sources cannot express one) and private-use schemes (RFC 8252 §7.1, no origin) its scheme.
+ * The narrowest CSP source expression that lets a form reach `uri`: its origin. CSP host sources
+ * have no syntax for IPv6 literals (`http://[::1]:…`), and private-use schemes (RFC 8252 §7.1)
+ * have no origin, so those get a scheme source; undefined for anything that is not a URI. Also
+ * the portal's sign-in and consent pages' `form-action` (see `portal/http/form-targets.ts`).
  */
-export function formActionSource(uri: string): string {
-  const url = new URL(uri);
+export function cspSourceFor(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
   if (url.protocol === 'http:' || url.protocol === 'https:') return url.hostname.startsWith('[') ? url.protocol : url.origin;
-  return url.protocol;
+  return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) ? url.protocol : undefined;
 }
 
 /** A 200 page that POSTs `params` (in order) to `redirectUri`. */
 export function formPostResponse(redirectUri: string, params: ReadonlyArray<readonly [string, string]>): OAuthResponse {
   const nonce = randomBytes(16).toString('base64');
   const t = formPostText;
-  const inputs = params.map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`).join('\n');
-  const html = `<!DOCTYPE html>
-<html lang="${t.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escape(t.title)}</title>
-<style>${STYLE}</style></head>
-<body><main id="main"><h1>${escape(t.title)}</h1>
-<form method="post" action="${escape(redirectUri)}" id="response" data-form-post>
+  const inputs = params.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n');
+  const html = htmlDocument({
+    lang: t.lang,
+    title: t.title,
+    css: STYLE,
+    head: '<meta name="referrer" content="no-referrer">\n',
+    body: `<main id="main"><h1>${escapeHtml(t.title)}</h1>
+<form method="post" action="${escapeHtml(redirectUri)}" id="response" data-form-post>
 ${inputs}
-<p>${escape(t.body)}</p>
-<button type="submit">${escape(t.button)}</button>
+<p>${escapeHtml(t.body)}</p>
+<button type="submit">${escapeHtml(t.button)}</button>
 </form></main>
 <script nonce="${nonce}">document.getElementById("response").submit();</script>
-</body></html>
-`;
+`,
+  });
   return {
     status: 200,
     headers: {
       'Content-Security-Policy': [
         "default-src 'none'",
         `script-src 'nonce-${nonce}'`,
-        `style-src 'sha256-${STYLE_HASH}'`,
-        `form-action ${formActionSource(redirectUri)}`,
+        `style-src ${STYLE_SOURCE}`,
+        `form-action ${cspSourceFor(redirectUri) ?? "'none'"}`,
         "base-uri 'none'",
         "frame-ancestors 'none'",
       ].join('; '),

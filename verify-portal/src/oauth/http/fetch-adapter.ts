@@ -1,5 +1,6 @@
 import { OAuthError, toErrorResponse } from '@pairgate/shared';
 import { defaults } from '../../defaults';
+import { readFetchBody } from '../../server/body';
 import type { OAuthRequest, OAuthResponse } from './types';
 
 /**
@@ -36,10 +37,10 @@ async function toOAuthRequest(request: Request, clientAddress: string): Promise<
   });
   let form: URLSearchParams | undefined;
   if (request.method === 'POST') {
-    const body = await request.text();
-    if (body.length > defaults.maxBodyBytes) throw new OAuthError('invalid_request', 'The request body is too large.', { status: 413 });
+    const body = await readFetchBody(request.body, defaults.maxBodyBytes);
+    if (!body.ok) throw new OAuthError('invalid_request', 'The request body is too large.', { status: 413 });
     const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type === 'application/x-www-form-urlencoded') form = new URLSearchParams(body);
+    if (type === 'application/x-www-form-urlencoded') form = new URLSearchParams(body.text);
   }
   return { method: request.method, path: url.pathname, headers, query: url.searchParams, form, clientAddress };
 }

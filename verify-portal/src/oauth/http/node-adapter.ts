@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OAuthError, toErrorResponse } from '@pairgate/shared';
+import { OAuthError, oauthError, toErrorResponse } from '@pairgate/shared';
 import { defaults } from '../../defaults';
 import { normalizeAddress } from '../../net/address';
+import { readBody } from '../../server/body';
+import { parseRequestTarget } from '../../server/request-target';
 import type { OAuthRequest, OAuthResponse } from './types';
 
 export interface NodeAdapterOptions {
@@ -22,26 +24,31 @@ export async function serveNode(
 ): Promise<void> {
   let response: OAuthResponse;
   try {
-    response = await handle(await toOAuthRequest(req, options));
+    response = await handle(await toOAuthRequest(req, res, options));
   } catch (thrown) {
-    // Body too large / aborted upload / anything unexpected: an OAuth error body, never a stack.
+    // Body too large / anything unexpected: an OAuth error body, never a stack.
     const { status, headers, body } = toErrorResponse(thrown);
     response = { status, headers, body };
   }
   writeNode(res, response);
 }
 
-async function toOAuthRequest(req: IncomingMessage, options: NodeAdapterOptions): Promise<OAuthRequest> {
-  const url = new URL(req.url ?? '/', 'http://internal');
+async function toOAuthRequest(req: IncomingMessage, res: ServerResponse, options: NodeAdapterOptions): Promise<OAuthRequest> {
+  const url = parseRequestTarget(req.url);
+  if (!url) throw oauthError.invalidRequest('The request target must be a path.');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   let form: URLSearchParams | undefined;
   if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
-    const body = await readBody(req, options.maxBodyBytes ?? defaults.maxBodyBytes);
+    const body = await readBody(req, res, options.maxBodyBytes ?? defaults.maxBodyBytes);
+    if (!body.ok) {
+      // RFC 9110 §15.5.14. An aborted upload gets an answer nobody will read.
+      throw body.reason === 'too-large' ? new OAuthError('invalid_request', 'The request body is too large.', { status: 413 }) : oauthError.invalidRequest('The request body ended early.');
+    }
     const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type === 'application/x-www-form-urlencoded') form = new URLSearchParams(body);
+    if (type === 'application/x-www-form-urlencoded') form = new URLSearchParams(body.text);
   }
   return {
     method: req.method ?? 'GET',
@@ -58,29 +65,6 @@ export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): stri
   const header = req.headers['x-forwarded-for'];
   const forwarded = trustProxy ? (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim() : undefined;
   return normalizeAddress(forwarded || req.socket.remoteAddress || '');
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.reject(new OAuthError('invalid_request', 'The request body is too large.', { status: 413 }));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new OAuthError('invalid_request', 'The request body is too large.', { status: 413 }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function writeNode(res: ServerResponse, response: OAuthResponse): void {

@@ -8,6 +8,7 @@
  * serve — and only once the OAuth core has checked it is registered for the client
  * (RFC 6749 §4.1.2.1).
  */
+import { cspSourceFor } from '../../oauth/authorization/form-post';
 import type { Provider } from '../../oauth/provider';
 import type { Store } from '../../store/store';
 import { safeNextPath } from '../safe-next';
@@ -36,20 +37,4 @@ export async function authorizationFormTargets(
   }
   const source = redirectUri === undefined ? undefined : cspSourceFor(redirectUri);
   return source ? [source] : [];
-}
-
-/**
- * The narrowest CSP source expression for a redirect URI: its origin. CSP host sources have no
- * syntax for IPv6 literals (`http://[::1]:…`), and private-use schemes (RFC 8252 §7.1) have no
- * origin, so those get a scheme source.
- */
-export function cspSourceFor(uri: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol === 'http:' || url.protocol === 'https:') return url.hostname.startsWith('[') ? url.protocol : url.origin;
-  return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) ? url.protocol : undefined;
 }

@@ -3,12 +3,17 @@
  * the trusted client address for every non-OAuth request, and the form POST handlers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Provider } from '../../oauth/provider';
+import { discardBody, readBody } from '../../server/body';
+import { isStoreUnavailable, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../store/unavailable';
+import type { Store } from '../../store/store';
 import { portalDefaults } from '../defaults';
 import { formHandlerFor } from '../forms/index';
 import type { FormContext, FormResult } from '../forms/types';
 import { cookieNames, isWellFormedSecret, newSecret, preSessionCookie } from '../session';
 import { CLIENT_IP_HEADER, clientIp } from './client-ip';
 import { parseCookies } from './cookies';
+import { authorizationFormTargets } from './form-targets';
 import { createNonce, securityHeaders } from './security-headers';
 import { statusPageHtml, type AnyStatusPage } from './status-page';
 
@@ -68,23 +73,75 @@ export async function serveForm(
   const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
   const handler = formHandlerFor(pathname);
   try {
-    if (!handler) return writePage(res, 400, 'bad-request', prepared.nonce);
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/x-www-form-urlencoded') {
-      req.resume();
+    if (!handler || type !== 'application/x-www-form-urlencoded') {
+      discardBody(req, res);
       return writePage(res, 400, 'bad-request', prepared.nonce);
     }
-    const body = await readBody(req, portalDefaults.maxFormBytes);
-    if (body === undefined) return writePage(res, 413, 'too-large', prepared.nonce);
+    const body = await readBody(req, res, portalDefaults.maxFormBytes);
+    if (!body.ok) return writePage(res, body.reason === 'too-large' ? 413 : 400, body.reason === 'too-large' ? 'too-large' : 'bad-request', prepared.nonce);
     const result = await handler(
       { ...ctx, names: cookieNames(ctx.secure), settings: portalDefaults },
-      { path: pathname, form: new URLSearchParams(body), cookies: parseCookies(req.headers.cookie), clientIp: prepared.clientIp, now: Date.now() },
+      { path: pathname, form: new URLSearchParams(body.text), cookies: parseCookies(req.headers.cookie), clientIp: prepared.clientIp, now: Date.now() },
     );
     writeResult(res, result, prepared.nonce);
   } catch (err) {
-    onUnexpected(err);
-    writePage(res, 500, 'server-error', prepared.nonce);
+    writeFailure(res, err, prepared.nonce, onUnexpected);
   }
+}
+
+export interface PortalHandlerOptions {
+  provider: Provider;
+  store: Store;
+  https: boolean;
+  dev: boolean;
+  trustProxy: boolean;
+  /** Next.js's request handler: every GET/HEAD that is not the core's, the API's or a health check. */
+  handleNext: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  onUnexpected: (err: unknown) => void;
+}
+
+/**
+ * The portal side of the server: security headers and the client address on every response,
+ * form POSTs to their handlers (framework-free, our status codes), GET/HEAD to Next.js, and
+ * nothing else (the pages use no server actions).
+ */
+export function createPortalHandler(options: PortalHandlerOptions): (req: IncomingMessage, res: ServerResponse, target: URL) => Promise<void> {
+  const { provider, store, https, onUnexpected } = options;
+  return async (req, res, target) => {
+    // The sign-in and consent pages of an authorization request may send their form on to the
+    // app's (checked) redirect URI: their CSP form-action says so (see form-targets.ts).
+    let formTargets: string[] = [];
+    if (req.method === 'GET' && (target.pathname === '/login' || target.pathname === '/consent')) {
+      formTargets = await authorizationFormTargets({ provider, store, secure: https }, target.pathname, target.searchParams, req.headers.cookie, Date.now()).catch((err: unknown) => {
+        onUnexpected(err);
+        return [];
+      });
+    }
+    const prepared = preparePortalRequest(req, res, { https, dev: options.dev, trustProxy: options.trustProxy, formTargets });
+    if (isFormPost(req)) {
+      await serveForm({ store, provider, secure: https }, req, res, prepared, onUnexpected);
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
+      discardBody(req, res);
+      const text = 'Method not allowed.';
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+    } else {
+      // Next renders its own error page for what fails inside a page; this catches what fails around it.
+      await options.handleNext(req, res).catch((err: unknown) => writeFailure(res, err, prepared.nonce, onUnexpected));
+    }
+  };
+}
+
+/**
+ * A request that failed on our side: 503 with `Retry-After` while the database is away (it will
+ * recover by itself and the person can simply retry; see store/unavailable.ts), else 500.
+ * Either way a page, never a stack.
+ */
+export function writeFailure(res: ServerResponse, err: unknown, nonce: string, onUnexpected: (err: unknown) => void): void {
+  onUnexpected(err);
+  if (isStoreUnavailable(err)) writePage(res, 503, 'unavailable', nonce, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS);
+  else writePage(res, 500, 'server-error', nonce);
 }
 
 function writeResult(res: ServerResponse, result: FormResult, nonce: string): void {
@@ -105,7 +162,7 @@ function writeResult(res: ServerResponse, result: FormResult, nonce: string): vo
   writePage(res, result.status, result.page, nonce, result.retryAfterSeconds);
 }
 
-function writePage(res: ServerResponse, status: number, page: AnyStatusPage, nonce: string, retryAfterSeconds?: number): void {
+export function writePage(res: ServerResponse, status: number, page: AnyStatusPage, nonce: string, retryAfterSeconds?: number): void {
   if (res.headersSent) return;
   const html = statusPageHtml(page, nonce, retryAfterSeconds);
   const headers: Record<string, string | number> = {
@@ -117,33 +174,4 @@ function writePage(res: ServerResponse, status: number, page: AnyStatusPage, non
   if (retryAfterSeconds !== undefined) headers['Retry-After'] = retryAfterSeconds;
   res.writeHead(status, headers);
   res.end(html);
-}
-
-/** The body as text, or undefined when it is larger than `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.resolve(undefined);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
 }

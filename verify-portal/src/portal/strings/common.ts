@@ -29,6 +29,10 @@ export const common = {
     title: 'Something went wrong',
     body: 'Something went wrong on our side and nothing was changed. Please try again in a moment.',
   },
+  unavailable: {
+    title: 'Back in a moment',
+    body: 'We cannot reach our records right now, so nothing was changed. Please try again in a few seconds.',
+  },
   notFound: {
     title: 'Page not found',
     body: 'There is no page at this address.',
