@@ -72,7 +72,6 @@ export function createDeviceChannel(ctx: CoreContext, limits: DeviceChannelLimit
       if (count <= 0) perAddress.delete(clientAddress);
       else perAddress.set(clientAddress, count);
     });
-    ws.on('error', () => ws.terminate());
 
     const subscribeTimer = setTimeout(() => ws.close(POLICY_VIOLATION, 'subscribe first'), limits.subscribeTimeoutMs);
     cleanups.push(() => clearTimeout(subscribeTimer));
@@ -122,6 +121,9 @@ export function createDeviceChannel(ctx: CoreContext, limits: DeviceChannelLimit
   return {
     handleUpgrade(req, socket, head, clientAddress) {
       wss.handleUpgrade(req, socket, head, (ws) => {
+        // Before anything can fail: a peer may send a bad frame at any moment, even while it is
+        // being refused, and an 'error' event without a listener would be thrown (issue 10).
+        ws.on('error', () => ws.terminate());
         if ((perAddress.get(clientAddress) ?? 0) >= limits.maxConnectionsPerAddress) {
           ws.close(TRY_AGAIN_LATER, 'too many connections');
           return;
