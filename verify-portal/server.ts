@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
@@ -7,22 +6,25 @@ import { createDevicesApi, DEVICES_API } from './src/api/devices';
 import { grantDemoClientsApiAccess, seedDemo } from './src/admin/demo';
 import { ConfigError, readEnv } from './src/env';
 import { createInProcessDeviceEvents } from './src/oauth/device-events';
-import { clientAddressOf, serveNode } from './src/oauth/http/node-adapter';
 import { createProvider, logUnexpected } from './src/oauth/provider';
-import { createDeviceChannel, DEVICE_EVENTS_PATH } from './src/oauth/push/device-channel';
+import { createDeviceChannel } from './src/oauth/push/device-channel';
 import { createPostgresDeviceEvents } from './src/oauth/push/postgres-events';
-import { isCorePath } from './src/oauth/router';
-import { authorizationFormTargets } from './src/portal/http/form-targets';
-import { isFormPost, preparePortalRequest, serveForm } from './src/portal/http/serve';
+import { createPortalHandler } from './src/portal/http/serve';
 import { portalSessionReader } from './src/portal/oauth-sessions';
 import { setPortalServices } from './src/portal/services-registry';
+import { createHttpServer } from './src/server/http-server';
+import { createRequestRouter } from './src/server/request-router';
+import { createShutdown } from './src/server/shutdown';
+import { createUpgradeRouter } from './src/server/upgrade-router';
 import { openStore } from './src/store';
 
 const portalDir = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * The portal: one Node process, one port. OAuth endpoints go straight to the core on Node's
- * `http` (the hot path: no Fetch objects, no framework); everything else is Next.js.
+ * The portal: one Node process, one port. Health checks, OAuth endpoints and the example API go
+ * straight to their handlers on Node's `http` (the hot path: no Fetch objects, no framework);
+ * portal forms to theirs; pages to Next.js; the device channel's WebSocket to ws. Each step
+ * below is a module of its own under src/.
  */
 async function main(): Promise<void> {
   const env = readEnv();
@@ -53,80 +55,42 @@ async function main(): Promise<void> {
   // The pages reach the core through this bridge (see src/portal/services.ts); set before Next starts.
   setPortalServices({ provider, store, env });
 
-  const server = http.createServer();
+  // The HTTP server: short timeouts and a per-address connection cap (src/server/defaults.ts).
+  const { server } = createHttpServer(env.server);
   const app = next({ dev: env.dev, dir: portalDir, hostname: 'localhost', port: env.port, httpServer: server });
   await app.prepare();
-  const handleNext = app.getRequestHandler();
 
-  server.on('request', (req, res) => {
-    const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    if (isCorePath(pathname)) {
-      void serveNode(provider.handle, req, res, { trustProxy: env.trustProxy });
-      return;
-    }
-    if (pathname === DEVICES_API.path) {
-      // Framework-free like the OAuth core: a resource server, not a page.
-      void serveNode(devicesApi, req, res, { trustProxy: env.trustProxy });
-      return;
-    }
-    void servePortal(req, res, pathname);
+  const lifecycle = createShutdown({
+    server,
+    graceMs: env.server.shutdownGraceSeconds * 1000,
+    closeUpgraded: () => deviceChannel.close(),
+    release: async () => {
+      provider.close();
+      await Promise.allSettled([app.close(), events.close()]);
+      await store.close();
+    },
+    log: (message) => console.log(message),
   });
-
-  async function servePortal(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
-    // The sign-in and consent pages of an authorization request may send their form on to the
-    // app's (checked) redirect URI: their CSP form-action says so (see form-targets.ts).
-    let formTargets: string[] = [];
-    if (req.method === 'GET' && (pathname === '/login' || pathname === '/consent')) {
-      const search = new URL(req.url ?? '/', 'http://internal').searchParams;
-      formTargets = await authorizationFormTargets({ provider, store, secure: https }, pathname, search, req.headers.cookie, Date.now()).catch((err: unknown) => {
-        logUnexpected(err);
-        return [];
-      });
-    }
-    // Portal: security headers, CSP nonce and the trusted client address on every response.
-    const prepared = preparePortalRequest(req, res, { https, dev: env.dev, trustProxy: env.trustProxy, formTargets });
-    if (isFormPost(req)) {
-      // Form POSTs are handled here (framework-free, our status codes), never by Next.js.
-      void serveForm({ store, provider, secure: https }, req, res, prepared, logUnexpected);
-    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
-      // The pages use no server actions: nothing else may change state.
-      req.resume();
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('Method not allowed.');
-    } else {
-      handleNext(req, res).catch((err: unknown) => {
-        logUnexpected(err);
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end('Something went wrong on our side. Please try again.');
-      });
-    }
-  }
-
-  // Next attaches its own `upgrade` listener (dev HMR at /_next/hmr). Leave that to Next,
-  // and destroy every other upgrade nobody serves.
-  server.on('upgrade', (req, socket, head) => {
-    const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    if (env.dev && pathname.startsWith('/_next/')) return;
-    if (pathname === DEVICE_EVENTS_PATH) {
-      deviceChannel.handleUpgrade(req, socket, head, clientAddressOf(req, env.trustProxy));
-      return;
-    }
-    socket.destroy();
-  });
+  server.on(
+    'request',
+    createRequestRouter({
+      core: provider.handle,
+      apis: { [DEVICES_API.path]: devicesApi },
+      portal: createPortalHandler({ provider, store, https, dev: env.dev, trustProxy: env.trustProxy, handleNext: app.getRequestHandler(), onUnexpected: logUnexpected }),
+      health: { store, draining: lifecycle.draining },
+      trustProxy: env.trustProxy,
+      onUnexpected: logUnexpected,
+    }),
+  );
+  server.on('upgrade', createUpgradeRouter({ deviceChannel, trustProxy: env.trustProxy, dev: env.dev, draining: lifecycle.draining }));
 
   await new Promise<void>((resolve) => server.listen(env.port, env.host, resolve));
   const where = env.databaseUrl ? 'PostgreSQL' : `SQLite ${path.relative(process.cwd(), env.sqliteFile)}`;
   console.log(`[pairgate] portal ready on ${env.issuer} (port ${env.port}, ${where})`);
 
-  const shutdown = () => {
-    provider.close();
-    deviceChannel.close();
-    server.close();
-    server.closeAllConnections();
-    void Promise.allSettled([app.close(), events.close()]).finally(() => store.close().finally(() => process.exit(0)));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void lifecycle.shutdown(signal).finally(() => process.exit(0)));
+  }
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KEY_ENCRYPTION_KEY_BYTES, keyEncryptionOf, type KeyEncryption } from './oauth/tokens/key-encryption';
+import { serverDefaults, type ServerSettings } from './server/defaults';
 
 /**
  * The portal's configuration from the environment, read and validated in this one place.
@@ -27,6 +28,11 @@ export interface PortalEnv {
   keyEncryption: KeyEncryption;
   /** `NODE_ENV=development` or `--dev` runs Next.js in dev mode. */
   dev: boolean;
+  /**
+   * The HTTP server's limits (src/server/defaults.ts). `PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS`
+   * (default 64) and `PAIRGATE_SHUTDOWN_GRACE_SECONDS` (default 10) override two of them.
+   */
+  server: ServerSettings;
 }
 
 export class ConfigError extends Error {
@@ -60,7 +66,19 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly str
     trustProxy: parseBoolean('PAIRGATE_TRUST_PROXY', env.PAIRGATE_TRUST_PROXY),
     keyEncryption,
     dev: argv.includes('--dev') || env.NODE_ENV === 'development',
+    server: {
+      ...serverDefaults,
+      maxConnectionsPerAddress: parseWholeNumber('PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS', env.PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS, serverDefaults.maxConnectionsPerAddress, 1),
+      shutdownGraceSeconds: parseWholeNumber('PAIRGATE_SHUTDOWN_GRACE_SECONDS', env.PAIRGATE_SHUTDOWN_GRACE_SECONDS, serverDefaults.shutdownGraceSeconds, 0),
+    },
   };
+}
+
+function parseWholeNumber(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw new ConfigError(`${name} must be a whole number of at least ${min}, not "${value}".`);
+  return number;
 }
 
 function parsePort(value: string | undefined): number {
