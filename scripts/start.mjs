@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // `npm start`: the portal and the kiosk together, for trying Pairgate on one machine.
 //  1. builds both apps through turbo (cached when nothing changed);
-//  2. starts the portal and waits for its "portal ready on <issuer>" line;
+//  2. starts the portal and waits for its "portal ready on <issuer>" line. Without
+//     PAIRGATE_ISSUER the issuer is this machine's LAN address (see lan-issuer.mjs), so the QR
+//     code opens on a phone on the same network;
 //  3. starts the kiosk pointed at that issuer: Electron where it can run, else the kiosk web host
 //     (it prints the URL to open).
 // Ctrl-C (or SIGTERM) stops both; if either exits, the other is stopped too.
 // Arguments after `npm start --` go to the kiosk, e.g. `npm start -- --device-name "Hall TV"`.
 import { spawn, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startIssuer } from './lan-issuer.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -57,13 +61,23 @@ function stopAll(code) {
 process.once('SIGINT', () => stopAll(0));
 process.once('SIGTERM', () => stopAll(0));
 
-const portal = start(['run', 'start', '--silent', '-w', '@pairgate/verify-portal'], { name: 'the portal', stdio: ['ignore', 'pipe', 'inherit'] });
+const { issuer, phoneUrl, listensOnLan } = startIssuer(process.env, os.networkInterfaces());
+const portal = start(['run', 'start', '--silent', '-w', '@pairgate/verify-portal'], {
+  name: 'the portal',
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...env, PAIRGATE_ISSUER: issuer },
+});
 let kioskStarted = false;
 readline.createInterface({ input: portal.stdout }).on('line', (line) => {
   console.log(line);
   const ready = /portal ready on (\S+)/.exec(line);
   if (!ready || kioskStarted) return;
   kioskStarted = true;
+  if (phoneUrl) console.log(`[pairgate] phones on your network can open ${phoneUrl}`);
+  if (listensOnLan) {
+    console.log('[pairgate] this demo is reachable from your network, and its password is public. To keep it on this machine only:');
+    console.log('[pairgate]   PAIRGATE_ISSUER=http://localhost:3000 HOST=127.0.0.1 npm start');
+  }
   // The kiosk finds everything else by discovery from the issuer the portal announced.
   start(['run', 'start', '--silent', '-w', '@pairgate/device-app', '--', ...process.argv.slice(2)], {
     name: 'the kiosk',

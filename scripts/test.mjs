@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint and test every package through turbo, then one summary: counts, and
+// `npm test`: typecheck, lint (ESLint per package; knip and the root scripts' ESLint as
+// `lint:repo`) and test every package and the root scripts through turbo, then one summary: counts, and
 // which optional suites were skipped and how to enable them. Under CI=true nothing optional
 // is skipped: the suites themselves fail when PostgreSQL or Chromium is missing.
 import { spawnSync } from 'node:child_process';
@@ -8,11 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const packages = ['shared', 'verify-portal', 'device-app'];
+const packages = ['.', 'shared', 'verify-portal', 'device-app'];
 const reportOf = (pkg) => path.join(root, pkg, 'test-results', 'vitest.json');
 for (const pkg of packages) rmSync(reportOf(pkg), { force: true });
 
-const turbo = spawnSync(path.join(root, 'node_modules', '.bin', 'turbo'), ['run', 'typecheck', 'lint', 'test', ...process.argv.slice(2)], {
+const turbo = spawnSync(path.join(root, 'node_modules', '.bin', 'turbo'), ['run', 'typecheck', 'lint', 'lint:repo', 'test', 'test:scripts', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' },
