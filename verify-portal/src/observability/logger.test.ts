@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatUserCode, generateUserCode } from '@pairgate/shared';
 import { generateKeyPair, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, logUnexpected, serializeError, type Logger, type LogLevel } from './logger';
 import { REDACTED } from './redact';
 import { runInRequest } from './request-context';
@@ -141,5 +141,24 @@ describe('logger: levels and request ids', () => {
     let depth = 0;
     for (let s = serializeError(err); s.cause; s = s.cause) depth++;
     expect(depth).toBe(3);
+  });
+});
+
+describe('server-side modules log through the process logger', () => {
+  it('a store outage is one warn line there, not console output', async () => {
+    const { guardStore } = await import('../store/faults');
+    const { logger } = await import('./logger');
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const consoleWarn = vi.spyOn(console, 'warn');
+    try {
+      const away = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      const store = guardStore({ kind: 'postgres', countUsers: () => Promise.reject(away) } as never, () => true);
+      await expect(store.countUsers()).rejects.toThrow(/unavailable/);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('[store] postgres database unavailable'));
+      expect(consoleWarn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      consoleWarn.mockRestore();
+    }
   });
 });

@@ -77,6 +77,11 @@ export function serializeError(value: unknown, depth = 0): SerializedError {
 /** The process's logger: JSON lines on stdout, level `info` until the server applies `LOG_LEVEL`. */
 export const logger: Logger = createLogger();
 
+/** For modules that take a `log(line)` option (outages, reconnects): one `warn` line on the process's logger. */
+export function logWarning(line: string): void {
+  logger.warn(line);
+}
+
 /** Where unexpected errors go (they never reach the client): one `error` line with the error. */
 export function logUnexpected(err: unknown, log: Logger = logger): void {
   log.error({ err }, 'unexpected error');

@@ -4,6 +4,7 @@
  * violations, bugs), turn the first kind into `StoreUnavailableError` at the store's edge, and
  * describe errors for an operator (code and message: never a stack, never a parameter value).
  */
+import { logWarning } from '../observability/logger';
 import type { Store } from './store';
 import { StoreUnavailableError } from './unavailable';
 
@@ -66,7 +67,7 @@ export function isPostgresAway(err: unknown): boolean {
  * `StoreUnavailableError` (its `cause` the original), and logs the transitions once each: the
  * first failure of an outage and the first success after it, never one line per request.
  */
-export function guardStore(store: Store, isAway: (err: unknown) => boolean, log: (line: string) => void = console.warn): Store {
+export function guardStore(store: Store, isAway: (err: unknown) => boolean, log: (line: string) => void = logWarning): Store {
   let away = false;
   const guarded: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(store)) {

@@ -41,7 +41,7 @@ import type { GrantRecord, RedeemCodeResult, RotateResult, Store } from './store
 
 /** Pool size and timeouts; defaults and why in `databaseDefaults` (src/defaults.ts). */
 export type PostgresStoreOptions = Partial<Omit<DatabaseSettings, 'listenerHeartbeatMs' | 'reconnectMinDelayMs' | 'reconnectMaxDelayMs'>> & {
-  /** Where outage transitions are logged (once each). Default: console.warn. */
+  /** Where outage transitions are logged (once each). Default: the process's logger, at warn. */
   log?: (line: string) => void;
 };
 

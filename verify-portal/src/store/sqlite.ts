@@ -66,7 +66,7 @@ export interface SqliteStoreOptions {
    * database without touching it (and for testing that a read-only one is reported not ready).
    */
   readonly?: boolean;
-  /** Where outage transitions are logged (once each). Default: console.warn. */
+  /** Where outage transitions are logged (once each). Default: the process's logger, at warn. */
   log?: (line: string) => void;
 }
 

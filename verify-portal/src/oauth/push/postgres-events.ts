@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { databaseDefaults, type DatabaseSettings } from '../../defaults';
+import { logWarning } from '../../observability/logger';
 import { errorText } from '../../store/faults';
 import type { DeviceEvent, DeviceEvents } from '../device-events';
 
@@ -10,7 +11,7 @@ const EVENTS: readonly DeviceEvent[] = ['opened', 'approved', 'denied', 'expired
 export type PostgresEventsOptions = Partial<
   Pick<DatabaseSettings, 'connectTimeoutMs' | 'queryTimeoutMs' | 'listenerHeartbeatMs' | 'reconnectMinDelayMs' | 'reconnectMaxDelayMs'>
 > & {
-  /** Where the listener's state changes are logged (lost, restored: once each). Default: console.warn. */
+  /** Where the listener's state changes are logged (lost, restored: once each). Default: the process's logger, at warn. */
   log?: (line: string) => void;
   /** 0 ≤ x < 1, for the back-off's jitter. Default: Math.random. */
   random?: () => number;
@@ -44,7 +45,7 @@ export async function createPostgresDeviceEvents(
   options: PostgresEventsOptions = {},
 ): Promise<DeviceEvents> {
   const s = { ...databaseDefaults, ...options };
-  const log = options.log ?? console.warn;
+  const log = options.log ?? logWarning;
   const random = options.random ?? Math.random;
   const clientConfig: pg.ClientConfig = {
     connectionString,
