@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
 import type { RunningWebServer } from '../../src/web-server';
 import { SHORT_CODE_TTL_SECONDS, SHORT_LIVED_CLIENT, startForeignServer } from '../support/foreign-server';
-import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic } from '../support/kiosk';
+import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic, type KioskTraffic } from '../support/kiosk';
 
 /** Approves on oidc-provider's default pages: confirm the code, sign in (any login), consent. */
 async function approveOnForeignPages(context: BrowserContext, url: string): Promise<void> {
@@ -46,7 +46,7 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (foreign RFC 8628 server)')
     await foreign?.close();
   });
 
-  async function openKiosk(clientId: string, scope: string): Promise<{ page: Page; traffic: ReturnType<typeof watchKioskTraffic> }> {
+  async function openKiosk(clientId: string, scope: string): Promise<{ page: Page; traffic: KioskTraffic }> {
     const kiosk = await startKiosk({ issuer: foreign.issuer, clientId, scope });
     kiosks.push(kiosk);
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -59,11 +59,11 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (foreign RFC 8628 server)')
   it('completes a sign-in, approved through the foreign server’s own pages', async () => {
     const { page, traffic } = await openKiosk('tv-kiosk', 'openid profile');
     const png = await screenshot(page, 'foreign-pairing-1920x1080');
-    const authorization = traffic.deviceAuthorizations.at(-1);
-    expect(authorization?.verification_uri_complete).toBeTypeOf('string');
+    const authorization = await traffic.deviceAuthorization(1);
+    expect(authorization.verification_uri_complete).toBeTypeOf('string');
     expect(authorization).not.toHaveProperty('interval');
-    expect(decodeQr(png)).toBe(authorization?.verification_uri_complete);
-    expect((await shownCode(page)).replace('-', '')).toBe(authorization?.user_code.replace('-', ''));
+    expect(decodeQr(png)).toBe(authorization.verification_uri_complete);
+    expect((await shownCode(page)).replace('-', '')).toBe(authorization.user_code.replace('-', ''));
 
     const phone = await browser.newContext({ ...devices['Pixel 7'] });
     await approveOnForeignPages(phone, decodeQr(png) as string);
@@ -77,11 +77,12 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (foreign RFC 8628 server)')
   it('when a code expires, a new one appears by itself', async () => {
     const { page, traffic } = await openKiosk(SHORT_LIVED_CLIENT, 'openid');
     const first = await shownCode(page);
-    expect(traffic.deviceAuthorizations.at(-1)?.expires_in).toBe(SHORT_CODE_TTL_SECONDS);
+    expect((await traffic.deviceAuthorization(1)).expires_in).toBe(SHORT_CODE_TTL_SECONDS);
     await expect
       .poll(() => shownCode(page), { timeout: (SHORT_CODE_TTL_SECONDS + 10) * 1000, interval: 500 })
       .not.toBe(first);
-    expect(traffic.deviceAuthorizations.length).toBe(2);
+    expect((await traffic.deviceAuthorization(2)).user_code.replace('-', '')).toBe((await shownCode(page)).replace('-', ''));
+    expect(traffic.deviceAuthorizationCount()).toBe(2);
     await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Waiting for you to approve');
     await page.close();
   }, 60_000);

@@ -9,7 +9,7 @@ import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/s
 import { approveOnPhone, decideOnPhone, openConfirmOnPhone, startDevice } from '../../../verify-portal/test/support/phone';
 import { startPortal, type RunningPortal } from '../../../verify-portal/test/support/portal';
 import type { RunningWebServer } from '../../src/web-server';
-import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic } from '../support/kiosk';
+import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic, type KioskTraffic } from '../support/kiosk';
 
 describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host with the Pairgate portal', () => {
   let portal: RunningPortal;
@@ -29,32 +29,33 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
     await portal?.stop();
   });
 
-  async function openKiosk(viewport: { width: number; height: number }): Promise<{ page: Page; traffic: ReturnType<typeof watchKioskTraffic>; ms: number }> {
+  // How fast the code appears is measured by `npm run bench -w @pairgate/device-app`, not asserted
+  // here: a wall-clock bound in a test only measures how busy the machine is.
+  async function openKiosk(viewport: { width: number; height: number }): Promise<{ page: Page; traffic: KioskTraffic }> {
     const page = await browser.newPage({ viewport });
     const traffic = watchKioskTraffic(page, portal.issuer);
-    const started = performance.now();
     await page.goto(kiosk.url);
     await page.locator('.code').waitFor();
     await page.locator('.qr svg').waitFor();
-    return { page, traffic, ms: performance.now() - started };
+    return { page, traffic };
   }
 
   it('signs in with a phone: code + QR, approval on the phone, the name on the kiosk, then sign-out revokes', async () => {
-    const { page, traffic, ms } = await openKiosk({ width: 1920, height: 1080 });
-    console.log(`[kiosk] time from opening the page to code + QR on screen: ${Math.round(ms)} ms`);
-    expect(ms).toBeLessThan(5_000);
+    const { page, traffic } = await openKiosk({ width: 1920, height: 1080 });
 
     const code = await shownCode(page);
     expect(code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
-    const authorization = traffic.deviceAuthorizations.at(-1);
-    expect(authorization?.user_code).toBe(code);
+    // The code on screen is the answer to the kiosk's first request for one: nothing was retried.
+    const authorization = await traffic.deviceAuthorization(1);
+    expect(authorization.user_code).toBe(code);
+    expect(traffic.deviceAuthorizationCount()).toBe(1);
     await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Waiting for you to approve');
     await expect(page.locator('.code').getAttribute('aria-label')).resolves.toBe(`Your code is ${[...code.slice(0, 4)].join(' ')}, ${[...code.slice(5)].join(' ')}`);
 
     // The QR, read back from pixels, is exactly verification_uri_complete (RFC 8628 §3.3.1).
     const png = await screenshot(page, 'pairing-1920x1080');
-    expect(decodeQr(png)).toBe(authorization?.verification_uri_complete);
-    expect(await page.locator('.url').textContent()).toBe(authorization?.verification_uri.replace(/^https?:\/\//, ''));
+    expect(decodeQr(png)).toBe(authorization.verification_uri_complete);
+    expect(await page.locator('.url').textContent()).toBe(authorization.verification_uri.replace(/^https?:\/\//, ''));
 
     expect(await axeViolations(page)).toEqual([]);
 
@@ -111,7 +112,7 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
     expect(await axeViolations(page)).toEqual([]);
 
     // No token is on the page, nor in its URL.
-    const refreshToken = traffic.refreshTokens.at(-1) as string;
+    const refreshToken = await traffic.refreshToken(1);
     expect(refreshToken).toBeTypeOf('string');
     expect(await page.content()).not.toContain(refreshToken);
     expect(page.url()).toBe(kiosk.url);
@@ -121,7 +122,7 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
     await page.keyboard.press('Enter');
     await page.locator('.code').waitFor();
     expect(await shownCode(page)).not.toBe(code);
-    expect(traffic.revocations.at(-1)).toContain('token_type_hint=refresh_token');
+    expect(await traffic.revocation(1)).toContain('token_type_hint=refresh_token');
 
     // The old refresh token no longer works at the server.
     const refreshed = await fetch(`${portal.issuer}/oauth/token`, {

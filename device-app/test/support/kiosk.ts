@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import type { Page, Response } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { expect } from 'vitest';
 import { build } from '../../scripts/build';
 import type { ClientConfig } from '../../src/core/client-config';
 import { startWebServer, type RunningWebServer } from '../../src/web-server';
@@ -57,23 +58,51 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
   });
 }
 
-/** What the kiosk page received from the authorization server, as seen on the wire. */
+export interface SeenDeviceAuthorization {
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete?: string;
+  expires_in: number;
+  interval?: number;
+}
+
+/**
+ * What the kiosk page received from the authorization server, as seen on the wire. Response
+ * bodies arrive a little after the response event (they are read asynchronously), so tests ask
+ * for the n-th one and wait for it, never read the lists as they happen to be.
+ */
 export function watchKioskTraffic(page: Page, issuer: string) {
-  const deviceAuthorizations: { user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number }[] = [];
+  const deviceAuthorizations: SeenDeviceAuthorization[] = [];
   const refreshTokens: string[] = [];
   const revocations: string[] = [];
   page.on('response', (response: Response) => {
     const url = new URL(response.url());
     if (url.origin !== new URL(issuer).origin || response.request().method() !== 'POST') return;
     if (/\/(oauth\/)?device(\/code|\/auth)?$/.test(url.pathname) || url.pathname.endsWith('/device/auth')) {
-      void response.json().then((body: (typeof deviceAuthorizations)[number]) => deviceAuthorizations.push(body), () => undefined);
+      void response.json().then((body: SeenDeviceAuthorization) => deviceAuthorizations.push(body), () => undefined);
     } else if (url.pathname.endsWith('/token') && response.status() === 200) {
       void response.json().then((body: { refresh_token?: string }) => body.refresh_token && refreshTokens.push(body.refresh_token), () => undefined);
     } else if (url.pathname.includes('revo')) {
       revocations.push(response.request().postData() ?? '');
     }
   });
-  return { deviceAuthorizations, refreshTokens, revocations };
+  return {
+    /** How many device authorizations have been read so far (for "no more than n" checks). */
+    deviceAuthorizationCount: () => deviceAuthorizations.length,
+    /** The n-th device authorization response (1-based), once it has been read. */
+    deviceAuthorization: (n: number) => nth(deviceAuthorizations, n, 'device authorization response'),
+    /** The n-th refresh token the kiosk was issued. */
+    refreshToken: (n: number) => nth(refreshTokens, n, 'refresh token'),
+    /** The n-th revocation request's body. */
+    revocation: (n: number) => nth(revocations, n, 'revocation request'),
+  };
+}
+
+export type KioskTraffic = ReturnType<typeof watchKioskTraffic>;
+
+async function nth<T>(list: readonly T[], n: number, what: string): Promise<T> {
+  await expect.poll(() => list.length, { timeout: 10_000, message: `the kiosk's ${what} #${n}` }).toBeGreaterThanOrEqual(n);
+  return list[n - 1] as T;
 }
 
 /** The code on the kiosk screen (the visible text, `XXXX-XXXX`). */
