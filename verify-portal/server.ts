@@ -11,7 +11,7 @@ import { createDeviceChannel } from './src/oauth/push/device-channel';
 import { createPostgresDeviceEvents } from './src/oauth/push/postgres-events';
 import { createPortalHandler } from './src/portal/http/serve';
 import { portalSessionReader } from './src/portal/oauth-sessions';
-import { setPortalServices } from './src/portal/services-registry';
+import { createPortalLoaders, setPortalLoaders } from './src/portal/loaders';
 import { createHttpServer } from './src/server/http-server';
 import { createRequestRouter } from './src/server/request-router';
 import { createShutdown } from './src/server/shutdown';
@@ -52,8 +52,8 @@ async function main(): Promise<void> {
   // The example protected API (see src/api/devices.ts), checked against this issuer's own keys.
   const devicesApi = createDevicesApi({ store, issuer: provider.context.issuer, jwks: () => provider.keys.jwks(), onUnexpected: logUnexpected });
 
-  // The pages reach the core through this bridge (see src/portal/services.ts); set before Next starts.
-  setPortalServices({ provider, store, env });
+  // The pages get their data from these loaders, never the store (see src/portal/loaders/bridge.ts); set before Next starts.
+  setPortalLoaders(createPortalLoaders({ provider, store, secure: https }));
 
   // The HTTP server: short timeouts and a per-address connection cap (src/server/defaults.ts).
   const { server } = createHttpServer(env.server);

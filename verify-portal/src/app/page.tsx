@@ -1,11 +1,11 @@
+import { loaders, pageRequest } from '../portal/page-request';
 import { common } from '../portal/strings/common';
-import { pageSession } from '../portal/page-session';
 import { Shell } from './_ui/shell';
 
 export default async function Home() {
-  const session = await pageSession();
+  const viewer = await loaders().viewer(await pageRequest());
   return (
-    <Shell session={session}>
+    <Shell viewer={viewer}>
       <h1>{common.home.title}</h1>
       <p>{common.home.lead}</p>
       <p>

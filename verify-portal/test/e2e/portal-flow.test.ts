@@ -1,10 +1,12 @@
 /**
  * The verification portal end to end: the real server process over HTTP, a phone in Chromium
- * (Pixel 7 emulation, playwright-core + Debian's chromium), and a device driven by the
- * `DeviceFlow` of @pairgate/shared in this process. Cases 1–4 and 6–9 of issue 3 (case 5, the
- * guessing limits, is in portal-limits.test.ts: it needs a portal that trusts X-Forwarded-For).
- * Case 9 (axe-core) runs on every page the flows visit: /login, /activate, the confirm screen,
- * the approved, denied and expired pages, and /account/devices.
+ * (Pixel 7 emulation and a small 360×640 phone, playwright-core + Debian's chromium), and a
+ * device driven by the `DeviceFlow` of @pairgate/shared in this process. Cases 1–4 and 6–9 of
+ * issue 3 (case 5, the guessing limits, is in portal-limits.test.ts: it needs a portal that
+ * trusts X-Forwarded-For), and issue 11's phone moment: two taps from the QR link when signed
+ * in, the account shown and switchable, "Sign out everywhere else", times in the reader's zone.
+ * axe-core runs on every page the flows visit: /login, /activate, the confirm screen, the
+ * approved, denied and expired pages, and /account/devices.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -79,8 +81,18 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
       expect(pathOf(page)).toBe('/activate');
       if (javaScriptEnabled) await expectAccessible(page, '/activate');
 
+      // A wrong code first: refused, and what was typed stays in the input to fix.
+      const wrong = code.slice(0, 8) + (code.endsWith('Z') ? 'X' : 'Z');
+      await page.locator('input[name=user_code]').fill(wrong.toLowerCase());
+      await page.locator('form[data-form=activate] button[type=submit]').click();
+      await page.locator('.notice.error').waitFor();
+      expect(pathOf(page)).toBe('/activate');
+      expect(await page.locator('.notice.error').textContent()).toContain('That code is not valid');
+      expect(await page.locator('input[name=user_code]').inputValue()).toBe(wrong.toLowerCase());
+
       // Lowercase, a space instead of the dash.
       const typed = code.toLowerCase().replace('-', ' ');
+      await page.locator('input[name=user_code]').fill('');
       if (javaScriptEnabled) await page.locator('input[name=user_code]').pressSequentially(typed);
       else await page.locator('input[name=user_code]').fill(typed);
       await page.locator('form[data-form=activate] button[type=submit]').click();
@@ -93,9 +105,12 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
       expect(await codeBox.getAttribute('aria-label')).toBe(`${[...code.slice(0, 4)].join(' ')}, ${[...code.slice(5)].join(' ')}`);
       const body = (await page.locator('main').textContent()) ?? '';
       expect(body).toContain('Check that this matches the code on your screen');
-      expect(body).toContain('Living room TV');
+      // One name for the device (its own), the app named once, with its label.
+      expect(await page.locator('h1').textContent()).toBe('Sign in on Living room TV?');
       expect(body).toContain('Pairgate Stick 2');
-      expect(body).toContain('Pairgate TV');
+      expect(body.split('Pairgate TV').length - 1).toBe(1);
+      expect(await page.locator('.facts div', { hasText: 'App' }).textContent()).toBe('AppPairgate TV');
+      expect(await page.locator('.account-line').textContent()).toBe(`Signed in as ${DEMO_EMAIL} — not you? Switch account`);
       expect(body).toContain('just now');
       expect(body).toContain('See your email address');
       // Same machine, same address: no different-network warning.
@@ -137,14 +152,76 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
     await context.close();
   }, 60_000);
 
-  it('2b. the QR link only fills the code in: nothing is decided without the confirm screen', async () => {
+  it('2b. the QR link goes on to the confirm screen after sign-in, and decides nothing by itself', async () => {
     const d = await device();
     const { context, page } = await phone();
     await page.goto(d.authorization.verification_uri_complete!);
     await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
-    expect(pathOf(page)).toBe(`/activate?user_code=${d.authorization.user_code}`);
-    expect(await page.locator('input[name=user_code]').inputValue()).toBe(d.authorization.user_code);
+    await page.waitForURL((u) => u.pathname === '/activate/confirm');
+    // The code has left the address bar: it travels in the server-side session from here.
+    expect(pathOf(page)).toBe('/activate/confirm');
+    expect(await page.locator('.code').textContent()).toBe(d.authorization.user_code);
+    await new Promise((r) => setTimeout(r, (d.authorization.interval ?? 5) * 1000 + 500));
     expect(d.flow.getState().status).toBe('waiting');
+    d.cancel();
+    await context.close();
+  }, 60_000);
+
+  /** A small Android phone: 360×640 CSS pixels, the smallest common viewport. */
+  const smallPhone = { ...devices['Pixel 7'], viewport: { width: 360, height: 640 }, screen: { width: 360, height: 640 }, deviceScaleFactor: 2 };
+
+  for (const [label, descriptor] of [['Pixel 7', devices['Pixel 7']], ['360×640', smallPhone]] as const) {
+    it(`2c. already signed in, ${label}: from the QR link to the device approved in 2 taps, no scrolling, the account shown`, async () => {
+      const context = await browser.newContext({ ...descriptor });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(`${portal.issuer}/login`);
+      await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+      const d = await device('Kitchen TV', 'Pairgate Stick 2');
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
+      });
+
+      // Tap 1: the QR link (the phone's camera opens it).
+      await page.goto(d.authorization.verification_uri_complete!);
+      expect(pathOf(page)).toBe('/activate/confirm');
+      expect(await page.locator('.account-line').textContent()).toContain(`Signed in as ${DEMO_EMAIL}`);
+      expect(await page.locator('.code').textContent()).toBe(d.authorization.user_code);
+      // Everything that decides is on the first screen: nothing scrolled, both buttons inside the viewport.
+      const viewport = page.viewportSize()!;
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      for (const selector of ['h1', '.account-line', '.code-box', 'button[value=approve]', 'button[value=deny]']) {
+        const box = (await page.locator(selector).boundingBox())!;
+        expect(box.y, selector).toBeGreaterThanOrEqual(0);
+        expect(box.x, selector).toBeGreaterThanOrEqual(0);
+        expect(box.y + box.height, `${selector} bottom`).toBeLessThanOrEqual(viewport.height);
+        expect(box.x + box.width, `${selector} right edge`).toBeLessThanOrEqual(viewport.width);
+      }
+      await expectAccessible(page, `the confirm screen at ${label}`);
+      await page.screenshot({ path: path.join(artifacts, `confirm-qr-${label.replace('×', 'x').replace(' ', '').toLowerCase()}.png`) });
+
+      // Tap 2: Approve.
+      await page.locator('button[name=decision][value=approve]').tap();
+      await page.waitForURL((u) => u.pathname === '/activate/done');
+      expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('approved');
+      // One form was sent between the link and the approval: the Approve tap itself.
+      expect(posts).toEqual(['/activate/confirm']);
+      expect((await d.result).status).toBe('approved');
+      await context.close();
+    }, 60_000);
+  }
+
+  it('2d. "not you? Switch" signs out and, after signing in, comes back to the same code', async () => {
+    const d = await device('Study TV');
+    const { context, page } = await phone();
+    await goToConfirm(page, { url: d.authorization.verification_uri_complete! });
+    await page.locator('form[data-form=switch-account] button').click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    expect(await page.locator('main').textContent()).toContain('You are signed out.');
+    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL((u) => u.pathname === '/activate/confirm');
+    expect(await page.locator('.code').textContent()).toBe(d.authorization.user_code);
     d.cancel();
     await context.close();
   }, 60_000);
@@ -220,13 +297,25 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
     await context.close();
   }, 60_000);
 
-  it('8. /account/devices lists the device; "Sign out this device" makes its next refresh fail with invalid_grant', async () => {
-    const d = await device('Hall kiosk', 'Pi 5');
-    const context = await browser.newContext({ ...devices['Pixel 7'] });
+  /** Approves a new device from a phone in `context` and waits for its tokens. */
+  async function approvedDevice(context: BrowserContext, name: string, model: string) {
+    const d = await device(name, model);
     await approveOnPhone(context, { url: d.authorization.verification_uri_complete! });
     const result = await d.result;
     if (result.status !== 'approved') throw new Error(`expected approval, got ${result.status}`);
     secrets.push(result.tokens.access_token, result.tokens.refresh_token ?? '');
+    return { d, tokens: result.tokens };
+  }
+
+  /** The refresh the device would make next: refused with invalid_grant once it is signed out. */
+  async function refreshError(d: StartedDevice, refreshToken: string): Promise<unknown> {
+    return refreshTokenGrantRequest(d.metadata, KIOSK_CLIENT, refreshToken).then(processTokenResponse).then(() => undefined, (e: unknown) => e);
+  }
+
+  it('8. /account/devices lists the device; "Sign out this device" makes its next refresh fail with invalid_grant', async () => {
+    // The person's phone is in New York; the server knows nothing of that.
+    const context = await browser.newContext({ ...devices['Pixel 7'], timezoneId: 'America/New_York' });
+    const { d, tokens } = await approvedDevice(context, 'Hall kiosk', 'Pi 5');
 
     const page = await context.newPage();
     await page.goto(`${portal.issuer}/account/devices`);
@@ -235,9 +324,27 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('Pairgate TV');
     expect(text).toContain('Pi 5');
-    expect(text).toContain('Approved');
+    // Recent times are relative: right in every time zone.
+    expect(await card.locator('.facts div', { hasText: 'Approved' }).textContent()).toMatch(/^Approved(just now|\d+ minutes? ago)$/);
     expect(text).toContain('Last used');
     expect(await page.locator('main').textContent()).toContain('10 minutes');
+
+    // Older ones are dates: in the reader's zone once the page runs, in UTC (said so) without JavaScript.
+    const db = new Database(path.join(portal.env.PAIRGATE_DATA_DIR, 'pairgate.db'));
+    db.prepare("UPDATE grants SET created_at = ? WHERE device_name = 'Hall kiosk'").run(Date.UTC(2026, 0, 1, 12));
+    db.close();
+    await page.reload();
+    const approved = card.locator('.facts div', { hasText: 'Approved' }).locator('time');
+    // (ICU may put a narrow no-break space before AM.)
+    const spaced = (t: string | null) => t?.replace(/\s/g, ' ');
+    await expect.poll(async () => spaced(await approved.textContent())).toBe('Jan 1, 2026, 7:00 AM');
+    expect(await approved.getAttribute('datetime')).toBe('2026-01-01T12:00:00.000Z');
+    const noJs = await phone({ javaScriptEnabled: false });
+    await noJs.page.goto(`${portal.issuer}/login`);
+    await signIn(noJs.page, DEMO_EMAIL, DEMO_PASSWORD);
+    await noJs.page.goto(`${portal.issuer}/account/devices`);
+    expect(spaced(await noJs.page.locator('li.device', { hasText: 'Hall kiosk' }).locator('time').first().textContent())).toBe('Jan 1, 2026, 12:00 PM UTC');
+    await noJs.context.close();
     await expectAccessible(page, '/account/devices');
     await page.screenshot({ path: path.join(artifacts, 'account-devices-pixel7.png'), fullPage: true });
 
@@ -246,10 +353,28 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
     expect(await page.locator('li.device', { hasText: 'Hall kiosk' }).count()).toBe(0);
     expect(await page.locator('main').textContent()).toContain('The device is signed out');
 
-    const refresh = refreshTokenGrantRequest(d.metadata, KIOSK_CLIENT, result.tokens.refresh_token!).then(processTokenResponse);
-    const error = await refresh.then(() => undefined, (e: unknown) => e);
+    const error = await refreshError(d, tokens.refresh_token!);
     expect(error).toBeInstanceOf(OAuthError);
     expect((error as OAuthError).error).toBe('invalid_grant');
+    await context.close();
+  }, 60_000);
+
+  it('8b. "Sign out everywhere else" signs out every device; this phone stays signed in', async () => {
+    const context = await browser.newContext({ ...devices['Pixel 7'] });
+    const signedIn = [await approvedDevice(context, 'Garage screen', 'Pi 4'), await approvedDevice(context, 'Porch screen', 'Pi 4')];
+    const page = await context.newPage();
+    await page.goto(`${portal.issuer}/account/devices`);
+    expect(await page.locator('li.device', { hasText: /Garage screen|Porch screen/ }).count()).toBe(2);
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await page.waitForURL((u) => u.pathname === '/account/devices');
+    expect(await page.locator('main').textContent()).toContain('All your devices and apps are signed out.');
+    expect(await page.locator('li.device').count()).toBe(0);
+    expect(await page.locator('main').textContent()).toContain('No devices are signed in to your account.');
+    await expectAccessible(page, '/account/devices after signing out everywhere');
+    for (const { d, tokens } of signedIn) expect(((await refreshError(d, tokens.refresh_token!)) as OAuthError).error).toBe('invalid_grant');
+    // Still signed in here.
+    await page.goto(`${portal.issuer}/activate`);
+    expect(new URL(page.url()).pathname).toBe('/activate');
     await context.close();
   }, 60_000);
 

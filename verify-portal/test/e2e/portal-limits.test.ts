@@ -1,10 +1,12 @@
 /**
  * Case 5 of issue 3: wrong codes past the limit get a 429 page with Retry-After (RFC 8628 §5.1),
- * and a right code from another address (another phone, another session) still works. The portal
- * runs behind a "trusted proxy" (PAIRGATE_TRUST_PROXY=true), so each browser context can claim
- * its own client address with X-Forwarded-For.
+ * and a right code from another address (another phone, another session) still works; the QR
+ * link is held to the same limits. And the confirm screen's "different network" warning, which
+ * compares networks, not strings (issue 11.3). The portal runs behind a "trusted proxy"
+ * (PAIRGATE_TRUST_PROXY=true), so each browser context and device can claim its own client
+ * address with X-Forwarded-For.
  */
-import { devices, type Browser } from 'playwright-core';
+import { devices, type Browser, type BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { DEMO_EMAIL, DEMO_PASSWORD, signIn, startDevice } from '../support/phone';
@@ -24,8 +26,8 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
     await portal?.stop();
   });
 
-  async function phoneAt(ip: string) {
-    const context = await browser.newContext({ ...devices['Pixel 7'], extraHTTPHeaders: { 'X-Forwarded-For': ip } });
+  async function phoneAt(ip: string, descriptor: BrowserContextOptions = devices['Pixel 7']) {
+    const context = await browser.newContext({ ...descriptor, extraHTTPHeaders: { 'X-Forwarded-For': ip } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${portal.issuer}/activate`);
@@ -57,13 +59,25 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
       expect(response.status()).toBe(303);
       expect(await attacker.page.locator('.notice.error').textContent()).toContain('That code is not valid');
     }
-    // Past the limit: 429, a human page, Retry-After — even for the right code.
+    // Past the limit: 429, a human page, Retry-After — even for the right code. The page says
+    // how long, in the units a person reads ("51 seconds", "2 minutes"), never less than the header.
     for (const code of ['HHHH-HHHH', right]) {
       const response = await submit(code);
       expect(response.status()).toBe(429);
-      expect(Number(response.headers()['retry-after'])).toBeGreaterThan(0);
-      expect(await attacker.page.locator('main').textContent()).toContain('Too many tries. Wait a minute and try again.');
+      const retryAfter = Number(response.headers()['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      const said = /You can try again in (\d+) (second|seconds|minute|minutes)\./.exec((await attacker.page.locator('main').textContent()) ?? '');
+      expect(said, 'the wait on the page').not.toBeNull();
+      const [, amount, unit] = said!;
+      if (unit!.startsWith('second')) expect(Number(amount)).toBe(retryAfter);
+      else expect(Number(amount)).toBe(Math.ceil(retryAfter / 60));
+      expect(unit!.endsWith('s')).toBe(Number(amount) !== 1);
     }
+    // The QR link is a way to enter a code too: blocked alike, it stays on the form with the wait.
+    await attacker.page.goto(d.authorization.verification_uri_complete!);
+    expect(new URL(attacker.page.url()).pathname).toBe('/activate');
+    expect(await attacker.page.locator('.notice.error').textContent()).toMatch(/You can try again in \d+ (second|seconds|minute|minutes)\./);
+    expect(await attacker.page.locator('input[name=user_code]').inputValue()).toBe(right);
     expect(d.flow.getState().status).toBe('waiting');
 
     // Another phone on another network: the right code works, with the different-network warning.
@@ -84,4 +98,35 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
     await attacker.context.close();
     await phone.context.close();
   }, 90_000);
+
+  const smallPhone = { ...devices['Pixel 7'], viewport: { width: 360, height: 640 }, screen: { width: 360, height: 640 } };
+
+  it('the different-network warning compares networks: 127.0.0.1 vs ::1 none; 192.0.2.1 vs 198.51.100.1 warned, Approve still in view at 360×640', async () => {
+    // One machine, two spellings of loopback: the device's own address (this process), the phone as ::1.
+    const local = await startDevice(portal.issuer, { deviceName: 'Desk screen' });
+    const samePlace = await phoneAt('::1', smallPhone);
+    await samePlace.page.goto(local.authorization.verification_uri_complete!);
+    await samePlace.page.waitForURL((u) => u.pathname === '/activate/confirm');
+    expect(await samePlace.page.locator('.notice.warning').count()).toBe(0);
+    expect(await samePlace.page.locator('.facts div', { hasText: 'Network' }).textContent()).toBe('NetworkThe same as this phone');
+
+    // Two networks.
+    const remote = await startDevice(portal.issuer, { deviceName: 'Far screen', headers: { 'X-Forwarded-For': '192.0.2.1' } });
+    const elsewhere = await phoneAt('198.51.100.1', smallPhone);
+    await elsewhere.page.goto(remote.authorization.verification_uri_complete!);
+    await elsewhere.page.waitForURL((u) => u.pathname === '/activate/confirm');
+    expect(await elsewhere.page.locator('.notice.warning').textContent()).toContain('different network');
+    expect(await elsewhere.page.locator('.facts div', { hasText: 'Network' }).textContent()).toBe('NetworkNot the same as this phone');
+    // The warning sits above the buttons, and they are still on the first screen.
+    const warning = (await elsewhere.page.locator('.notice.warning').boundingBox())!;
+    for (const value of ['approve', 'deny']) {
+      const button = (await elsewhere.page.locator(`button[value=${value}]`).boundingBox())!;
+      expect(button.y).toBeGreaterThan(warning.y);
+      expect(button.y + button.height).toBeLessThanOrEqual(640);
+    }
+    local.cancel();
+    remote.cancel();
+    await samePlace.context.close();
+    await elsewhere.context.close();
+  }, 60_000);
 });

@@ -21,12 +21,12 @@ export interface ApproveOnPhoneOptions {
 /**
  * Plays the person with the phone, for other packages' end-to-end tests (the kiosk): opens the
  * QR link in `context` (e.g. `browser.newContext({ ...devices['Pixel 7'] })`), signs in if the
- * portal asks, continues with the prefilled code, and approves (or denies) on the confirm
- * screen. Resolves once the result page is shown; the page is closed afterwards.
+ * portal asks, lands on the confirm screen, and approves (or denies) there. Resolves once the
+ * result page is shown; the page is closed afterwards.
  *
  * Form contract (stable; the portal's e2e tests use the same names):
  *   /login            input[name=email], input[name=password], button[type=submit]
- *   /activate         input[name=user_code], button[type=submit]
+ *   /activate         input[name=user_code], button[type=submit] (typing a code; the QR link skips it)
  *   /activate/confirm button[name=decision][value=approve|deny]
  *   result page       /activate/done, with [data-result=approved|denied|expired|…]
  */
@@ -40,9 +40,9 @@ export async function approveOnPhone(context: BrowserContext, options: ApproveOn
 }
 
 /**
- * The first half of `approveOnPhone`: opens the QR link, signs in if asked, continues with the
- * prefilled code, and stops on the confirm screen (which tells the device `opened`). The caller
- * decides with `decideOnPhone` and closes the page.
+ * The first half of `approveOnPhone`: opens the QR link, signs in if asked, and stops on the
+ * confirm screen (which tells the device `opened`). The caller decides with `decideOnPhone`
+ * and closes the page.
  */
 export async function openConfirmOnPhone(context: BrowserContext, options: Omit<ApproveOnPhoneOptions, 'decision'>): Promise<Page> {
   const page = await context.newPage();
@@ -62,9 +62,8 @@ export async function goToConfirm(page: Page, options: Pick<ApproveOnPhoneOption
   if (new URL(page.url()).pathname === '/login') {
     await signIn(page, options.email ?? DEMO_EMAIL, options.password ?? DEMO_PASSWORD);
   }
-  // /activate?user_code=… prefills the code but never decides by itself (RFC 8628 §5.4).
-  await page.waitForURL((u) => u.pathname === '/activate');
-  await page.locator('form[data-form=activate] button[type=submit]').click();
+  // Signed in, /activate?user_code=… goes straight to the confirm screen, which decides nothing
+  // by itself (RFC 8628 §5.4): the person approves there.
   await page.waitForURL((u) => u.pathname === '/activate/confirm');
 }
 
@@ -104,8 +103,17 @@ export interface StartedDevice {
  * Starts a device with the `DeviceFlow` driver of @pairgate/shared against the running portal,
  * and resolves once it shows its code (state `waiting`).
  */
-export async function startDevice(issuer: string, options: { deviceName?: string; deviceModel?: string; scope?: string } = {}): Promise<StartedDevice> {
-  const portalFetch = (url: string, init: RequestInit) => fetch(url, init);
+export async function startDevice(
+  issuer: string,
+  options: {
+    deviceName?: string;
+    deviceModel?: string;
+    scope?: string;
+    /** Sent with every request, e.g. `X-Forwarded-For` to a portal that trusts it (a device on another network). */
+    headers?: Record<string, string>;
+  } = {},
+): Promise<StartedDevice> {
+  const portalFetch = (url: string, init: RequestInit) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), ...options.headers } });
   const metadata = await discover(issuer, { fetch: portalFetch });
   const controller = new AbortController();
   const flow = new DeviceFlow({

@@ -1,20 +1,20 @@
 import type { ReactNode } from 'react';
+import type { Viewer } from '../../portal/loaders/types';
 import { common } from '../../portal/strings/common';
-import type { PageSession } from '../../portal/page-session';
 
 /** The frame of every page: a small header (who is signed in, sign out) and the main column. */
-export function Shell({ session, children }: { session?: PageSession | undefined; children: ReactNode }) {
+export function Shell({ viewer, children }: { viewer?: Viewer | undefined; children: ReactNode }) {
   return (
     <>
       <header className="top">
         <a className="brand" href="/">
           {common.product}
         </a>
-        {session && (
+        {viewer && (
           <nav aria-label="Account">
             <a href="/account/devices">{common.yourDevices}</a>
             <form method="post" action="/logout" className="inline">
-              <input type="hidden" name="csrf" value={session.csrf} />
+              <input type="hidden" name="csrf" value={viewer.csrf} />
               <button type="submit" className="link">
                 {common.signOut}
               </button>

@@ -1,10 +1,7 @@
 import type { Metadata } from 'next';
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { firstParam, pageSession } from '../../portal/page-session';
+import { firstParam, loaders, pageRequest } from '../../portal/page-request';
 import { safeNextPath } from '../../portal/safe-next';
-import { secureCookies } from '../../portal/services';
-import { cookieNames, csrfToken, isWellFormedSecret } from '../../portal/session';
 import { login } from '../../portal/strings/login';
 import { Notice, Shell } from '../_ui/shell';
 
@@ -21,13 +18,9 @@ export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   const next = safeNextPath(firstParam(params.next));
   const reauth = firstParam(params.reauth) === '1';
-  const session = await pageSession();
-  if (session && !reauth) redirect(next);
-  const hint = firstParam(params.login_hint)?.trim().slice(0, 254) || (reauth ? session?.user.email : undefined);
-
-  // The custom server set this pre-session cookie on this very request if it was missing.
-  const pre = (await cookies()).get(cookieNames(secureCookies()).preSession)?.value;
-  const csrf = isWellFormedSecret(pre) ? csrfToken(pre, 'login') : '';
+  const screen = await loaders().loginScreen(await pageRequest());
+  if (screen.signedInEmail !== undefined && !reauth) redirect(next);
+  const hint = firstParam(params.login_hint)?.trim().slice(0, 254) || (reauth ? screen.signedInEmail : undefined);
   const failed = firstParam(params.error) === 'credentials';
 
   return (
@@ -37,7 +30,7 @@ export default async function LoginPage({ searchParams }: Props) {
       {failed && <Notice kind="error">{login.wrongCredentials}</Notice>}
       {firstParam(params.signed_out) === '1' && <Notice kind="info">{login.signedOut}</Notice>}
       <form method="post" action="/login" data-form="login" className="stack">
-        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="csrf" value={screen.csrf} />
         <input type="hidden" name="next" value={next} />
         {reauth && <input type="hidden" name="reauth" value="1" />}
         <label htmlFor="email">{login.email}</label>

@@ -246,6 +246,28 @@ describe('POST /account/devices and /logout', () => {
     expect(await post('/account/devices', { grant_id: mine.id }, s.cookies)).toMatchObject({ status: 403 });
   });
 
+  it('"Sign out everywhere else" revokes every sign-in of this person, no one else’s, and keeps this session', async () => {
+    const s = await signedIn();
+    const mine = [await grant('u1'), await grant('u1')];
+    const theirs = await grant('someone-else');
+    expect(await post('/account/devices', { everywhere: '1' }, s.cookies)).toMatchObject({ status: 403 });
+    expect((await store.listActiveGrants('u1')).length).toBe(2);
+    expect(await post('/account/devices', { csrf: s.csrf, everywhere: '1' }, s.cookies)).toEqual({ kind: 'redirect', location: '/account/devices' });
+    for (const g of mine) expect((await store.findGrant(g.id))?.revokedAt).toBe(now);
+    expect((await store.findGrant(theirs.id))?.revokedAt).toBeNull();
+    expect(await store.findSession(s.idHash, now)).toBeDefined();
+    expect((await sessionData(s.idHash)).flash).toBe('signed-out-everywhere');
+  });
+
+  it('sign-out with `next` (Switch on the confirm screen) comes back there after the next sign-in; only to this site', async () => {
+    const s = await signedIn();
+    expect(await post('/logout', { csrf: s.csrf, next: '/activate?user_code=BCDF-GHJK' }, s.cookies)).toMatchObject({
+      location: '/login?signed_out=1&next=%2Factivate%3Fuser_code%3DBCDF-GHJK',
+    });
+    const again = await signedIn();
+    expect(await post('/logout', { csrf: again.csrf, next: '//evil.example/' }, again.cookies)).toMatchObject({ location: '/login?signed_out=1&next=%2Factivate' });
+  });
+
   it('sign-out deletes the session record and the cookie', async () => {
     const s = await signedIn();
     expect(await post('/logout', { csrf: 'wrong' }, s.cookies)).toMatchObject({ status: 403 });

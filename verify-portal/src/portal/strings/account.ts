@@ -18,7 +18,10 @@ export const account = {
     `Signing a device out takes effect within ${minutes} minutes: what it already holds lasts at most that long, and it cannot get more.`,
   signedOutDevice: 'The device is signed out. It will stop working within a few minutes.',
   deviceNotFound: 'That device was already signed out.',
-  signOutEverywhere: 'Sign out of this page',
+  /** Every device and app sign-in of this person; the portal session (this phone's browser) stays. */
+  signOutEverywhere: 'Sign out everywhere else',
+  signOutEverywhereHint: 'Signs out every device and app listed here. You stay signed in on this page.',
+  signedOutEverywhere: 'All your devices and apps are signed out. They will stop working within a few minutes.',
 
   apps: {
     heading: 'Apps you allowed',
@@ -33,7 +36,3 @@ export const account = {
     notFound: 'That app had no permission left to withdraw.',
   },
 } as const;
-
-export function formatDateTime(ms: number, locale = 'en'): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms) + ' UTC';
-}

@@ -10,20 +10,27 @@ export const activate = {
 
   confirm: {
     title: 'Is this your screen?',
-    lead: (app: string) => `${app} wants to sign in to your account.`,
+    /** The main name is the device's own (it named itself at /oauth/device/code); the app is named once, in the details. */
+    heading: (device: string) => `Sign in on ${device}?`,
+    thisScreen: 'this screen',
+    signedInAs: 'Signed in as',
+    notYou: 'not you?',
+    switchAccount: 'Switch',
+    /** Read by screen readers after "Switch". */
+    switchAccountSuffix: ' account',
     checkCode: 'Check that this matches the code on your screen',
-    codeLabel: 'Code',
-    device: 'Device',
-    model: 'Model',
+    details: 'Details',
     app: 'App',
+    model: 'Model',
     requested: 'Requested',
-    unnamedDevice: 'A device that did not give its name',
+    network: 'Network',
+    sameNetwork: 'The same as this phone',
+    otherNetwork: 'Not the same as this phone',
     canDo: 'It will be able to',
     differentNetwork: 'This request came from a different network than the one you are on. Only continue if the device is in front of you.',
     approve: 'Approve',
     deny: 'Deny',
     denyHint: 'Did not start this? Choose Deny. Nothing will be signed in.',
-    nothingToConfirm: 'There is no code waiting for you to confirm.',
   },
 
   result: {
@@ -79,13 +86,3 @@ export const activate = {
   } as Readonly<Record<string, string>>,
   unknownScope: (scope: string) => `Use the permission “${scope}”`,
 } as const;
-
-/** "just now", "2 minutes ago" — server-rendered, so it reads right with JavaScript off. */
-export function timeAgo(thenMs: number, nowMs: number, locale = 'en'): string {
-  const seconds = Math.max(0, Math.round((nowMs - thenMs) / 1000));
-  if (seconds < 30) return 'just now';
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  if (seconds < 3600) return rtf.format(-Math.max(1, Math.round(seconds / 60)), 'minute');
-  if (seconds < 86_400) return rtf.format(-Math.round(seconds / 3600), 'hour');
-  return rtf.format(-Math.round(seconds / 86_400), 'day');
-}

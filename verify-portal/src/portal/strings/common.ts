@@ -1,12 +1,11 @@
+import { waitTime } from './time';
+
 /** Strings shared by every page (English). One module per page group, ready for translation. */
 export const common = {
   lang: 'en',
   product: 'Pairgate',
-  skipToContent: 'Skip to content',
   signOut: 'Sign out',
-  signedInAs: (name: string) => `Signed in as ${name}`,
   yourDevices: 'Devices and apps',
-  enterACode: 'Enter a code',
   home: {
     title: 'Pairgate',
     lead: 'Sign in on your TV, kiosk or other screen with your phone.',
@@ -14,8 +13,9 @@ export const common = {
   },
   tooManyTries: {
     title: 'Too many tries',
-    body: 'Too many tries. Wait a minute and try again.',
-    retry: (seconds: number) => `You can try again in about ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`,
+    body: 'There were too many wrong tries in a short time, so this is paused for a while to keep accounts safe.',
+    /** `seconds`: the Retry-After the limit computed; the text never promises less. */
+    retry: (seconds: number) => `You can try again in ${waitTime(seconds)}.`,
   },
   formExpired: {
     title: 'Please try again',
@@ -37,6 +37,5 @@ export const common = {
     title: 'Page not found',
     body: 'There is no page at this address.',
   },
-  back: 'Go back',
   startOver: 'Start over',
 } as const;

@@ -1,120 +1,127 @@
 import type { Metadata } from 'next';
-import { requireSession, takeFlash } from '../../../portal/page-session';
-import { portalServices } from '../../../portal/services';
-import { account, formatDateTime } from '../../../portal/strings/account';
+import type { AccountNotice } from '../../../portal/loaders/types';
+import { loaders, pageRequest, signInFirst } from '../../../portal/page-request';
+import { account } from '../../../portal/strings/account';
 import { ScopeList } from '../../_ui/scopes';
 import { Notice, Shell } from '../../_ui/shell';
+import { When } from '../../_ui/when';
 
 export const metadata: Metadata = { title: account.title };
 
+const NOTICES: Record<AccountNotice, string> = {
+  'device-signed-out': account.signedOutDevice,
+  'device-not-found': account.deviceNotFound,
+  'signed-out-everywhere': account.signedOutEverywhere,
+  'consent-withdrawn': account.apps.withdrawn,
+  'consent-not-found': account.apps.notFound,
+};
+
 /**
- * GET /account/devices, "Devices and apps": the grants of this account, each with "Sign out
- * this device", and the apps the person allowed (remembered consents), each with "Withdraw".
+ * GET /account/devices, "Devices and apps": the sign-ins of this account, each with "Sign out
+ * this device", one "Sign out everywhere else" for all of them, and the apps the person allowed
+ * (remembered consents), each with "Withdraw".
  */
 export default async function DevicesPage() {
-  const session = await requireSession('/account/devices');
-  const flash = await takeFlash(session);
-  const { store, provider } = portalServices();
-  const [grants, clients, consents] = await Promise.all([
-    store.listActiveGrants(session.record.userId),
-    store.listClients(),
-    store.listConsents(session.record.userId),
-  ]);
-  const clientName = new Map(clients.map((c) => [c.clientId, c.name]));
-  const minutes = Math.round(provider.context.settings.accessTokenTtlSeconds / 60);
+  const screen = await loaders().accountOverview(await pageRequest());
+  if (screen.kind === 'signed-out') signInFirst('/account/devices');
+  const { viewer, devices, apps, now } = screen;
 
   return (
-    <Shell session={session}>
+    <Shell viewer={viewer}>
       <h1>{account.title}</h1>
       <p>{account.lead}</p>
-      <p className="hint">{account.tokenNote(minutes)}</p>
-      {flash === 'device-signed-out' && <Notice kind="info">{account.signedOutDevice}</Notice>}
-      {flash === 'device-not-found' && <Notice kind="info">{account.deviceNotFound}</Notice>}
-      {flash === 'consent-withdrawn' && <Notice kind="info">{account.apps.withdrawn}</Notice>}
-      {flash === 'consent-not-found' && <Notice kind="info">{account.apps.notFound}</Notice>}
+      <p className="hint">{account.tokenNote(screen.tokenMinutes)}</p>
+      {screen.notice && <Notice kind="info">{NOTICES[screen.notice]}</Notice>}
       <h2>{account.devicesHeading}</h2>
-      {grants.length === 0 ? (
+      {devices.length === 0 ? (
         <p>{account.none}</p>
       ) : (
-        <ul className="devices">
-          {grants.map((grant) => {
-            // Desktop sign-ins (authorization code) and unnamed devices: the app names them.
-            const app = clientName.get(grant.clientId) ?? grant.clientId;
-            const name = grant.deviceName ?? grant.deviceModel ?? app;
-            const named = name !== app;
-            return (
-              <li key={grant.id} className="device">
-                <h3>{name}</h3>
+        <>
+          <ul className="devices">
+            {devices.map((device) => (
+              <li key={device.grantId} className="device">
+                <h3>{device.name}</h3>
                 <dl className="facts">
-                  {named && (
+                  {device.app && (
                     <div>
                       <dt>{account.app}</dt>
-                      <dd>{app}</dd>
+                      <dd>{device.app}</dd>
                     </div>
                   )}
-                  {grant.deviceModel && grant.deviceName && (
+                  {device.model && (
                     <div>
                       <dt>{account.model}</dt>
-                      <dd>{grant.deviceModel}</dd>
+                      <dd>{device.model}</dd>
                     </div>
                   )}
                   <div>
                     <dt>{account.approved}</dt>
-                    <dd>{formatDateTime(grant.createdAt)}</dd>
+                    <dd>
+                      <When at={device.approvedAt} now={now} />
+                    </dd>
                   </div>
                   <div>
                     <dt>{account.lastUsed}</dt>
-                    <dd>{grant.lastUsedAt ? formatDateTime(grant.lastUsedAt) : account.neverUsed}</dd>
+                    <dd>{device.lastUsedAt ? <When at={device.lastUsedAt} now={now} /> : account.neverUsed}</dd>
                   </div>
                 </dl>
                 <form method="post" action="/account/devices" data-form="device-sign-out">
-                  <input type="hidden" name="csrf" value={session.csrf} />
-                  <input type="hidden" name="grant_id" value={grant.id} />
+                  <input type="hidden" name="csrf" value={viewer.csrf} />
+                  <input type="hidden" name="grant_id" value={device.grantId} />
                   <button type="submit" className="button danger">
-                    {named ? account.signOutDevice : account.signOutApp}
-                    <span className="sr-only">{account.signOutDeviceSuffix(name)}</span>
+                    {device.app ? account.signOutDevice : account.signOutApp}
+                    <span className="sr-only">{account.signOutDeviceSuffix(device.name)}</span>
                   </button>
                 </form>
               </li>
-            );
-          })}
-        </ul>
+            ))}
+          </ul>
+          <form method="post" action="/account/devices" data-form="sign-out-everywhere" className="stack">
+            <input type="hidden" name="csrf" value={viewer.csrf} />
+            <input type="hidden" name="everywhere" value="1" />
+            <button type="submit" className="button danger" aria-describedby="everywhere-hint">
+              {account.signOutEverywhere}
+            </button>
+            <p id="everywhere-hint" className="hint">
+              {account.signOutEverywhereHint}
+            </p>
+          </form>
+        </>
       )}
 
       <h2 id="apps">{account.apps.heading}</h2>
       <p>{account.apps.lead}</p>
-      {consents.length === 0 ? (
+      {apps.length === 0 ? (
         <p>{account.apps.none}</p>
       ) : (
         <ul className="devices" aria-labelledby="apps">
-          {consents.map((c) => {
-            const app = clientName.get(c.clientId) ?? c.clientId;
-            return (
-              <li key={c.clientId} className="device" data-consent={c.clientId}>
-                <h3>{app}</h3>
-                <dl className="facts">
-                  <div>
-                    <dt>{account.apps.allowed}</dt>
-                    <dd>{formatDateTime(c.updatedAt)}</dd>
-                  </div>
-                  <div>
-                    <dt>{account.apps.canDo}</dt>
-                    <dd>
-                      <ScopeList scopes={c.scope.split(' ').filter(Boolean)} />
-                    </dd>
-                  </div>
-                </dl>
-                <form method="post" action="/account/apps" data-form="withdraw-consent">
-                  <input type="hidden" name="csrf" value={session.csrf} />
-                  <input type="hidden" name="client_id" value={c.clientId} />
-                  <button type="submit" className="button danger">
-                    {account.apps.withdraw}
-                    <span className="sr-only">{account.apps.withdrawSuffix(app)}</span>
-                  </button>
-                </form>
-              </li>
-            );
-          })}
+          {apps.map((app) => (
+            <li key={app.clientId} className="device" data-consent={app.clientId}>
+              <h3>{app.name}</h3>
+              <dl className="facts">
+                <div>
+                  <dt>{account.apps.allowed}</dt>
+                  <dd>
+                    <When at={app.allowedAt} now={now} />
+                  </dd>
+                </div>
+                <div>
+                  <dt>{account.apps.canDo}</dt>
+                  <dd>
+                    <ScopeList scopes={app.scopes} />
+                  </dd>
+                </div>
+              </dl>
+              <form method="post" action="/account/apps" data-form="withdraw-consent">
+                <input type="hidden" name="csrf" value={viewer.csrf} />
+                <input type="hidden" name="client_id" value={app.clientId} />
+                <button type="submit" className="button danger">
+                  {account.apps.withdraw}
+                  <span className="sr-only">{account.apps.withdrawSuffix(app.name)}</span>
+                </button>
+              </form>
+            </li>
+          ))}
         </ul>
       )}
     </Shell>
