@@ -7,6 +7,8 @@
 export { OAuthError, oauthError, toErrorResponse, isOAuthError, isOAuthErrorCode, quotedString } from './protocol/errors';
 export type { OAuthErrorCode, OAuthErrorBody, OAuthErrorOptions } from './protocol/errors';
 export { GrantType, grantTypes, isGrantType } from './protocol/grant-types';
+export { checkIssuer } from './protocol/issuer';
+export type { IssuerCheck } from './protocol/issuer';
 export type { AuthorizationServerMetadata } from './protocol/metadata';
 export type { DeviceAuthorizationResponse, TokenResponse, UserInfo } from './protocol/responses';
 export { parseScope, formatScope, hasScope, Scope } from './protocol/scope';

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkIssuer } from '@pairgate/shared';
 import { KEY_ENCRYPTION_KEY_BYTES, keyEncryptionOf, type KeyEncryption } from './oauth/tokens/key-encryption';
 import { serverDefaults, type ServerSettings } from './server/defaults';
 
@@ -91,16 +92,10 @@ function parsePort(value: string | undefined): number {
 }
 
 function parseIssuer(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`PAIRGATE_ISSUER must be an absolute URL such as https://login.example.com, not "${value}".`);
-  }
-  // RFC 8414 §2: the issuer is an https URL with no query or fragment (http allowed for local use).
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PAIRGATE_ISSUER must use https (or http for local testing).');
-  if (url.search || url.hash) throw new ConfigError('PAIRGATE_ISSUER must not contain a query or fragment.');
-  return url.href.replace(/\/$/, '');
+  const check = checkIssuer(value);
+  // The value is not repeated: it might carry a password.
+  if (!check.ok) throw new ConfigError(`PAIRGATE_ISSUER ${check.problem}.`);
+  return check.issuer;
 }
 
 /** How to make a key encryption key (README, "Deploying"). */

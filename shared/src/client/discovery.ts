@@ -2,6 +2,7 @@
  * Authorization server discovery: OIDC Discovery 1.0 §4 first, then RFC 8414 §3, so the device
  * app works with any RFC 8628 server, OpenID provider or not.
  */
+import { checkIssuer } from '../protocol/issuer';
 import type { AuthorizationServerMetadata } from '../protocol/metadata';
 import { InvalidResponseError, isJsonObject, readJsonBody, responseError } from './errors';
 import { resolveFetch, type RequestOptions } from './http';
@@ -28,18 +29,10 @@ function isUrl(value: string): boolean {
 }
 
 function parseIssuer(issuer: string): URL {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new TypeError(`issuer is not a URL: ${issuer}`);
-  }
-  // RFC 8414 §2: an issuer is an https URL (http allowed here for local development) with no
-  // query or fragment.
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || /[?#]/.test(issuer)) {
-    throw new TypeError(`issuer must be an http(s) URL without query or fragment: ${issuer}`);
-  }
-  return url;
+  const check = checkIssuer(issuer);
+  // Not echoed: it may carry a password.
+  if (!check.ok) throw new TypeError(`The issuer ${check.problem}.`);
+  return check.url;
 }
 
 /** OIDC Discovery §4.1 appends the well-known path to the issuer, path included. */
