@@ -49,6 +49,28 @@ export const defaults = {
   /** Clock difference tolerated between a client and this server when checking the `exp`,
    * `nbf` and `iat` of a client assertion (RFC 7519 §4.1.4 allows "a small leeway"). */
   clientAssertionClockSkewSeconds: 30,
+  /**
+   * Device codes issued per client network (`networkOf`: one IPv4 /24, one IPv6 /64) per
+   * window: a burst of 30, then one a second (sliding window; past it, 429 + Retry-After).
+   * A kiosk asks for one code per 10-minute lifetime while it waits, plus one per restart, so
+   * one a second keeps 600 idle screens behind one NAT supplied, and a whole shop of 30 coming
+   * back from a power cut gets its codes at once. Auth0 publishes 5 device codes/s per IP;
+   * this is stricter sustained (one address rarely hosts hundreds of screens) and more generous
+   * in a burst. Without it one address made 1.5–2.6k codes/s and grew the database 35–52 MB/min;
+   * with it, at most ~21 KB/min per network.
+   */
+  deviceCodesPerNetwork: 30,
+  deviceCodesPerNetworkWindowSeconds: 30,
+  /**
+   * Device codes issued per client (app), from every network together: a burst of 3,000, then
+   * 50 a second. A fleet of 10,000 idle kiosks needs 10,000 / 600 s ≈ 17 codes/s, so this
+   * leaves 3× headroom; it bounds what many addresses can write for one public `client_id`
+   * (50/s × ~350 bytes ≈ 1 MB/min, and rows live 10 min + the 1 h grace: ≤ 210k rows). GitHub
+   * allows 50 codes per hour per app, sized for people at a command line, one code each; a
+   * kiosk fleet needs far more. Raise it for a larger fleet.
+   */
+  deviceCodesPerClient: 3_000,
+  deviceCodesPerClientWindowSeconds: 60,
 } as const;
 
 export type ProviderSettings = { -readonly [K in keyof typeof defaults]: number };

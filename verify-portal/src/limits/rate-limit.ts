@@ -2,8 +2,10 @@
  * Sliding-window limits on top of the store's fixed-window counters (`hitRateLimit`). The
  * estimate weighs the previous window by how much of it still overlaps the last `windowMs`
  * (the "sliding window counter"): smooth like a log of events, two integers of storage.
- * Only failures are counted (wrong codes, wrong passwords); a blocked caller is refused before
- * any work is done, right answer or not, or the limit would not bound guessing.
+ * Two ways to count: failures (wrong codes, wrong passwords: `blockedFor` before the work,
+ * `recordFailure` after a failure; a blocked caller is refused before any work is done, right
+ * answer or not, or the limit would not bound guessing), and every use of something costly
+ * (device codes: `consume`, one atomic hit per check that both counts and decides).
  */
 import type { RateLimitCounts, Store } from '../store/store';
 import type { LimitRule } from './rules';
@@ -62,4 +64,23 @@ export async function blockedFor(store: Store, checks: readonly LimitCheck[], no
 /** Counts one failure against every check. */
 export async function recordFailure(store: Store, checks: readonly LimitCheck[], now: number): Promise<void> {
   await Promise.all(checks.map((c) => store.hitRateLimit(keyOf(c), c.rule.windowMs, now)));
+}
+
+/**
+ * Counts one use against every check and decides in the same step: undefined when it fits
+ * (every estimate before this use was under its limit), else the longest `Retry-After`. A
+ * refused use counts too, so a client that ignores `Retry-After` keeps itself blocked; the wait
+ * is computed from the counts including it, i.e. until the next use would fit. The same rule as
+ * `blockedFor`: blocked while the estimate is at or over the limit.
+ */
+export async function consume(store: Store, checks: readonly LimitCheck[], now: number): Promise<number | undefined> {
+  const counts = await Promise.all(checks.map((c) => store.hitRateLimit(keyOf(c), c.rule.windowMs, now)));
+  let retryAfter: number | undefined;
+  checks.forEach((check, i) => {
+    const after = counts[i];
+    if (!after) return;
+    const before = { previous: after.previous, current: after.current - 1 };
+    if (isOverLimit(check.rule, before, now)) retryAfter = Math.max(retryAfter ?? 0, retryAfterSeconds(check.rule, after, now));
+  });
+  return retryAfter;
 }

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
-import { createTestCore } from '../test-support';
+import { serveFetch } from '../http/fetch-adapter';
+import { createProvider, type Provider } from '../provider';
+import { createTestCore, ISSUER } from '../test-support';
 
 describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
   let t: Awaited<ReturnType<typeof createTestCore>>;
@@ -39,8 +41,68 @@ describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
 
   it('gives each live code its own user code', async () => {
     const codes = new Set<string>();
-    for (let i = 0; i < 200; i++) codes.add(String((await t.post('/oauth/device/code', { client_id: 'tv' })).body.user_code));
+    // From 200 networks, so the per-network issuance limit stays out of the way.
+    for (let i = 0; i < 200; i++) codes.add(String((await issueFrom(t, `198.51.${i}.1`)).body.user_code));
     expect(codes.size).toBe(200);
+  });
+});
+
+/** POST /oauth/device/code from `address` (the test core's `post` always uses one address). */
+async function issueFrom(t: { core: Pick<Provider, 'handle'> }, address: string, clientId = 'tv') {
+  const request = new Request(`${ISSUER}/oauth/device/code`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: clientId }),
+  });
+  const response = await serveFetch(t.core.handle, request, address);
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('issuance limits (defaults: 30 then 1/s per network, 3,000 then 50/s per client)', () => {
+  let t: Awaited<ReturnType<typeof createTestCore>>;
+  beforeEach(async () => (t = await createTestCore()));
+  afterEach(() => t.close());
+  const tooMany = { error: 'temporarily_unavailable', error_description: 'Too many device codes requested; try again later.' };
+
+  it('a network gets a burst of 30, then 429 with Retry-After; one /64 is one network, others are not held up', async () => {
+    // Thirty privacy addresses of one IPv6 /64 (RFC 8981): one subject.
+    for (let i = 1; i <= 30; i++) expect((await issueFrom(t, `2001:db8:1:2::${i.toString(16)}`)).status).toBe(200);
+    const refused = await issueFrom(t, '2001:db8:1:2:aaaa::1');
+    expect(refused).toEqual({ status: 429, retryAfter: expect.stringMatching(/^\d+$/), body: tooMany });
+    // Another /64 of the same /48, and an IPv4 network, carry on.
+    expect((await issueFrom(t, '2001:db8:1:3::1')).status).toBe(200);
+    expect((await issueFrom(t, '192.0.2.10')).status).toBe(200);
+  });
+
+  it('Retry-After is exact at the window boundary: refused one second before it, served at it', async () => {
+    // The clock starts on a window boundary (a whole minute). A burst fills the window at once.
+    for (let i = 0; i < 30; i++) expect((await issueFrom(t, '203.0.113.1')).status).toBe(200);
+    const refused = await issueFrom(t, '203.0.113.2');
+    expect(refused.status).toBe(429);
+    const wait = Number(refused.retryAfter);
+    // 31 in this 30 s window: the estimate falls under 30 once 31·(1 − s/30) < 30, s > 0.97 s
+    // into the next window: 30.97 s from now, so 31 whole seconds.
+    expect(wait).toBe(31);
+
+    // Two identical networks: probe one a second early, the other on time (a probe counts).
+    for (let i = 0; i < 31; i++) await issueFrom(t, '203.0.114.1');
+    const start = t.clock.now;
+    t.clock.now = start + (wait - 1) * 1000;
+    expect((await issueFrom(t, '203.0.113.3')).status).toBe(429);
+    t.clock.now = start + wait * 1000;
+    expect((await issueFrom(t, '203.0.114.2')).status).toBe(200);
+  });
+
+  it('a client gets at most its ceiling from every network together', async () => {
+    const core = createProvider({ store: t.store, issuer: ISSUER, settings: { deviceCodesPerClient: 5 }, onUnexpectedError: () => {} });
+    try {
+      for (let i = 0; i < 5; i++) expect((await issueFrom({ core }, `198.51.${100 + i}.1`)).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await issueFrom({ core }, `198.51.${110 + i}.1`)).status).toBe(429);
+      // Another client is not held up by this one.
+      expect((await issueFrom({ core }, '198.51.120.1', 'other-tv')).status).toBe(200);
+    } finally {
+      core.close();
+    }
   });
 });
 

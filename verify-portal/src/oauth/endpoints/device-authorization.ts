@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { formatScope, formatUserCode, generateUserCode, GrantType, oauthError, type DeviceAuthorizationResponse } from '@pairgate/shared';
+import { formatScope, formatUserCode, generateUserCode, GrantType, OAuthError, oauthError, type DeviceAuthorizationResponse } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
+import { consume, type LimitCheck } from '../../limits/rate-limit';
+import { networkOf } from '../../net/address';
 import { authenticateClient } from '../client-auth';
 import { endpointUrls, type CoreContext } from '../context';
 import { param, requireForm } from '../http/params';
@@ -21,9 +23,23 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
   const deviceName = deviceLabel(param(params, 'device_name'), ctx.settings.maxDeviceLabelLength);
   const deviceModel = deviceLabel(param(params, 'device_model'), ctx.settings.maxDeviceLabelLength);
 
+  // Checked after the request is known good, so malformed floods cost no counter rows.
+  const now = ctx.now();
+  const retryAfter = await consume(ctx.store, issuanceChecks(ctx, client.clientId, req.clientAddress), now);
+  if (retryAfter !== undefined) {
+    // RFC 8628 §3.2 answers errors as RFC 6749 §5.2 does, which has no code for "too many".
+    // `slow_down` (§3.5) is a polling instruction (add 5 s to the interval of an existing code),
+    // meaningless for a request for a new one; `temporarily_unavailable` (RFC 6749 §4.1.2.1,
+    // registered in §11.4) is the code for "cannot handle this now, try later", which clients
+    // treat as transient, with 429 and Retry-After (RFC 6585 §4) saying when.
+    throw new OAuthError('temporarily_unavailable', 'Too many device codes requested; try again later.', {
+      status: 429,
+      headers: { 'Retry-After': String(retryAfter) },
+    });
+  }
+
   // §5.2: the device code is a bearer secret: 256 random bits, stored only as a hash.
   const deviceCode = randomBytes(32).toString('base64url');
-  const now = ctx.now();
   const expiresIn = ctx.settings.deviceCodeTtlSeconds;
   for (let attempt = 0; attempt < ctx.settings.userCodeAttempts; attempt++) {
     const userCode = generateUserCode();
@@ -59,6 +75,18 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
   throw oauthError.serverError(new Error('Could not draw a free user code.'));
 }
 
+
+/**
+ * The issuance limits (defaults and why in `src/defaults.ts`): per network, so one /64 or one
+ * /24 is one subject however many addresses it uses, and per client, across every network.
+ */
+function issuanceChecks(ctx: CoreContext, clientId: string, clientAddress: string): LimitCheck[] {
+  const s = ctx.settings;
+  return [
+    { rule: { name: 'issue-network', limit: s.deviceCodesPerNetwork, windowMs: s.deviceCodesPerNetworkWindowSeconds * 1000 }, subject: networkOf(clientAddress) },
+    { rule: { name: 'issue-client', limit: s.deviceCodesPerClient, windowMs: s.deviceCodesPerClientWindowSeconds * 1000 }, subject: clientId },
+  ];
+}
 
 /** Device labels are shown to people: strip control characters, collapse spaces, cap length. */
 function deviceLabel(value: string | undefined, max: number): string | null {
