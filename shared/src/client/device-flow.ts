@@ -68,6 +68,12 @@ export interface DeviceFlowOptions {
   sleep?: Sleep;
   /** Upper bound of the network-error back-off; default 60 s (never less than the interval). */
   maxBackoffMs?: number;
+  /**
+   * A code already requested (by the server that rendered the page, say): the flow waits on it
+   * instead of requesting one. `requestedAt` (in `now()` milliseconds) is when it was asked for,
+   * so it expires no later than at the server.
+   */
+  authorization?: { response: DeviceAuthorizationResponse; requestedAt: number };
 }
 
 /** What one failed poll means for the loop. */
@@ -219,17 +225,15 @@ export class DeviceFlow {
     this.#hinted = false;
   }
 
-  async #run(signal: AbortSignal): Promise<DeviceFlowResult> {
-    if (signal.aborted) throw signal.reason;
-    const { metadata, client } = this.#options;
+  /** RFC 8628 §3.1: asks for a code. */
+  async #request(signal: AbortSignal): Promise<{ response: DeviceAuthorizationResponse; requestedAt: number }> {
     this.#set({ status: 'requesting' });
-
     // Expiry is counted from before the request, so local expiry never falls after the server's.
     const requestedAt = this.#now();
-    const authorization = await abortable(
+    const response = await abortable(
       deviceAuthorizationRequest(
-        metadata,
-        client,
+        this.#options.metadata,
+        this.#options.client,
         {
           ...(this.#options.scope === undefined ? {} : { scope: this.#options.scope }),
           ...(this.#options.deviceName === undefined ? {} : { device_name: this.#options.deviceName }),
@@ -239,6 +243,13 @@ export class DeviceFlow {
       ).then(processDeviceAuthorizationResponse),
       signal,
     );
+    return { response, requestedAt };
+  }
+
+  async #run(signal: AbortSignal): Promise<DeviceFlowResult> {
+    if (signal.aborted) throw signal.reason;
+    const { metadata, client } = this.#options;
+    const { response: authorization, requestedAt } = this.#options.authorization ?? (await this.#request(signal));
     const expiresAt = requestedAt + authorization.expires_in * 1000;
     // A server may not ask for a hot loop: at least 1 s between polls, whatever it sent.
     let interval = Math.max(authorization.interval ?? DEFAULT_POLL_INTERVAL_SECONDS, 1);

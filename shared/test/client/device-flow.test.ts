@@ -518,3 +518,24 @@ describe('DeviceFlow: cancellation and pollNow (fake timers, default sleep and c
     expect(fetch.calls).toHaveLength(2);
   });
 });
+
+describe('DeviceFlow: a code requested elsewhere (the web host rendered the page with it)', () => {
+  it('waits on it without requesting one, and counts interval and expiry from when it was requested', async () => {
+    const adopted = { response: { ...authorization({ interval: 2 }), expires_in: 30 }, requestedAt: T0 - 10_000 };
+    const h = instantFlow([pending, ok], { authorization: adopted });
+    const result = await h.flow.start();
+    expect(result.status).toBe('approved');
+    // No device authorization request: the two calls are polls.
+    expect(h.fetch.calls.map((c) => c.url)).toEqual([metadata.token_endpoint, metadata.token_endpoint]);
+    expect(statuses(h.states)).toEqual(['waiting', 'waiting', 'approved']);
+    expect(h.states[0]).toMatchObject({ status: 'waiting', interval: 2, expiresAt: T0 + 20_000, authorization: adopted.response });
+    expect(h.polls).toEqual([2000, 4000]);
+  });
+
+  it('an adopted code past its expiry is expired without a poll', async () => {
+    const adopted = { response: authorization({ expires_in: 5 }), requestedAt: T0 - 6_000 };
+    const h = instantFlow([ok], { authorization: adopted });
+    expect((await h.flow.start()).status).toBe('expired');
+    expect(h.fetch.calls).toHaveLength(0);
+  });
+});
