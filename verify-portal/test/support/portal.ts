@@ -16,6 +16,8 @@ export interface RunningPortal {
   env: { DATABASE_URL?: string; PAIRGATE_DATA_DIR: string };
   /** Everything the process printed, for asserting that no secret was logged. */
   output(): string;
+  /** The server process, e.g. to send it SIGTERM. */
+  process: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startPortal(
     port,
     env,
     output: () => output,
+    process: child,
     async stop() {
       await stopProcess(child);
       rmSync(dataDir, { recursive: true, force: true });
