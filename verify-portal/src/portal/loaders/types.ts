@@ -50,7 +50,11 @@ export interface ConfirmDetails {
   network: 'same' | 'different' | 'unknown';
 }
 
-/** GET /activate/confirm: the code this session is confirming, or the outcome when it cannot be decided. */
+/**
+ * GET /activate/confirm: the code this session is confirming, or the outcome when it cannot be
+ * decided. A step before the decision (number matching, a proximity policy's refusal) is one
+ * more kind here, decided in the loader from `ConfirmDetails.network`.
+ */
 export type ConfirmScreen =
   | SignedOut
   | { kind: 'result'; viewer: Viewer; result: ActivateResult | undefined }
