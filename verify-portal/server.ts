@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
@@ -6,9 +7,14 @@ import { createDevicesApi, DEVICES_API } from './src/api/devices';
 import { grantDemoClientsApiAccess, seedDemo } from './src/admin/demo';
 import { ConfigError, readEnv } from './src/env';
 import { createInProcessDeviceEvents } from './src/oauth/device-events';
-import { createProvider, logUnexpected } from './src/oauth/provider';
+import { clientAddressOf } from './src/oauth/http/node-adapter';
+import { createProvider } from './src/oauth/provider';
 import { createDeviceChannel } from './src/oauth/push/device-channel';
 import { createPostgresDeviceEvents } from './src/oauth/push/postgres-events';
+import { observeRequests, observeUpgrades } from './src/observability/access-log';
+import { logger, logUnexpected } from './src/observability/logger';
+import { startMetricsListener } from './src/observability/metrics-server';
+import { createPortalMetrics } from './src/observability/portal-metrics';
 import { createPortalHandler } from './src/portal/http/serve';
 import { portalSessionReader } from './src/portal/oauth-sessions';
 import { createPortalLoaders, setPortalLoaders } from './src/portal/loaders';
@@ -28,6 +34,8 @@ const portalDir = path.dirname(fileURLToPath(import.meta.url));
  */
 async function main(): Promise<void> {
   const env = readEnv();
+  // Structured JSON lines on stdout, secrets scrubbed (src/observability/logger.ts).
+  logger.level = env.logLevel;
   if (!env.dev && !existsSync(path.join(portalDir, '.next', 'BUILD_ID'))) {
     throw new ConfigError('The portal pages are not built yet: run `npm run build` (root `npm start` does it for you).');
   }
@@ -36,7 +44,7 @@ async function main(): Promise<void> {
   await store.migrate();
   if ((await store.countUsers()) === 0) {
     await seedDemo(store);
-    console.log('[pairgate] empty database: seeded the demo user demo@example.com and the clients tv-kiosk and desktop-app');
+    logger.info('empty database: seeded the demo user demo@example.com and the clients tv-kiosk and desktop-app');
   } else {
     // Databases seeded before the example API existed: the demo clients may call it too.
     await grantDemoClientsApiAccess(store);
@@ -44,11 +52,22 @@ async function main(): Promise<void> {
   // Several instances share PostgreSQL, so device events travel through it; SQLite is one instance.
   const events = env.databaseUrl ? await createPostgresDeviceEvents(env.databaseUrl, logUnexpected) : createInProcessDeviceEvents();
   const https = env.issuer.startsWith('https:');
+  // Counted only when someone scrapes them (PAIRGATE_METRICS_PORT): see src/observability/portal-metrics.ts.
+  const metrics = env.metrics ? createPortalMetrics() : undefined;
   // The authorization endpoint reads the portal's sign-in session through this (the core never imports the portal).
-  const provider = createProvider({ store, issuer: env.issuer, events, sessions: portalSessionReader(store, https), apiScopes: [DEVICES_API.scope], keyEncryption: env.keyEncryption });
-  if (!env.keyEncryption.current) console.warn('[pairgate] PAIRGATE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (fine for a demo; see README, "Deploying").');
+  const provider = createProvider({
+    store,
+    issuer: env.issuer,
+    events,
+    sessions: portalSessionReader(store, https),
+    apiScopes: [DEVICES_API.scope],
+    keyEncryption: env.keyEncryption,
+    metrics: metrics?.deviceFlow,
+  });
+  if (!env.keyEncryption.current) logger.warn('PAIRGATE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (fine for a demo; see README, "Deploying").');
   await provider.keys.signingKey(); // the first start makes the signing key; a wrong PAIRGATE_KEY_ENCRYPTION_KEY stops here
   const deviceChannel = createDeviceChannel(provider.context);
+  metrics?.countPushChannels(() => deviceChannel.connectionCount());
   // The example protected API (see src/api/devices.ts), checked against this issuer's own keys.
   const devicesApi = createDevicesApi({ store, issuer: provider.context.issuer, jwks: () => provider.keys.jwks(), onUnexpected: logUnexpected });
 
@@ -60,32 +79,43 @@ async function main(): Promise<void> {
   const app = next({ dev: env.dev, dir: portalDir, hostname: 'localhost', port: env.port, httpServer: server });
   await app.prepare();
 
+  // GET /metrics on a listener of its own, never on the public port (src/observability/metrics-server.ts).
+  const metricsListener = metrics && env.metrics ? await startMetricsListener(metrics.registry, env.metrics) : undefined;
+  if (metricsListener && env.metrics) logger.info(`metrics on http://${env.metrics.host}:${metricsListener.port}/metrics`);
+
   const lifecycle = createShutdown({
     server,
     graceMs: env.server.shutdownGraceSeconds * 1000,
     closeUpgraded: () => deviceChannel.close(),
     release: async () => {
       provider.close();
-      await Promise.allSettled([app.close(), events.close()]);
+      metrics?.close();
+      await Promise.allSettled([app.close(), events.close(), metricsListener?.close()]);
       await store.close();
     },
-    log: (message) => console.log(message),
+    log: (message) => logger.info(message),
   });
+  // Every request and upgrade: a request id on its log lines, one access-log line, HTTP metrics.
+  const observe = { logger, metrics: metrics?.http, clientAddress: (req: IncomingMessage) => clientAddressOf(req, env.trustProxy) };
   server.on(
     'request',
-    createRequestRouter({
-      core: provider.handle,
-      apis: { [DEVICES_API.path]: devicesApi },
-      portal: createPortalHandler({ provider, store, https, dev: env.dev, trustProxy: env.trustProxy, handleNext: app.getRequestHandler(), onUnexpected: logUnexpected }),
-      health: { store, draining: lifecycle.draining },
-      trustProxy: env.trustProxy,
-      onUnexpected: logUnexpected,
-    }),
+    observeRequests(
+      createRequestRouter({
+        core: provider.handle,
+        apis: { [DEVICES_API.path]: devicesApi },
+        portal: createPortalHandler({ provider, store, https, dev: env.dev, trustProxy: env.trustProxy, handleNext: app.getRequestHandler(), onUnexpected: logUnexpected }),
+        health: { store, draining: lifecycle.draining },
+        trustProxy: env.trustProxy,
+        onUnexpected: logUnexpected,
+      }),
+      observe,
+    ),
   );
-  server.on('upgrade', createUpgradeRouter({ deviceChannel, trustProxy: env.trustProxy, dev: env.dev, draining: lifecycle.draining }));
+  server.on('upgrade', observeUpgrades(createUpgradeRouter({ deviceChannel, trustProxy: env.trustProxy, dev: env.dev, draining: lifecycle.draining }), observe));
 
   await new Promise<void>((resolve) => server.listen(env.port, env.host, resolve));
   const where = env.databaseUrl ? 'PostgreSQL' : `SQLite ${path.relative(process.cwd(), env.sqliteFile)}`;
+  // Plain text, not a log line: `npm start` and the tests wait for exactly this.
   console.log(`[pairgate] portal ready on ${env.issuer} (port ${env.port}, ${where})`);
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -94,7 +124,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(`[pairgate] ${err.message}`);
-  else console.error(`[pairgate] could not start: ${err instanceof Error ? err.message : String(err)}`);
+  if (err instanceof ConfigError) logger.fatal(err.message);
+  else logger.fatal({ err }, 'could not start');
   process.exit(err instanceof ConfigError ? 2 : 1);
 });

@@ -21,4 +21,19 @@ describe('readEnv', () => {
     expect(() => read({ PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS: '0' })).toThrow(/PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS must be a whole number of at least 1/);
     expect(() => read({ PAIRGATE_SHUTDOWN_GRACE_SECONDS: 'soon' })).toThrow(/PAIRGATE_SHUTDOWN_GRACE_SECONDS must be a whole number of at least 0, not "soon"/);
   });
+
+  it('reads LOG_LEVEL (default info) and refuses a level pino does not have', () => {
+    expect(read({}).logLevel).toBe('info');
+    expect(read({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
+    expect(() => read({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "verbose"/);
+  });
+
+  it('serves metrics only on a port of their own: off by default, loopback unless told otherwise', () => {
+    expect(read({}).metrics).toBeUndefined();
+    expect(read({ PAIRGATE_METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(read({ PAIRGATE_METRICS_PORT: '9464', PAIRGATE_METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(() => read({ PAIRGATE_METRICS_PORT: '3000' })).toThrow(/must differ from PORT/);
+    expect(() => read({ PAIRGATE_METRICS_PORT: 'yes' })).toThrow(/PAIRGATE_METRICS_PORT must be a whole number from 1 to 65535, not "yes"/);
+    expect(() => read({ PAIRGATE_METRICS_HOST: '0.0.0.0' })).toThrow(/needs PAIRGATE_METRICS_PORT/);
+  });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkIssuer } from '@pairgate/shared';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './observability/logger';
 import { KEY_ENCRYPTION_KEY_BYTES, keyEncryptionOf, type KeyEncryption } from './oauth/tokens/key-encryption';
 import { serverDefaults, type ServerSettings } from './server/defaults';
 
@@ -34,6 +35,14 @@ export interface PortalEnv {
    * (default 64) and `PAIRGATE_SHUTDOWN_GRACE_SECONDS` (default 10) override two of them.
    */
   server: ServerSettings;
+  /** `LOG_LEVEL`: the least severe level logged — fatal, error, warn, info (default; includes the access log), debug, trace, silent. */
+  logLevel: LogLevel;
+  /**
+   * `PAIRGATE_METRICS_PORT`: serve `GET /metrics` (Prometheus) on this port of its own, never on
+   * `PORT` (see observability/metrics-server.ts for why); unset → no metrics. `PAIRGATE_METRICS_HOST`:
+   * the address it binds, default `127.0.0.1` (`0.0.0.0` when the scraper is another container or host).
+   */
+  metrics: { port: number; host: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -72,7 +81,27 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly str
       maxConnectionsPerAddress: parseWholeNumber('PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS', env.PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS, serverDefaults.maxConnectionsPerAddress, 1),
       shutdownGraceSeconds: parseWholeNumber('PAIRGATE_SHUTDOWN_GRACE_SECONDS', env.PAIRGATE_SHUTDOWN_GRACE_SECONDS, serverDefaults.shutdownGraceSeconds, 0),
     },
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    metrics: parseMetrics(env.PAIRGATE_METRICS_PORT, env.PAIRGATE_METRICS_HOST, port),
   };
+}
+
+function parseLogLevel(value: string | undefined): LogLevel {
+  const level = value?.trim().toLowerCase() || 'info';
+  if (!isLogLevel(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${value}".`);
+  return level;
+}
+
+function parseMetrics(portValue: string | undefined, hostValue: string | undefined, mainPort: number): PortalEnv['metrics'] {
+  const host = hostValue?.trim() || undefined;
+  if (portValue === undefined || portValue.trim() === '') {
+    if (host) throw new ConfigError('PAIRGATE_METRICS_HOST needs PAIRGATE_METRICS_PORT too (metrics are off without a port).');
+    return undefined;
+  }
+  const port = Number(portValue);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`PAIRGATE_METRICS_PORT must be a whole number from 1 to 65535, not "${portValue}".`);
+  if (port === mainPort) throw new ConfigError('PAIRGATE_METRICS_PORT must differ from PORT: the metrics are never served on the public port.');
+  return { port, host: host ?? '127.0.0.1' };
 }
 
 function parseWholeNumber(name: string, value: string | undefined, fallback: number, min: number): number {

@@ -96,6 +96,3 @@ export function createProvider(options: ProviderOptions): Provider {
     close: () => clearInterval(purge),
   };
 }
-
-// server.ts still imports it from here; it moves to observability/logger.ts when the server is wired.
-export { logUnexpected };
