@@ -78,6 +78,15 @@ describe('observeRequests: request ids, one access line per request, HTTP metric
     expect(logs.lines.map((l) => l.reqId)).toEqual(['lb-7f3a.1', replaced.headers.get('x-request-id')]);
   });
 
+  it('logs health probes at debug, so they do not bury the requests people make', async () => {
+    const { logs, base } = await serve((_req, res) => res.end('{"status":"ok"}'));
+    await fetch(`${base}/healthz`);
+    await fetch(`${base}/readyz`);
+    await fetch(`${base}/activate`);
+    await logs.next((l) => l.path === '/activate');
+    expect(logs.lines.map((l) => l.path)).toEqual(['/activate']);
+  });
+
   it('logs a request the client abandoned as 499, aborted', async () => {
     const arrived = new EventEmitter();
     // Never answers: the client gives up first.

@@ -18,6 +18,11 @@ export interface ObserveOptions {
 const CLIENT_CLOSED_REQUEST = 499;
 /** Enough to read; a longer path or user agent is noise someone sent on purpose. */
 const MAX_LOGGED_LENGTH = 512;
+/**
+ * Health probes (a load balancer or orchestrator asks every few seconds) are logged at `debug`:
+ * at `info` they would bury the requests people make. They are still counted in the metrics.
+ */
+const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 /**
  * Wraps the server's request handler: each request gets an id (a safe incoming `X-Request-Id`,
@@ -42,7 +47,7 @@ export function observeRequests(
       const complete = res.writableFinished;
       const status = complete || res.headersSent ? res.statusCode : CLIENT_CLOSED_REQUEST;
       options.metrics?.request(routeOf(path), methodOf(req.method), status, seconds);
-      options.logger.info(
+      options.logger[PROBES.has(path) ? 'debug' : 'info'](
         {
           reqId: requestId,
           method: req.method,
