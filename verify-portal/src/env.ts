@@ -2,8 +2,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkIssuer } from '@pairgate/shared';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './observability/logger';
+import { ConfigError } from './config-error';
 import { KEY_ENCRYPTION_KEY_BYTES, keyEncryptionOf, type KeyEncryption } from './oauth/tokens/key-encryption';
 import { serverDefaults, type ServerSettings } from './server/defaults';
+
+// What a bad setting throws; its own module so the key ring can throw it too (see config-error.ts).
+export { ConfigError };
 
 /**
  * The portal's configuration from the environment, read and validated in this one place.
@@ -43,10 +47,6 @@ export interface PortalEnv {
    * the address it binds, default `127.0.0.1` (`0.0.0.0` when the scraper is another container or host).
    */
   metrics: { port: number; host: string } | undefined;
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

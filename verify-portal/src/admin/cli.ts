@@ -9,7 +9,6 @@ import { ConfigError, readEnv } from '../env';
 import { checkClientJwks } from '../oauth/client-assertion';
 import { clientAuthMethods } from '../oauth/client-auth';
 import { supportedResponseTypes } from '../oauth/response-types';
-import { KeyEncryptionError } from '../oauth/tokens/key-encryption';
 import { createKeyRing } from '../oauth/tokens/keys';
 import { openStore } from '../store';
 import { StoreConflictError, type ClientAuthMethod, type Store } from '../store/store';
@@ -191,7 +190,7 @@ async function readJwks(file: string): Promise<JSONWebKeySet> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof KeyEncryptionError) {
+  if (err instanceof UsageError || err instanceof ConfigError) {
     console.error(err.message);
     process.exit(2);
   }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { ConfigError } from '../../config-error';
 
 /**
  * Private signing keys at rest: AES-256-GCM (NIST SP 800-38D) under a key encryption key (KEK)
@@ -31,7 +32,8 @@ const SEALED_PREFIX = 'aes256gcm.';
 const IV_BYTES = 12;
 export const KEY_ENCRYPTION_KEY_BYTES = 32;
 
-export class KeyEncryptionError extends Error {
+/** The operator's to fix (set or correct a key), so a `ConfigError`: one clear line at start, no stack. */
+export class KeyEncryptionError extends ConfigError {
   override readonly name = 'KeyEncryptionError';
 }
 

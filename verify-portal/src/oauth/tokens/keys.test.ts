@@ -67,6 +67,8 @@ describe('signing keys encrypted at rest', () => {
     const [row] = await storedRows();
     const wrong = ring(keyEncryptionOf(kekB)).signingKey();
     await expect(wrong).rejects.toBeInstanceOf(KeyEncryptionError);
+    // A ConfigError: the server reports its message alone (exit 2), never a stack.
+    await expect(wrong).rejects.toBeInstanceOf(ConfigError);
     await expect(wrong).rejects.toThrow(`Signing key ${row!.kid} is encrypted with key encryption key ${keyEncryptionOf(kekA).current?.id}, but neither PAIRGATE_KEY_ENCRYPTION_KEY nor any key in PAIRGATE_KEY_ENCRYPTION_KEYS_OLD is that key.`);
     await expect(ring(plaintextKeys).signingKey()).rejects.toThrow(/is encrypted with key encryption key \S+, but PAIRGATE_KEY_ENCRYPTION_KEY is not set\./);
     await expect(ring(plaintextKeys).reencrypt()).rejects.toThrow(/Set PAIRGATE_KEY_ENCRYPTION_KEY/);
