@@ -71,6 +71,9 @@ export const defaults = {
    */
   deviceCodesPerClient: 3_000,
   deviceCodesPerClientWindowSeconds: 60,
+  /** How often expired rows are purged (in batches, see `Store.purgeExpired`): often enough
+   * that a purge finds few rows, rarely enough to cost nothing. */
+  purgeIntervalSeconds: 300,
 } as const;
 
 export type ProviderSettings = { -readonly [K in keyof typeof defaults]: number };

@@ -13,6 +13,7 @@ import { createInProcessDeviceEvents, type DeviceEvents } from './device-events'
 import type { OAuthRequest, OAuthResponse } from './http/types';
 import { route } from './router';
 import type { KeyEncryption } from './tokens/key-encryption';
+import { startPurgeLoop } from './purge-loop';
 import { createKeyRing, type KeyRing } from './tokens/keys';
 
 export interface ProviderOptions {
@@ -76,11 +77,8 @@ export function createProvider(options: ProviderOptions): Provider {
   };
   const onUnexpected = options.onUnexpectedError ?? logUnexpected;
 
-  // Expired device codes, authorization codes and refresh tokens are dead weight; sweep them now and then.
-  const purge = setInterval(() => {
-    context.store.purgeExpired(now(), settings.expiredCodeGraceSeconds * 1000).catch(onUnexpected);
-  }, 10 * 60 * 1000);
-  purge.unref();
+  // Expired codes, tokens, sessions and limit counters are dead weight; sweep them now and then.
+  const purge = startPurgeLoop(() => context.store.purgeExpired(now(), settings.expiredCodeGraceSeconds * 1000), settings.purgeIntervalSeconds * 1000, onUnexpected);
 
   return {
     context,
@@ -93,6 +91,6 @@ export function createProvider(options: ProviderOptions): Provider {
     decideAuthorization: (requestId, userId, decision) => decideAuthorization(context, requestId, userId, decision),
     withdrawConsent: (userId, clientId) => withdrawConsent(context, userId, clientId),
     redirectUriOf: (params) => resolveRedirectTarget(context.store, params).then((t) => t.redirectUri, () => undefined),
-    close: () => clearInterval(purge),
+    close: () => purge.stop(),
   };
 }

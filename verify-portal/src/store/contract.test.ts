@@ -713,6 +713,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
     });
 
     describe('purgeExpired', () => {
+      it('purges more rows than one batch holds, and says how many', async () => {
+        // Further in the past than the other purge test, so neither disturbs the other.
+        const P = T0 - 2_000_000 * MIN;
+        const sessions = Array.from({ length: 1_234 }, (_, i): SessionRecord => ({ idHash: id(`old-${i}`), userId: 'u', authTime: P - MIN, createdAt: P - MIN, expiresAt: P - i, data: '{}' }));
+        for (const x of sessions) await store.createSession(x);
+        const kept: SessionRecord = { ...sessions[0]!, idHash: id('kept'), expiresAt: P + 1 };
+        await store.createSession(kept);
+        expect(await store.purgeExpired(P, 0)).toBe(1_234);
+        expect(await store.findSession(sessions[1_233]!.idHash, P - 2_000)).toBeUndefined();
+        expect(await store.findSession(kept.idHash, P)).toEqual(kept);
+      });
+
       it('deletes device codes expired longer than the grace period and expired refresh tokens', async () => {
         // Far in the past, so purging at "now" here cannot disturb other tests' rows (all ≥ T0).
         const P = T0 - 1_000_000 * MIN;

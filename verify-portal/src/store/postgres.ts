@@ -10,6 +10,7 @@
 import pg from 'pg';
 import { databaseDefaults, type DatabaseSettings } from '../defaults';
 import { errorText, guardStore, isPostgresAway } from './faults';
+import { PURGE_BATCH_ROWS, purgeInBatches } from './purge';
 import { checkMigrations, schemaNotReady } from './migrations/migration';
 import { postgresMigrations } from './migrations/postgres/index';
 import {
@@ -177,14 +178,6 @@ const SQL = {
 
   touchReadiness: 'INSERT INTO readiness (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
 
-  purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < $1',
-  purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= $1',
-  purgeSessions: 'DELETE FROM sessions WHERE expires_at <= $1',
-  purgeAuthorizationCodes: 'DELETE FROM authorization_codes WHERE expires_at < $1',
-  purgeAuthorizationRequests: 'DELETE FROM authorization_requests WHERE expires_at <= $1',
-  purgeClientAssertions: 'DELETE FROM client_assertion_jtis WHERE expires_at <= $1',
-  // A window still counts as "previous" until one full window after its end.
-  purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1',
 } as const;
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -531,14 +524,10 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     },
 
     async purgeExpired(now, graceMs) {
-      await tx(async (client) => {
-        await client.query(SQL.purgeDeviceCodes, [now - graceMs]);
-        await client.query(SQL.purgeRefreshTokens, [now]);
-        await client.query(SQL.purgeSessions, [now]);
-        await client.query(SQL.purgeAuthorizationCodes, [now - graceMs]);
-        await client.query(SQL.purgeAuthorizationRequests, [now]);
-        await client.query(SQL.purgeClientAssertions, [now]);
-        await client.query(SQL.purgeRateLimits, [now]);
+      // ctid batches (a TID scan with `= ANY(ARRAY(…))`): short statements, short row locks (see purge.ts).
+      return purgeInBatches(now, graceMs, async (target, cutoff) => {
+        const sql = `DELETE FROM ${target.table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${target.table} WHERE ${target.where.replaceAll(':cutoff', '$1')} LIMIT ${PURGE_BATCH_ROWS}))`;
+        return (await pool.query(sql, [cutoff])).rowCount ?? 0;
       });
     },
   };

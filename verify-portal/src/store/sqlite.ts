@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { errorText, guardStore, isSqliteAway } from './faults';
+import { PURGE_BATCH_ROWS, purgeInBatches } from './purge';
 import { checkMigrations, schemaNotReady } from './migrations/migration';
 import { sqliteMigrations } from './migrations/sqlite/index';
 import {
@@ -180,14 +181,6 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
 
     touchReadiness: 'INSERT INTO readiness (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
 
-    purgeDeviceCodes: 'DELETE FROM device_codes WHERE expires_at < ?',
-    purgeRefreshTokens: 'DELETE FROM refresh_tokens WHERE expires_at <= ?',
-    purgeSessions: 'DELETE FROM sessions WHERE expires_at <= ?',
-    purgeAuthorizationCodes: 'DELETE FROM authorization_codes WHERE expires_at < ?',
-    purgeAuthorizationRequests: 'DELETE FROM authorization_requests WHERE expires_at <= ?',
-    purgeClientAssertions: 'DELETE FROM client_assertion_jtis WHERE expires_at <= ?',
-    // A window still counts as "previous" until one full window after its end.
-    purgeRateLimits: 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= ?',
   } as const;
 
   /**
@@ -265,16 +258,6 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     run(SQL.revokeGrant, now, code.grantId);
     run(SQL.revokeGrantTokens, now, code.grantId);
     return { status: 'reused', code };
-  });
-
-  const purgeTx = db.transaction((now: number, graceMs: number) => {
-    run(SQL.purgeDeviceCodes, now - graceMs);
-    run(SQL.purgeRefreshTokens, now);
-    run(SQL.purgeSessions, now);
-    run(SQL.purgeAuthorizationCodes, now - graceMs);
-    run(SQL.purgeAuthorizationRequests, now);
-    run(SQL.purgeClientAssertions, now);
-    run(SQL.purgeRateLimits, now);
   });
 
   const countOf = (key: string, windowStart: number): number => {
@@ -497,9 +480,13 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     },
 
     async purgeExpired(now, graceMs) {
-      purgeTx.immediate(now, graceMs);
+      // rowid batches: each DELETE is its own short write transaction (see purge.ts).
+      const deleted = await purgeInBatches(now, graceMs, (target, cutoff) =>
+        run(`DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${target.where.replaceAll(':cutoff', '@cutoff')} LIMIT ${PURGE_BATCH_ROWS})`, { cutoff }).changes,
+      );
       // A poll that long ago can no longer make any interval too short.
       for (const [hash, at] of lastPolls) if (at < now - graceMs) lastPolls.delete(hash);
+      return deleted;
     },
   };
   return guardStore(store, isSqliteAway, options.log);

@@ -392,7 +392,9 @@ export interface Store {
    * Deletes device codes and authorization codes expired more than `graceMs` ago (a late
    * second redemption still finds the code and revokes its tokens), refresh tokens, sessions and
    * pending authorization requests and client-assertion `jti`s past their expiry, and
-   * rate-limit windows too old to count.
+   * rate-limit windows too old to count. In batches of a few hundred rows with the event loop
+   * free between them (see purge.ts), so it may run while requests are served; returns the
+   * number of rows deleted.
    */
-  purgeExpired(now: number, graceMs: number): Promise<void>;
+  purgeExpired(now: number, graceMs: number): Promise<number>;
 }
