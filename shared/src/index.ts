@@ -44,10 +44,21 @@ export {
   MAX_PUSH_MESSAGE_LENGTH,
   parsePushMessage,
   parsePushStatusMessage,
-  parsePushSubscribeMessage,
+  parsePushServerMessage,
+  parsePushClientMessage,
   serializePushMessage,
 } from './push';
-export type { PushStatus, PushStatusMessage, PushSubscribeMessage, PushMessage } from './push';
+export type {
+  PushStatus,
+  PushStatusMessage,
+  PushMatchMessage,
+  PushSessionMessage,
+  PushSubscribeMessage,
+  PushWatchMessage,
+  PushServerMessage,
+  PushClientMessage,
+  PushMessage,
+} from './push';
 
 // Client: request/process steps
 export type { FetchLike, RequestOptions, OAuthClient } from './client/http';

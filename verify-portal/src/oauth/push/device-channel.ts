@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { MAX_PUSH_MESSAGE_LENGTH, parsePushSubscribeMessage, serializePushMessage, type PushStatus } from '@pairgate/shared';
+import { MAX_PUSH_MESSAGE_LENGTH, parsePushClientMessage, serializePushMessage, type PushStatus } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import type { DeviceCodeRecord } from '../../store/store';
 import type { CoreContext } from '../context';
@@ -78,8 +78,8 @@ export function createDeviceChannel(ctx: CoreContext, limits: DeviceChannelLimit
 
     ws.once('message', (data: RawData, isBinary: boolean) => {
       clearTimeout(subscribeTimer);
-      const message = isBinary ? undefined : parsePushSubscribeMessage(rawText(data));
-      if (!message) {
+      const message = isBinary ? undefined : parsePushClientMessage(rawText(data));
+      if (message?.type !== 'subscribe') {
         ws.close(POLICY_VIOLATION, 'bad subscribe message');
         return;
       }
