@@ -3,6 +3,7 @@
  * the trusted client address for every non-OAuth request, and the form POST handlers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientAddressOf } from '../../oauth/http/node-adapter';
 import type { Provider } from '../../oauth/provider';
 import { discardBody, readBody } from '../../server/body';
 import { isStoreUnavailable, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../store/unavailable';
@@ -11,7 +12,7 @@ import { portalDefaults } from '../defaults';
 import { formHandlerFor } from '../forms/index';
 import type { FormContext, FormResult } from '../forms/types';
 import { cookieNames, isWellFormedSecret, newSecret, preSessionCookie } from '../session';
-import { CLIENT_IP_HEADER, clientIp } from './client-ip';
+import { CLIENT_IP_HEADER } from './client-ip';
 import { parseCookies } from './cookies';
 import { authorizationFormTargets } from './form-targets';
 import { createNonce, securityHeaders } from './security-headers';
@@ -42,7 +43,7 @@ export function preparePortalRequest(
   req.headers['content-security-policy'] = headers['Content-Security-Policy'];
   delete req.headers['content-security-policy-report-only'];
 
-  const ip = clientIp(req, options.trustProxy);
+  const ip = clientAddressOf(req, options.trustProxy);
   req.headers[CLIENT_IP_HEADER] = ip;
 
   const pathname = (req.url ?? '/').split('?', 1)[0];
