@@ -1,8 +1,13 @@
 /**
  * The renderer's one HTML page. Built once for Electron (CSP in a meta tag: `file://` has no
- * headers) and served by the web host (CSP as a header, configuration inlined).
+ * headers) and served by the web host (CSP as a header, configuration inlined, and — when the
+ * host got one — the first code, as data and already rendered).
  */
 import type { ClientConfig } from './core/client-config';
+
+/** Where the page finds its data: `<script type="application/json" id=…>` blocks (data, never run). */
+export const CONFIG_ELEMENT_ID = 'pairgate-config';
+export const FIRST_CODE_ELEMENT_ID = 'pairgate-first-code';
 
 /**
  * The Content-Security-Policy of the page. Scripts and styles only from the app itself, no
@@ -27,7 +32,17 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function indexHtml(options: { cspMeta?: string; config?: ClientConfig }): string {
+export interface PageOptions {
+  cspMeta?: string;
+  config?: ClientConfig;
+  /** The web host's first code (see `web-first-code.ts`): JSON for the page's controller. */
+  firstCode?: unknown;
+  /** The first screen, rendered on the server (trusted markup from `first-screen.tsx`). */
+  body?: string;
+}
+
+export function indexHtml(options: PageOptions): string {
+  const data = (id: string, value: unknown) => `<script id="${id}" type="application/json">${scriptJson(value)}</script>\n`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -37,10 +52,10 @@ ${options.cspMeta ? `<meta http-equiv="Content-Security-Policy" content="${optio
 <link rel="icon" href="data:,">
 <title>Pairgate</title>
 <link rel="stylesheet" href="app.css">
-${options.config ? `<script id="pairgate-config" type="application/json">${scriptJson(options.config)}</script>\n` : ''}<script defer src="app.js"></script>
+${options.config ? data(CONFIG_ELEMENT_ID, options.config) : ''}${options.firstCode ? data(FIRST_CODE_ELEMENT_ID, options.firstCode) : ''}<script defer src="app.js"></script>
 </head>
 <body>
-<div id="root"></div>
+<div id="root">${options.body ?? ''}</div>
 </body>
 </html>
 `;

@@ -1,25 +1,42 @@
 /**
  * The web host's server: a tiny static server (Node's `http`, no framework) for the built
- * renderer, with the kiosk configuration inlined in the page and at `/config.json`. It serves
- * four fixed paths from memory — there is no file-system path to traverse — and nothing secret:
- * the page talks to the authorization server itself (whose OAuth endpoints answer CORS).
+ * renderer. It serves fixed paths from memory — there is no file-system path to traverse — and
+ * nothing secret but the kiosk's own first code: the page talks to the authorization server
+ * itself (whose OAuth endpoints answer CORS). The page is made per request: the configuration
+ * inlined, and the first code asked for here and rendered into it (`web-first-code.ts`), so it is
+ * on screen at first paint. The bundle is sent brotli- or gzip-compressed as the browser accepts.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FetchLike } from '@pairgate/shared';
 import type { ClientConfig } from './core/client-config';
+import { shownCode } from './core/pairing';
+import type { ViewState } from './core/view-state';
 import { contentSecurityPolicy, indexHtml } from './index-html';
+import { ENCODINGS, chooseEncoding, type EncodingName } from './web-encoding';
+import { firstCodeSource, type EmbeddedFirstCode, type FirstCodeSource } from './web-first-code';
 
 export const defaultRendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
+/** The server render of the first screen, built beside app.js (src/renderer/first-screen.tsx). */
+export const FIRST_SCREEN_MODULE = 'first-screen.mjs';
+/** The files the build compresses ahead (`.br`, `.gz` beside each). */
+export const COMPRESSED_FILES = ['app.js', 'app.css'] as const;
 
 export interface WebServerOptions {
   config: ClientConfig;
   port: number;
   host: string;
-  /** The built renderer (app.js, app.css); default device-app/dist/renderer. */
+  /** The built renderer (app.js, app.css, first-screen.mjs); default device-app/dist/renderer. */
   rendererDir?: string;
+  /** How the first code is asked for (tests watch it); default `fetch`. */
+  fetch?: FetchLike;
+  /** Ask for the first code here and render it into the page (default true). */
+  firstCode?: boolean;
+  /** Where token-free diagnostics go (default: the console). */
+  log?: (line: string) => void;
 }
 
 export interface RunningWebServer {
@@ -29,17 +46,19 @@ export interface RunningWebServer {
 }
 
 interface Asset {
-  body: Buffer;
   type: string;
   cache: string;
+  /** The file as it is, and compressed where the build made it so. */
+  bodies: Partial<Record<EncodingName | 'identity', Buffer>>;
 }
+
+type RenderFirstScreen = (view: ViewState) => string;
 
 export class NotBuiltError extends Error {
   override readonly name = 'NotBuiltError';
 }
 
-function loadAssets(options: WebServerOptions): Map<string, Asset> {
-  const dir = options.rendererDir ?? defaultRendererDir;
+function loadAssets(dir: string, config: ClientConfig): Map<string, Asset> {
   const read = (file: string) => {
     try {
       return readFileSync(path.join(dir, file));
@@ -47,19 +66,48 @@ function loadAssets(options: WebServerOptions): Map<string, Asset> {
       throw new NotBuiltError(`The kiosk is not built (${path.join(dir, file)} is missing): run \`npm run build -w @pairgate/device-app\`.`);
     }
   };
-  const html = Buffer.from(indexHtml({ config: options.config }));
-  const noStore = 'no-store';
+  const file = (name: (typeof COMPRESSED_FILES)[number], type: string): Asset => {
+    const bodies: Asset['bodies'] = { identity: read(name) };
+    for (const { name: encoding, suffix } of ENCODINGS) {
+      if (existsSync(path.join(dir, name + suffix))) bodies[encoding] = read(name + suffix);
+    }
+    // Revalidated every time: a rebuilt kiosk must not run yesterday's bundle.
+    return { type, cache: 'no-cache', bodies };
+  };
   return new Map<string, Asset>([
-    ['/', { body: html, type: 'text/html; charset=utf-8', cache: noStore }],
-    ['/index.html', { body: html, type: 'text/html; charset=utf-8', cache: noStore }],
-    ['/app.js', { body: read('app.js'), type: 'text/javascript; charset=utf-8', cache: 'no-cache' }],
-    ['/app.css', { body: read('app.css'), type: 'text/css; charset=utf-8', cache: 'no-cache' }],
-    ['/config.json', { body: Buffer.from(JSON.stringify(options.config)), type: 'application/json', cache: noStore }],
+    ['/app.js', file('app.js', 'text/javascript; charset=utf-8')],
+    ['/app.css', file('app.css', 'text/css; charset=utf-8')],
+    ['/config.json', { type: 'application/json', cache: 'no-store', bodies: { identity: Buffer.from(JSON.stringify(config)) } }],
   ]);
 }
 
+async function loadFirstScreen(dir: string): Promise<RenderFirstScreen> {
+  const file = path.join(dir, FIRST_SCREEN_MODULE);
+  if (!existsSync(file)) throw new NotBuiltError(`The kiosk is not built (${file} is missing): run \`npm run build -w @pairgate/device-app\`.`);
+  const module = (await import(pathToFileURL(file).href)) as { renderFirstScreen: RenderFirstScreen };
+  return module.renderFirstScreen;
+}
+
+/** The page, with the first code when the server gave one in time (else the page asks itself). */
+async function page(config: ClientConfig, firstCode: FirstCodeSource | undefined, render: RenderFirstScreen, log: (line: string) => void): Promise<Buffer> {
+  const first: EmbeddedFirstCode | undefined = await firstCode?.();
+  if (!first) return Buffer.from(indexHtml({ config }));
+  try {
+    const code = shownCode(first.authorization, Date.now() + first.authorization.expires_in * 1000);
+    const body = render({ screen: 'pairing', status: 'waiting', code, failure: null, notice: null });
+    return Buffer.from(indexHtml({ config, firstCode: first, body }));
+  } catch (error) {
+    log(`could not render the first screen: ${error instanceof Error ? error.name : typeof error}`);
+    return Buffer.from(indexHtml({ config }));
+  }
+}
+
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
-  const assets = loadAssets(options);
+  const dir = options.rendererDir ?? defaultRendererDir;
+  const assets = loadAssets(dir, options.config);
+  const log = options.log ?? ((line: string) => console.log(`[pairgate] ${line}`));
+  const firstCode = options.firstCode === false ? undefined : firstCodeSource(options.config, { fetch: options.fetch, log });
+  const render = firstCode ? await loadFirstScreen(dir) : () => '';
   // The page may call only its own server and the authorization server (discovery, device code,
   // token, revocation, userinfo, JWKS — all on the issuer's origin for Pairgate and most servers).
   // The push channel (when the server advertises one) is a WebSocket to the issuer's host.
@@ -83,13 +131,33 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       res.writeHead(405, { ...security, Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('Method not allowed\n');
       return;
     }
+    if (pathname === '/' || pathname === '/index.html') {
+      // A HEAD asks for no code: nobody will show it.
+      const made = req.method === 'HEAD' ? Promise.resolve(Buffer.from(indexHtml({ config: options.config }))) : page(options.config, firstCode, render, log);
+      void made.then((body) => {
+        // The page holds this screen's code: never stored, never reused.
+        res.writeHead(200, { ...security, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      });
+      return;
+    }
     const asset = assets.get(pathname);
     if (!asset) {
       res.writeHead(404, { ...security, 'Content-Type': 'text/plain' }).end('Not found\n');
       return;
     }
-    res.writeHead(200, { ...security, 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'Cache-Control': asset.cache });
-    res.end(req.method === 'HEAD' ? undefined : asset.body);
+    const available = ENCODINGS.map((e) => e.name).filter((name) => asset.bodies[name] !== undefined);
+    const encoding = chooseEncoding(req.headers['accept-encoding'], available);
+    const body = (encoding && asset.bodies[encoding]) || (asset.bodies.identity as Buffer);
+    res.writeHead(200, {
+      ...security,
+      'Content-Type': asset.type,
+      'Content-Length': body.length,
+      'Cache-Control': asset.cache,
+      ...(available.length > 0 ? { Vary: 'Accept-Encoding' } : {}),
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -32,7 +32,7 @@ import { DevicesList } from './devices-list';
 import { Cancelled, describeError } from './diagnostics';
 import { IdTokenVerifier } from './id-token-verifier';
 import { Identities, type Identity } from './identity';
-import { DEFAULT_MAX_RENEWALS, Pairing } from './pairing';
+import { DEFAULT_MAX_RENEWALS, Pairing, type FirstCode } from './pairing';
 import type { WebSocketFactory } from './push-hint';
 import { SessionKeeper, type RefreshOutcome } from './session';
 import type { TokenVault } from './vault';
@@ -55,6 +55,8 @@ export interface ControllerOptions extends ClientConfig {
   mode?: 'kiosk' | 'desktop';
   /** Desktop mode: how to open the browser and listen for its redirect (required there). */
   browser?: BrowserHost;
+  /** Kiosk mode: a code the web host already asked for (it is in the page): shown from the start. */
+  firstCode?: FirstCode;
 }
 
 export type ViewListener = (state: ViewState) => void;
@@ -119,6 +121,8 @@ export class SessionController {
       sleep: wait,
       maxRenewals: options.maxRenewals ?? DEFAULT_MAX_RENEWALS,
       webSocket: options.webSocket,
+      first: options.firstCode,
+      prefetchKeys: (metadata, signal) => this.#identities.prefetchKeys(metadata, signal),
       show: (shown) => {
         if (this.#phase.name === 'pairing') this.#setView({ screen: 'pairing', ...shown, notice: this.#phase.notice });
       },
@@ -139,6 +143,9 @@ export class SessionController {
         log,
       });
       this.#view = { screen: 'browser-sign-in', status: 'ready', failure: null, notice: null };
+    } else {
+      // The page's first code is on screen before the vault has even been read.
+      this.#view = { screen: 'pairing', ...this.#pairing.shown, notice: null };
     }
   }
 

@@ -1,6 +1,8 @@
 /**
  * ID-token verification with the server's JWKS, fetched once and kept; fetched again once when
- * no key matches (keys rotate). Used by the session controller and the CLI.
+ * no key matches (keys rotate). Used by the session controller and the CLI. The controller
+ * fetches the keys while a code is on screen (`prefetch`), so the moment of approval costs no
+ * extra round trip.
  */
 import { OAuthError, verifyIdToken, type AuthorizationServerMetadata, type FetchLike, type IdTokenClaims, type VerifyIdTokenOptions } from '@pairgate/shared';
 
@@ -14,6 +16,8 @@ export class IdTokenVerifier {
   readonly #fetch: FetchLike | undefined;
   readonly #now: () => number;
   #jwks: Jwks | undefined;
+  /** A fetch under way (a prefetch), which a verification waits for instead of fetching again. */
+  #fetching: Promise<Jwks> | undefined;
 
   constructor(options: { clientId: string; fetch?: FetchLike; now?: () => number }) {
     this.#clientId = options.clientId;
@@ -34,11 +38,22 @@ export class IdTokenVerifier {
       });
     const cached = this.#jwks;
     try {
-      return await verify(cached ?? (await this.#fetchJwks(metadata, signal)));
+      return await verify(cached ?? (await this.#fetching?.catch(() => undefined)) ?? (await this.#fetchJwks(metadata, signal)));
     } catch (error) {
       // Keys rotate: with no matching key in a cached set, fetch the set once more.
       if (cached && (error as { code?: unknown }).code === 'ERR_JWKS_NO_MATCHING_KEY') return verify(await this.#fetchJwks(metadata, signal));
       throw error;
+    }
+  }
+
+  /** Fetches the keys now unless they are kept already; failures are left for `verify` to meet. */
+  async prefetch(metadata: AuthorizationServerMetadata, signal: AbortSignal): Promise<void> {
+    if (this.#jwks || this.#fetching || !metadata.jwks_uri) return;
+    this.#fetching = this.#fetchJwks(metadata, signal);
+    try {
+      await this.#fetching;
+    } finally {
+      this.#fetching = undefined;
     }
   }
 

@@ -61,6 +61,13 @@ export class Identities {
     return { name: null, sub };
   }
 
+  /** Fetches the server's signing keys ahead of an approval (a failure is retried when a token arrives). */
+  prefetchKeys(metadata: AuthorizationServerMetadata, signal: AbortSignal): void {
+    this.#verifier.prefetch(metadata, signal).catch((error: unknown) => {
+      if (!signal.aborted) this.#log(`could not fetch the signing keys ahead: ${describeError(error)}`);
+    });
+  }
+
   /** The browser flow verifies its ID token itself, with the nonce it sent (OIDC Core §3.1.3.7 item 11). */
   verifyWithNonce(idToken: string, metadata: AuthorizationServerMetadata, signal: AbortSignal, nonce: string): Promise<IdTokenClaims> {
     return this.#verifier.verify(idToken, metadata, signal, nonce);

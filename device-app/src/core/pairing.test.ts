@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ISSUER, createFakeServer, type FakeServer } from '../../test/support/fake-authorization-server';
 import { SpyVault, startController, until, useFakeClock, type Kiosk } from '../../test/support/controller-harness';
+import { formatUserCode, processDeviceAuthorizationResponse } from '@pairgate/shared';
 import type { WebSocketLike } from './push-hint';
 
 describe('pairing', () => {
@@ -98,6 +99,44 @@ describe('pairing', () => {
     kiosk.controller.restart();
     await until(() => kiosk.status() === 'waiting', 'a new code');
     expect(server.count('/device/code')).toBe(2);
+  });
+});
+
+describe('pairing: faster to the first code', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('shows a code the web host put in the page from the very first view, and polls with it without asking for another', async () => {
+    useFakeClock();
+    const server = await createFakeServer({ interval: 5 });
+    // What the web host did before sending the page.
+    const authorization = await processDeviceAuthorizationResponse(await server.fetch(`${ISSUER}/device/code`, { method: 'POST', body: new URLSearchParams({ client_id: 'tv-kiosk' }) }));
+    const kiosk = startController(server, { firstCode: { authorization, requestedAt: Date.now() } });
+    // Synchronously, before the vault or the server were asked anything.
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', status: 'waiting', code: { userCode: formatUserCode(authorization.user_code), expiresAt: Date.now() + 600_000 } });
+    await until(() => server.count('/token') === 1, 'the first poll');
+    expect(server.count('/device/code')).toBe(1);
+    expect(kiosk.views.every((v) => v.screen === 'pairing' && v.code?.userCode === formatUserCode(authorization.user_code))).toBe(true);
+    server.approveLatest();
+    await until(() => kiosk.view().screen === 'signed-in', 'signed in');
+    kiosk.controller.stop();
+  });
+
+  it('fetches the signing keys while the code is on screen, so approval waits for nothing but the token', async () => {
+    useFakeClock();
+    const server = await createFakeServer({ interval: 5 });
+    const kiosk = startController(server);
+    await until(() => kiosk.status() === 'waiting', 'a code');
+    await until(() => server.count('/jwks') === 1, 'the keys, before anyone approved');
+    server.approveLatest();
+    await until(() => kiosk.view().screen === 'signed-in', 'signed in');
+    expect(server.count('/jwks')).toBe(1);
+    // Without openid there is no ID token to verify: no keys.
+    kiosk.controller.stop();
+    const plain = startController(server, { scope: 'offline_access' });
+    await until(() => plain.status() === 'waiting', 'a code');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.count('/jwks')).toBe(1);
+    plain.controller.stop();
   });
 });
 

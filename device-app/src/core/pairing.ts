@@ -11,7 +11,9 @@ import {
   formatUserCode,
   isTransient,
   spellUserCode,
+  hasScope,
   type AuthorizationServerMetadata,
+  type DeviceAuthorizationResponse,
   type DeviceFlowState,
   type Sleep,
   type TokenResponse,
@@ -33,6 +35,15 @@ export interface PairingShown {
   failure: Failure | null;
 }
 
+/**
+ * A code the web host already asked for and put in the page (so it is on screen before any
+ * script runs): the answer, and when it was asked for in this page's clock.
+ */
+export interface FirstCode {
+  authorization: DeviceAuthorizationResponse;
+  requestedAt: number;
+}
+
 /** Takes an approved sign-in; throws when it cannot be accepted (its ID token does not verify). */
 export type AcceptTokens = (tokens: TokenResponse, metadata: AuthorizationServerMetadata, signal: AbortSignal) => Promise<void>;
 
@@ -48,9 +59,25 @@ export interface PairingDeps {
   maxRenewals: number;
   /** Opens the push channel; undefined for the platform's WebSocket, null for none. */
   webSocket: WebSocketFactory | null | undefined;
+  /** The page's first code, used by the first run only. */
+  first?: FirstCode | undefined;
+  /** Fetches what verifying the ID token will need (the JWKS) while the code is on screen. */
+  prefetchKeys(metadata: AuthorizationServerMetadata, signal: AbortSignal): void;
   show(shown: PairingShown): void;
   accept: AcceptTokens;
   log: Log;
+}
+
+/** What the screen shows of a code (RFC 8628 §3.3): never the device code. */
+export function shownCode(authorization: DeviceAuthorizationResponse, expiresAt: number): ShownCode {
+  return {
+    userCode: formatUserCode(authorization.user_code),
+    spokenCode: spellUserCode(authorization.user_code),
+    verificationUri: authorization.verification_uri,
+    qrUri: authorization.verification_uri_complete ?? authorization.verification_uri,
+    qrIncludesCode: authorization.verification_uri_complete !== undefined,
+    expiresAt,
+  };
 }
 
 /** Why pairing failed, as a category the screen can word (never a server's free text). */
@@ -73,12 +100,24 @@ function failureOf(error: unknown): Failure {
 
 export class Pairing {
   readonly #deps: PairingDeps;
-  #shown: PairingShown = { status: 'connecting', code: null, failure: null };
+  #shown: PairingShown;
+  /** The page's first code, until the first run takes it. */
+  #first: FirstCode | undefined;
   /** Set while the screen waits for "Start again" or a key press. */
   #restartWaiter: (() => void) | undefined;
 
   constructor(deps: PairingDeps) {
     this.#deps = deps;
+    this.#first = deps.first;
+    const first = deps.first;
+    this.#shown = first
+      ? { status: 'waiting', code: shownCode(first.authorization, first.requestedAt + first.authorization.expires_in * 1000), failure: null }
+      : { status: 'connecting', code: null, failure: null };
+  }
+
+  /** What the screen shows before pairing starts: the page's first code, or "connecting". */
+  get shown(): PairingShown {
+    return this.#shown;
   }
 
   /** "Start again": only means something while the screen is waiting for it. */
@@ -93,25 +132,35 @@ export class Pairing {
    * `Cancelled`). The screen starts at "connecting".
    */
   async run(signal: AbortSignal): Promise<void> {
-    this.#show('connecting', null, null, true);
+    let first = this.#first;
+    this.#first = undefined;
+    if (first) this.#show('waiting', this.#shown.code, null, true);
+    else this.#show('connecting', null, null, true);
     let renewals = 0;
     let failures = 0;
     for (;;) {
       const metadata = await this.#discovered(signal);
+      const scope = this.#deps.scope();
       const flow = new DeviceFlow({
         metadata,
         client: this.#deps.connection.client,
-        scope: this.#deps.scope(),
+        scope,
         deviceName: this.#deps.deviceName,
         deviceModel: this.#deps.deviceModel,
         now: this.#deps.now,
         sleep: this.#deps.sleep,
         ...this.#deps.connection.fetchOption(),
+        ...(first ? { authorization: { response: first.authorization, requestedAt: first.requestedAt } } : {}),
       });
+      first = undefined;
       const renewing = renewals > 0 && this.#shown.status === 'renewing';
       let closePush: (() => void) | undefined;
       const unsubscribe = flow.subscribe((state) => {
-        if (state.status === 'waiting' && closePush === undefined) closePush = this.#watchPush(metadata, state.authorization.device_code, flow) ?? (() => undefined);
+        if (state.status === 'waiting' && closePush === undefined) {
+          closePush = this.#watchPush(metadata, state.authorization.device_code, flow) ?? (() => undefined);
+          // The keys for the ID token, while the person reaches for their phone (OIDC Core §3.1.3.7).
+          if (hasScope(scope, 'openid')) this.#deps.prefetchKeys(metadata, signal);
+        }
         this.#showFlowState(state, renewing, failures > 0);
       });
       const result = await flow.start(signal).finally(() => closePush?.());
@@ -177,7 +226,8 @@ export class Pairing {
         if (signal.aborted) throw new Cancelled('discovery');
         if (isTransient(error)) {
           attempt += 1;
-          this.#show('reconnecting', null);
+          // A code already on screen (the page's first) stays: it is still good at the server.
+          this.#show('reconnecting', this.#shown.code);
           await this.#deps.sleep(backoffDelay(attempt, RETRY_BASE_MS, RETRY_MAX_MS, Infinity), signal);
         } else {
           this.#deps.log(`discovery failed: ${describeError(error)}`);
@@ -222,16 +272,7 @@ export class Pairing {
         // Keep the same object while nothing changed, so the screen does not re-render per poll.
         const current = this.#shown.code;
         const same = current !== null && current.userCode === formatUserCode(authorization.user_code) && current.expiresAt === expiresAt;
-        const code: ShownCode = same
-          ? current
-          : {
-              userCode: formatUserCode(authorization.user_code),
-              spokenCode: spellUserCode(authorization.user_code),
-              verificationUri: authorization.verification_uri,
-              qrUri: authorization.verification_uri_complete ?? authorization.verification_uri,
-              qrIncludesCode: authorization.verification_uri_complete !== undefined,
-              expiresAt,
-            };
+        const code = same ? current : shownCode(authorization, expiresAt);
         // A pending poll after the phone opened the page changes nothing the person sees.
         const status = state.status === 'waiting' && same && this.#shown.status === 'opened' ? 'opened' : state.status;
         this.#show(status, code);

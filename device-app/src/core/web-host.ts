@@ -6,15 +6,18 @@
 import type { ClientConfig } from './client-config';
 import { SessionController } from './controller';
 import type { Host } from './host';
+import type { FirstCode } from './pairing';
 import { MemoryVault } from './vault';
 
 export interface WebHost extends Host {
   stop(): void;
 }
 
-export function createWebHost(config: ClientConfig): WebHost {
+/** `firstCode`: the code the web host put in the page (already on screen), to carry on with. */
+export function createWebHost(config: ClientConfig, firstCode?: FirstCode): WebHost {
   const controller = new SessionController({
     ...config,
+    ...(firstCode ? { firstCode } : {}),
     vault: new MemoryVault(),
     // Token-free lines only (see the controller); useful in a kiosk's remote devtools.
     log: (line) => console.info(`[pairgate] ${line}`),

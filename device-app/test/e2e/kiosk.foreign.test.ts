@@ -7,9 +7,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { devices } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
-import type { RunningWebServer } from '../../src/web-server';
 import { SHORT_CODE_TTL_SECONDS, SHORT_LIVED_CLIENT, startForeignServer } from '../support/foreign-server';
-import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic, type KioskTraffic } from '../support/kiosk';
+import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic, type KioskTraffic, type RunningKiosk } from '../support/kiosk';
 
 /** Approves on oidc-provider's default pages: confirm the code, sign in (any login), consent. */
 async function approveOnForeignPages(context: BrowserContext, url: string): Promise<void> {
@@ -34,7 +33,7 @@ async function approveOnForeignPages(context: BrowserContext, url: string): Prom
 describe.skipIf(!chromiumAvailable('kiosk end to end (foreign RFC 8628 server)'))('kiosk web host with a foreign server (oidc-provider)', () => {
   let foreign: Awaited<ReturnType<typeof startForeignServer>>;
   let browser: Browser;
-  const kiosks: RunningWebServer[] = [];
+  const kiosks: RunningKiosk[] = [];
 
   beforeAll(async () => {
     [foreign, browser] = await Promise.all([startForeignServer(), launchChromium()]);
@@ -50,7 +49,7 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (foreign RFC 8628 server)')
     const kiosk = await startKiosk({ issuer: foreign.issuer, clientId, scope });
     kiosks.push(kiosk);
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    const traffic = watchKioskTraffic(page, foreign.issuer);
+    const traffic = watchKioskTraffic(page, foreign.issuer, kiosk);
     await page.goto(kiosk.url);
     await page.locator('.qr svg').waitFor({ timeout: 15_000 });
     return { page, traffic };

@@ -8,12 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
 import { approveOnPhone, decideOnPhone, openConfirmOnPhone, startDevice } from '../../../verify-portal/test/support/phone';
 import { startPortal, type RunningPortal } from '../../../verify-portal/test/support/portal';
-import type { RunningWebServer } from '../../src/web-server';
-import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic, type KioskTraffic } from '../support/kiosk';
+import { axeViolations, decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic, type KioskTraffic, type RunningKiosk } from '../support/kiosk';
 
 describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host with the Pairgate portal', () => {
   let portal: RunningPortal;
-  let kiosk: RunningWebServer;
+  let kiosk: RunningKiosk;
   let browser: Browser;
   let phone: BrowserContext;
 
@@ -33,7 +32,7 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
   // here: a wall-clock bound in a test only measures how busy the machine is.
   async function openKiosk(viewport: { width: number; height: number }): Promise<{ page: Page; traffic: KioskTraffic }> {
     const page = await browser.newPage({ viewport });
-    const traffic = watchKioskTraffic(page, portal.issuer);
+    const traffic = watchKioskTraffic(page, portal.issuer, kiosk);
     await page.goto(kiosk.url);
     await page.locator('.code').waitFor();
     await page.locator('.qr svg').waitFor();

@@ -11,13 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
 import { approveOnPhone } from '../../../verify-portal/test/support/phone';
 import { freePort } from '../../../verify-portal/test/support/portal';
-import type { RunningWebServer } from '../../src/web-server';
-import { decodeQr, screenshot, shownCode, startKiosk, startPortalAt } from '../support/kiosk';
+import { decodeQr, screenshot, shownCode, startKiosk, startPortalAt, type RunningKiosk } from '../support/kiosk';
 
 describe.skipIf(!chromiumAvailable('kiosk end to end (resilience)'))('kiosk web host while the portal restarts', () => {
   let browser: Browser;
   let portal: Awaited<ReturnType<typeof startPortalAt>> | undefined;
-  let kiosk: RunningWebServer;
+  let kiosk: RunningKiosk;
   let port: number;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pairgate-kiosk-e2e-'));
 

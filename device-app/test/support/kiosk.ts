@@ -26,13 +26,38 @@ export function ensureBuilt(): Promise<void> {
   return built;
 }
 
-export async function startKiosk(config: Partial<ClientConfig> & { issuer: string }): Promise<RunningWebServer> {
+/** The kiosk web host, and who is told of each device authorization it asks for (its pages' first codes). */
+export interface RunningKiosk extends RunningWebServer {
+  onDeviceAuthorization(listener: (body: SeenDeviceAuthorization) => void): () => void;
+}
+
+const isDeviceAuthorization = (url: URL) => /\/(oauth\/)?device(\/code|\/auth)?$/.test(url.pathname);
+
+export async function startKiosk(config: Partial<ClientConfig> & { issuer: string }): Promise<RunningKiosk> {
   await ensureBuilt();
-  return startWebServer({
+  const listeners = new Set<(body: SeenDeviceAuthorization) => void>();
+  // The host asks for each page's first code itself: watch its requests as the page's are watched.
+  const watched = async (url: string, init: RequestInit): Promise<globalThis.Response> => {
+    const response = await fetch(url, init);
+    if (init.method === 'POST' && isDeviceAuthorization(new URL(url)) && response.ok) {
+      const body = (await response.clone().json()) as SeenDeviceAuthorization;
+      for (const listener of listeners) listener(body);
+    }
+    return response;
+  };
+  const server = await startWebServer({
     config: { clientId: 'tv-kiosk', scope: 'openid profile offline_access', deviceName: 'Lobby screen', deviceModel: 'Pairgate e2e', ...config },
     port: 0,
     host: '127.0.0.1',
+    fetch: watched,
   });
+  return {
+    ...server,
+    onDeviceAuthorization(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 /** Decodes the one QR code in a PNG screenshot. */
@@ -67,18 +92,21 @@ export interface SeenDeviceAuthorization {
 }
 
 /**
- * What the kiosk page received from the authorization server, as seen on the wire. Response
- * bodies arrive a little after the response event (they are read asynchronously), so tests ask
- * for the n-th one and wait for it, never read the lists as they happen to be.
+ * What the kiosk page received from the authorization server, as seen on the wire — with the
+ * first code, which its web host asked for while sending the page. Response bodies arrive a
+ * little after the response event (they are read asynchronously), so tests ask for the n-th one
+ * and wait for it, never read the lists as they happen to be. Watch before opening the page.
  */
-export function watchKioskTraffic(page: Page, issuer: string) {
+export function watchKioskTraffic(page: Page, issuer: string, kiosk: RunningKiosk) {
   const deviceAuthorizations: SeenDeviceAuthorization[] = [];
   const refreshTokens: string[] = [];
   const revocations: string[] = [];
+  const unwatch = kiosk.onDeviceAuthorization((body) => deviceAuthorizations.push(body));
+  page.once('close', unwatch);
   page.on('response', (response: Response) => {
     const url = new URL(response.url());
     if (url.origin !== new URL(issuer).origin || response.request().method() !== 'POST') return;
-    if (/\/(oauth\/)?device(\/code|\/auth)?$/.test(url.pathname) || url.pathname.endsWith('/device/auth')) {
+    if (isDeviceAuthorization(url)) {
       void response.json().then((body: SeenDeviceAuthorization) => deviceAuthorizations.push(body), () => undefined);
     } else if (url.pathname.endsWith('/token') && response.status() === 200) {
       void response.json().then((body: { refresh_token?: string }) => body.refresh_token && refreshTokens.push(body.refresh_token), () => undefined);
