@@ -52,16 +52,19 @@ export const SECRET_KEYS: readonly string[] = [
   'set-cookie',
 ];
 
+/** Where a log object may carry request data: secret keys are redacted at its top and in these. */
+const CONTAINERS = ['headers', 'req.headers', 'res.headers', 'params', 'query', 'form', 'body'];
+
 /**
- * pino `redact` paths for `SECRET_KEYS` at the top of a log object and two levels down
- * (`headers.cookie`, `req.headers.authorization`). Deeper string values are still caught by
- * `scrubText`'s `"key":"…"` rule on the finished line.
+ * pino `redact` paths for `SECRET_KEYS` at the top of a log object and inside `CONTAINERS`.
+ * Explicit paths, not wildcards: with `*.key` pino's redaction walks every object it is given and
+ * an access line costs ~65 µs instead of ~2 µs (measured; a pending poll is answered in ~50 µs).
+ * String values under a secret key anywhere else are caught by `scrubText`'s `"key":"…"` rule.
  */
 export function redactPaths(): string[] {
   return SECRET_KEYS.flatMap((key) => {
     const step = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-    const join = (prefix: string) => (step.startsWith('[') ? `${prefix}${step}` : `${prefix}.${step}`);
-    return [step, join('*'), join('*.*')];
+    return [step, ...CONTAINERS.map((container) => (step.startsWith('[') ? `${container}${step}` : `${container}.${step}`))];
   });
 }
 
