@@ -1,8 +1,6 @@
 import type { NextConfig } from 'next';
 
 const config: NextConfig = {
-  // The shared package ships TypeScript source.
-  transpilePackages: ['@pairgate/shared'],
   poweredByHeader: false,
   reactStrictMode: true,
   // Types are checked once, by the `typecheck` task (tsc over the whole package); checking
