@@ -227,6 +227,7 @@ export function createCaseGenerator(random: () => number, secrets: Secrets, sess
     const subscribe = (deviceCode: string) => JSON.stringify({ type: 'subscribe', device_code: deviceCode });
     const text = pick([
       () => subscribe(secrets.deviceCode),
+      () => JSON.stringify({ type: 'watch', access_token: pick([secrets.accessToken, secrets.refreshToken, garbage()]) }),
       () => subscribe(garbage()),
       () => subscribe('x'.repeat(MAX_PUSH_MESSAGE_LENGTH)), // oversized: 1009
       () => JSON.stringify({ type: 'status', status: 'approved' }),
