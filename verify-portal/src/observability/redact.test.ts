@@ -8,6 +8,8 @@ describe('scrubText', () => {
   it.each([
     ['a JWT', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', `${REDACTED}`],
     ['a JWT with an empty signature', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.', `${REDACTED}`],
+    ['a JWT with long parts, header and all', `Bearer-less eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9.${'a'.repeat(60)}.${'b'.repeat(86)} end`, `Bearer-less ${REDACTED} end`],
+    ['two secrets in a row, and one at each end', `${secret} ${secret}/${secret}`, `${REDACTED} ${REDACTED}/${REDACTED}`],
     ['a 43-character base64url secret', `refresh ${secret} failed`, `refresh ${REDACTED} failed`],
     ['a user code as shown', 'code WDJB-MJHT typed', `code ${REDACTED} typed`],
     ['a user code typed in lower case without a dash', 'wdjbmjht', REDACTED],

@@ -72,34 +72,81 @@ const keyAlternation = [...SECRET_KEYS].sort((a, b) => b.length - a.length).map(
 const B64URL = 'A-Za-z0-9_-';
 const codeChar = `[${USER_CODE_ALPHABET}]`;
 
-/** Each rule replaces what it matched; rules run in order on the whole text. */
-const rules: readonly { pattern: RegExp; replace: (match: string, ...groups: string[]) => string }[] = [
-  // A JWS or JWE compact serialization: base64url of `{"…` is `eyJ…`, then 2 or 4 more parts.
-  { pattern: new RegExp(`eyJ[${B64URL}]+(?:\\.[${B64URL}]*){2,4}`, 'g'), replace: () => REDACTED },
-  // Authorization header credentials in free text (RFC 6750 §2.1, RFC 7617 §2, RFC 9449 §7.1).
-  { pattern: /\b(Bearer|Basic|DPoP)(\s+)[A-Za-z0-9._~+/-]+=*/gi, replace: (_m, scheme = '', space = '') => `${scheme}${space}${REDACTED}` },
-  // Our bearer secrets are 32 random bytes in base64url: 43 characters (device codes, refresh
-  // tokens, authorization codes, session ids, client secrets). Longer runs (PKCE verifiers up to
-  // 128, SHA-256 digests) go too; nothing we log on purpose is a 43+ character word.
-  { pattern: new RegExp(`(?<![${B64URL}])[${B64URL}]{43,}(?![${B64URL}])`, 'g'), replace: () => REDACTED },
-  // RFC 8628 §6.1 user codes as shown (XXXX-XXXX) or typed (any case, a space or no dash).
-  { pattern: new RegExp(`(?<![A-Za-z0-9])${codeChar}{4}[- ]?${codeChar}{4}(?![A-Za-z0-9])`, 'gi'), replace: () => REDACTED },
-  // `"password":"…"` at any depth of a JSON line…
-  { pattern: new RegExp(`("(?:${keyAlternation})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`, 'gi'), replace: (_m, head = '') => `${head}${REDACTED}"` },
-  // …and inside a logged string, however deeply escaped (`\"password\":\"…\"`, `\\\"password…`).
-  {
-    pattern: new RegExp(`((\\\\+)"(?:${keyAlternation})\\2"\\s*:\\s*\\2")(?:.*?)(?<!\\\\)\\2"`, 'gi'),
-    replace: (_m, head = '', slashes = '') => `${head}${REDACTED}${slashes}"`,
-  },
-  // Query strings and form bodies: `password=…`, `code=…`, `refresh_token=…` up to the next separator.
-  { pattern: new RegExp(`(?<![A-Za-z0-9_-])((?:${keyAlternation})=)[^&\\s"'\\\\#]*`, 'gi'), replace: (_m, head = '') => `${head}${REDACTED}` },
-];
+/**
+ * The shapes but one, as one pattern: where several could start at the same place, the first
+ * listed wins. Named groups keep the part of a match that stays (the key, the auth scheme).
+ */
+const SECRET_SHAPES = new RegExp(
+  [
+    // A JWS or JWE compact serialization: base64url of `{"…` is `eyJ…`, then 2 or 4 more parts.
+    `eyJ[${B64URL}]+(?:\\.[${B64URL}]*){2,4}`,
+    // Authorization header credentials in free text (RFC 6750 §2.1, RFC 7617 §2, RFC 9449 §7.1).
+    `(?<scheme>\\b(?:Bearer|Basic|DPoP)\\s+)[A-Za-z0-9._~+/-]+=*`,
+    // RFC 8628 §6.1 user codes as shown (XXXX-XXXX) or typed (any case, a space or no dash).
+    `(?<![A-Za-z0-9])${codeChar}{4}[- ]?${codeChar}{4}(?![A-Za-z0-9])`,
+    // `"password":"…"` at any depth of a JSON line…
+    `(?<jsonKey>"(?:${keyAlternation})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`,
+    // …and inside a logged string, however deeply escaped (`\"password\":\"…\"`, `\\\"password…`).
+    `(?<escapedKey>(?<slashes>\\\\+)"(?:${keyAlternation})\\k<slashes>"\\s*:\\s*\\k<slashes>")(?:.*?)(?<!\\\\)\\k<slashes>"`,
+    // Query strings and form bodies: `password=…`, `code=…`, `refresh_token=…` up to the next separator.
+    `(?<paramKey>(?<![A-Za-z0-9_-])(?:${keyAlternation})=)[^&\\s"'\\\\#]*`,
+  ].join('|'),
+  // Case-insensitive: typed user codes, `Authorization: bearer`, `PASSWORD=`; an `EYJ…` caught too costs nothing.
+  'gi',
+);
 
-/** Replaces every secret-looking part of a text (see the rules above). Idempotent. */
+interface Kept {
+  scheme?: string;
+  jsonKey?: string;
+  escapedKey?: string;
+  slashes?: string;
+  paramKey?: string;
+}
+
+/** Replaces every secret-looking part of a text (see `SECRET_SHAPES` and `replaceLongRuns`). Idempotent. */
 export function scrubText(text: string): string {
-  let out = text;
-  for (const { pattern, replace } of rules) out = out.replace(pattern, replace);
-  return out;
+  // Whole JWTs first (their parts are long runs too, but the header would be left behind).
+  const shaped = text.replace(SECRET_SHAPES, (...args: unknown[]) => {
+    const kept = args.at(-1) as Kept;
+    if (kept.scheme !== undefined) return `${kept.scheme}${REDACTED}`;
+    if (kept.jsonKey !== undefined) return `${kept.jsonKey}${REDACTED}"`;
+    if (kept.escapedKey !== undefined) return `${kept.escapedKey}${REDACTED}${kept.slashes ?? ''}"`;
+    if (kept.paramKey !== undefined) return `${kept.paramKey}${REDACTED}`;
+    return REDACTED;
+  });
+  return replaceLongRuns(shaped);
+}
+
+/**
+ * Our bearer secrets are 32 random bytes in base64url: 43 characters (device codes, refresh
+ * tokens, authorization codes, session ids, client secrets). Longer runs (PKCE verifiers up to
+ * 128, SHA-256 digests) go too; nothing we log on purpose is a 43+ character word. One pass over
+ * the characters: as a regular expression this rule alone cost ~2 µs a log line (it retries at
+ * every position of every shorter run, like a UUID's 36), more than all the others together.
+ */
+const MIN_SECRET_RUN = 43;
+
+function replaceLongRuns(text: string): string {
+  let out = '';
+  let copied = 0;
+  let runStart = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && isBase64url(text.charCodeAt(i))) {
+      if (runStart < 0) runStart = i;
+      continue;
+    }
+    if (runStart >= 0 && i - runStart >= MIN_SECRET_RUN) {
+      out += text.slice(copied, runStart) + REDACTED;
+      copied = i;
+    }
+    runStart = -1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function isBase64url(c: number): boolean {
+  // 0-9, A-Z, a-z, '-', '_'
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
 }
 
 function escapeRegExp(text: string): string {
