@@ -32,6 +32,10 @@ export const portalDefaults = {
   /** How long a sign-in lasts (absolute). Half a day: long enough to pair a few screens, short
    * enough that a phone left signed in does not approve devices for weeks. */
   sessionTtlMs: 12 * 60 * MINUTE,
+  /** Live sessions kept per account: the oldest is deleted on the next sign-in past it. 20 covers
+   * a person's phones, tablets and laptops many times over; without a cap, repeated sign-ins
+   * (a script, a stolen password) grow the sessions table without bound. */
+  maxSessionsPerAccount: 20,
   /** Largest form body the portal reads; its forms are a few hundred bytes. */
   maxFormBytes: 16 * 1024,
   /** Access-token lifetime shown on /account/devices (the core's setting). */

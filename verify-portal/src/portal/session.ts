@@ -12,6 +12,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashSecret } from '../crypto/hash';
 import type { SessionRecord, Store } from '../store/store';
+import { portalDefaults } from './defaults';
 import { parseCookies, serializeCookie } from './http/cookies';
 
 export interface CookieNames {
@@ -129,11 +130,14 @@ export async function sessionFromSecret(store: Store, secret: string | undefined
   return record && { secret, record, data: parseSessionData(record.data) };
 }
 
-/** Starts a fresh session (always a new id: signing in never reuses a cookie value, so no fixation). */
+/**
+ * Starts a fresh session (always a new id: signing in never reuses a cookie value, so no
+ * fixation). The person's oldest session goes when this one is past the per-account cap.
+ */
 export async function createSession(store: Store, userId: string, now: number, ttlMs: number): Promise<{ secret: string; record: SessionRecord }> {
   const secret = newSecret();
   const record: SessionRecord = { idHash: hashSecret(secret), userId, authTime: now, createdAt: now, expiresAt: now + ttlMs, data: '{}' };
-  await store.createSession(record);
+  await store.createSession(record, portalDefaults.maxSessionsPerAccount);
   return { secret, record };
 }
 

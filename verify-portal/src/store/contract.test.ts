@@ -16,9 +16,11 @@ import { StoreConflictError } from './store';
 import { uniqueSchema, withClient, withSearchPath } from './test-support';
 import type { AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
 
-const LATEST_VERSION = 6;
+const LATEST_VERSION = 7;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
+/** A session cap no test reaches unless it means to. */
+const MANY = 1_000;
 
 const ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 function userCode(): string {
@@ -666,9 +668,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         ...over,
       });
 
+      it('keeps at most maxPerUser live sessions per user: the oldest goes on the one-more sign-in', async () => {
+        const userId = id('u');
+        const other = session({ userId: id('u'), createdAt: T0 });
+        await store.createSession(other, 3);
+        const made = [];
+        for (let i = 0; i < 5; i++) {
+          const s = session({ userId, createdAt: T0 + i * MIN, expiresAt: T0 + 600 * MIN });
+          await store.createSession(s, 3);
+          made.push(s);
+        }
+        const live = async (s: SessionRecord) => (await store.findSession(s.idHash, T0 + 10 * MIN)) !== undefined;
+        expect(await Promise.all(made.map(live))).toEqual([false, false, true, true, true]);
+        // Another person's sessions are not touched.
+        expect(await live(other)).toBe(true);
+        // An expired session does not hold a place: it goes, and a live older one stays.
+        const u2 = id('u');
+        const expired = session({ userId: u2, createdAt: T0, expiresAt: T0 + MIN });
+        const older = session({ userId: u2, createdAt: T0 + MIN, expiresAt: T0 + 600 * MIN });
+        await store.createSession(expired, 2);
+        await store.createSession(older, 2);
+        await store.createSession(session({ userId: u2, createdAt: T0 + 2 * MIN, expiresAt: T0 + 600 * MIN }), 2);
+        expect(await store.findSession(expired.idHash, T0)).toBeUndefined();
+        expect(await live(older)).toBe(true);
+      });
+
       it('creates, finds (until expiry), updates data and deletes sessions', async () => {
         const s = session({ data: '{"confirming":"BCDFGHJK"}' });
-        await store.createSession(s);
+        await store.createSession(s, MANY);
         expect(await store.findSession(s.idHash, T0 + MIN)).toEqual(s);
         expect(await store.findSession(s.idHash, s.expiresAt)).toBeUndefined();
         expect(await store.findSession('unknown', T0)).toBeUndefined();
@@ -678,10 +705,43 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.updateSessionData(s.idHash, '{}', s.expiresAt)).toBe(false);
         expect(await store.updateSessionData('unknown', '{}', T0)).toBe(false);
 
-        await expect(store.createSession(s)).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(store.createSession(s, MANY)).rejects.toBeInstanceOf(StoreConflictError);
         await store.deleteSession(s.idHash);
         expect(await store.findSession(s.idHash, T0 + MIN)).toBeUndefined();
         await store.deleteSession(s.idHash); // idempotent
+      });
+    });
+
+    describe('throttles (progressive delays)', () => {
+      const state = (failures: number, at: number) => ({ failures, nextAllowedAt: at + failures * 1_000, expiresAt: at + 15 * MIN });
+
+      it('claims from the state seen, forgets an expired one, and clears', async () => {
+        const subject = id('th');
+        expect(await store.peekThrottle(subject, T0)).toBeUndefined();
+        expect(await store.claimThrottle(subject, undefined, state(1, T0), T0)).toBe(true);
+        expect(await store.peekThrottle(subject, T0)).toEqual(state(1, T0));
+        // A stale view (none, or an older state) claims nothing.
+        expect(await store.claimThrottle(subject, undefined, state(1, T0), T0 + 1)).toBe(false);
+        expect(await store.claimThrottle(subject, state(0, T0), state(2, T0), T0 + 1)).toBe(false);
+        expect(await store.claimThrottle(subject, state(1, T0), state(2, T0 + 1), T0 + 1)).toBe(true);
+        expect(await store.peekThrottle(subject, T0 + 2)).toEqual(state(2, T0 + 1));
+        // Expired: gone for peek, and a claim from "none" takes the row over.
+        const later = T0 + 1 + 15 * MIN;
+        expect(await store.peekThrottle(subject, later)).toBeUndefined();
+        expect(await store.claimThrottle(subject, state(2, T0 + 1), state(3, later), later)).toBe(false);
+        expect(await store.claimThrottle(subject, undefined, state(1, later), later)).toBe(true);
+        await store.clearThrottle(subject);
+        expect(await store.peekThrottle(subject, later)).toBeUndefined();
+        await store.clearThrottle(subject); // idempotent
+      });
+
+      it('race: of 20 claims from one state exactly one wins', async () => {
+        const subject = id('th');
+        const fresh = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimThrottle(subject, undefined, state(1, T0 + i), T0)));
+        expect(fresh.filter(Boolean)).toHaveLength(1);
+        const seen = await store.peekThrottle(subject, T0);
+        const next = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimThrottle(subject, seen, state(2, T0 + i), T0)));
+        expect(next.filter(Boolean)).toHaveLength(1);
       });
     });
 
@@ -716,10 +776,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       it('purges more rows than one batch holds, and says how many', async () => {
         // Further in the past than the other purge test, so neither disturbs the other.
         const P = T0 - 2_000_000 * MIN;
-        const sessions = Array.from({ length: 1_234 }, (_, i): SessionRecord => ({ idHash: id(`old-${i}`), userId: 'u', authTime: P - MIN, createdAt: P - MIN, expiresAt: P - i, data: '{}' }));
-        for (const x of sessions) await store.createSession(x);
+        const sessions = Array.from({ length: 1_234 }, (_, i): SessionRecord => ({ idHash: id(`old-${i}`), userId: `u-${i % 7}`, authTime: P - MIN, createdAt: P - MIN, expiresAt: P - i, data: '{}' }));
+        for (const x of sessions) await store.createSession(x, MANY);
         const kept: SessionRecord = { ...sessions[0]!, idHash: id('kept'), expiresAt: P + 1 };
-        await store.createSession(kept);
+        await store.createSession(kept, MANY);
         expect(await store.purgeExpired(P, 0)).toBe(1_234);
         expect(await store.findSession(sessions[1_233]!.idHash, P - 2_000)).toBeUndefined();
         expect(await store.findSession(kept.idHash, P)).toEqual(kept);
@@ -742,7 +802,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
 
         const oldSession: SessionRecord = { idHash: id('s'), userId: 'u', authTime: P - MIN, createdAt: P - MIN, expiresAt: P, data: '{}' };
         const liveSession: SessionRecord = { ...oldSession, idHash: id('s'), expiresAt: P + 1 };
-        for (const x of [oldSession, liveSession]) await store.createSession(x);
+        for (const x of [oldSession, liveSession]) await store.createSession(x, MANY);
         const rl = id('rl');
         const windowStart = Math.floor(P / MIN) * MIN;
         await store.hitRateLimit(rl, MIN, windowStart - 2 * MIN); // two windows back: no longer counts
@@ -813,6 +873,7 @@ describe('sqlite specifics', () => {
       { version: 4, name: 'client-auth' },
       { version: 5, name: 'authorization-response' },
       { version: 6, name: 'readiness' },
+      { version: 7, name: 'throttles' },
     ]);
     raw.close();
   });
@@ -907,6 +968,7 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
       { version: 4, name: 'client-auth' },
       { version: 5, name: 'authorization-response' },
       { version: 6, name: 'readiness' },
+      { version: 7, name: 'throttles' },
     ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

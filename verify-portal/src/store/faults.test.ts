@@ -83,7 +83,7 @@ describe('a read-only SQLite database', () => {
     try {
       const session = { idHash: 's', userId: 'u', authTime: 1, createdAt: 1, expiresAt: 2, data: '{}' };
       for (let i = 0; i < 3; i++) {
-        const err = await store.createSession(session).catch((e: unknown) => e);
+        const err = await store.createSession(session, 20).catch((e: unknown) => e);
         expect(isStoreUnavailable(err)).toBe(true);
         expect((err as Error).message).toMatch(/^sqlite database unavailable: SQLITE_READONLY/);
       }
@@ -93,8 +93,8 @@ describe('a read-only SQLite database', () => {
       expect(lines[1]).toBe('[store] sqlite database answering again');
 
       // On the writable store: a conflict stays a conflict, a bug stays a bug.
-      await writer.createSession(session);
-      await expect(writer.createSession(session)).rejects.toBeInstanceOf(StoreConflictError);
+      await writer.createSession(session, 20);
+      await expect(writer.createSession(session, 20)).rejects.toBeInstanceOf(StoreConflictError);
       const bug = await writer.hitRateLimit('k', 0, 1).catch((e: unknown) => e);
       expect(bug).toBeInstanceOf(RangeError);
       expect(isStoreUnavailable(bug)).toBe(false);

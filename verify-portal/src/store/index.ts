@@ -27,6 +27,7 @@ export type {
   SessionRecord,
   SigningKeyRecord,
   Store,
+  ThrottleState,
   UserRecord,
 } from './store';
 export { openPostgresStore } from './postgres';

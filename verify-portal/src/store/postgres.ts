@@ -34,6 +34,7 @@ import {
   toRefreshToken,
   toSession,
   toSigningKey,
+  toThrottle,
   toUser,
 } from './rows';
 import type { Row } from './rows';
@@ -167,6 +168,9 @@ const SQL = {
   replaceSigningKeyPrivateJwk: 'UPDATE signing_keys SET private_jwk = $3 WHERE kid = $1 AND private_jwk = $2',
 
   insertSession: `INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+  // Keeps the new session and the user's newest live others, up to the cap; the rest go.
+  trimSessions: `DELETE FROM sessions WHERE user_id = $1 AND id_hash NOT IN (
+    SELECT id_hash FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY id_hash = $3 DESC, created_at DESC, id_hash LIMIT $4)`,
   sessionByHash: 'SELECT * FROM sessions WHERE id_hash = $1 AND expires_at > $2',
   updateSessionData: 'UPDATE sessions SET data = $2 WHERE id_hash = $1 AND expires_at > $3',
   deleteSession: 'DELETE FROM sessions WHERE id_hash = $1',
@@ -175,6 +179,17 @@ const SQL = {
   hitRateLimit: `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
     ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
   rateLimitCount: 'SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2',
+
+  throttleOf: 'SELECT * FROM throttles WHERE subject = $1 AND expires_at > $2',
+  // No live row: insert, or take over an expired one. A live row makes this return nothing;
+  // racing inserts queue on the key and the losers see the winner's live row.
+  claimNewThrottle: `INSERT INTO throttles (subject, failures, next_allowed_at, expires_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, next_allowed_at = excluded.next_allowed_at, expires_at = excluded.expires_at
+    WHERE throttles.expires_at <= $5 RETURNING subject`,
+  // Compare-and-set: racing UPDATEs queue on the row and re-check the condition after the winner commits.
+  claimThrottle: `UPDATE throttles SET failures = $1, next_allowed_at = $2, expires_at = $3
+    WHERE subject = $4 AND failures = $5 AND next_allowed_at = $6 AND expires_at = $7 AND expires_at > $8 RETURNING subject`,
+  clearThrottle: 'DELETE FROM throttles WHERE subject = $1',
 
   touchReadiness: 'INSERT INTO readiness (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
 
@@ -490,9 +505,12 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       return ((await pool.query(SQL.replaceSigningKeyPrivateJwk, [kid, from, to])).rowCount ?? 0) === 1;
     },
 
-    async createSession(x) {
+    async createSession(x, maxPerUser) {
       await conflicts('session', () =>
-        pool.query(SQL.insertSession, [x.idHash, x.userId, x.authTime, x.createdAt, x.expiresAt, x.data]),
+        tx(async (client) => {
+          await client.query(SQL.insertSession, [x.idHash, x.userId, x.authTime, x.createdAt, x.expiresAt, x.data]);
+          await client.query(SQL.trimSessions, [x.userId, x.createdAt, x.idHash, maxPerUser]);
+        }),
       );
     },
     async findSession(idHash, now) {
@@ -521,6 +539,20 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         one(pool, SQL.rateLimitCount, [key, start - windowMs]),
       ]);
       return { current: current ? num(current.count) : 0, previous: previous ? num(previous.count) : 0 };
+    },
+
+    async peekThrottle(subject, now) {
+      const row = await one(pool, SQL.throttleOf, [subject, now]);
+      return row && toThrottle(row);
+    },
+    async claimThrottle(subject, seen, next, now) {
+      const result = seen
+        ? await pool.query(SQL.claimThrottle, [next.failures, next.nextAllowedAt, next.expiresAt, subject, seen.failures, seen.nextAllowedAt, seen.expiresAt, now])
+        : await pool.query(SQL.claimNewThrottle, [subject, next.failures, next.nextAllowedAt, next.expiresAt, now]);
+      return (result.rowCount ?? 0) === 1;
+    },
+    async clearThrottle(subject) {
+      await pool.query(SQL.clearThrottle, [subject]);
     },
 
     async purgeExpired(now, graceMs) {

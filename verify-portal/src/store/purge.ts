@@ -25,6 +25,7 @@ export const PURGE_TARGETS: readonly PurgeTarget[] = [
   { table: 'sessions', where: 'expires_at <= :cutoff', grace: false },
   { table: 'authorization_requests', where: 'expires_at <= :cutoff', grace: false },
   { table: 'client_assertion_jtis', where: 'expires_at <= :cutoff', grace: false },
+  { table: 'throttles', where: 'expires_at <= :cutoff', grace: false },
   // A window still counts as "previous" until one full window after its end. The first term
   // is implied by the second; it lets the window_end index find the candidates.
   { table: 'rate_limits', where: 'window_end <= :cutoff AND 2 * window_end - window_start <= :cutoff', grace: false },

@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('checkReady on SQLite', () => {
   it('is not ready before migrate() and names the versions', async () => {
     const store = openSqliteStore(join(dir, 'fresh', 'pairgate.db'));
-    expect(await store.checkReady()).toEqual({ ready: false, reason: expect.stringMatching(/version 0, this build needs 6: migrations not applied/) });
+    expect(await store.checkReady()).toEqual({ ready: false, reason: expect.stringMatching(/version 0, this build needs 7: migrations not applied/) });
     await store.migrate();
     expect(await store.checkReady()).toEqual({ ready: true });
     await store.close();
@@ -55,7 +55,7 @@ describe.skipIf(!pgUrl)('checkReady on PostgreSQL', () => {
     await createSchema(pgUrl!, schema);
     const store = openPostgresStore(withSearchPath(pgUrl!, schema), { poolSize: 1 });
     try {
-      expect(await store.checkReady()).toEqual({ ready: false, reason: expect.stringMatching(/version 0, this build needs 6/) });
+      expect(await store.checkReady()).toEqual({ ready: false, reason: expect.stringMatching(/version 0, this build needs 7/) });
       await store.migrate();
       expect(await store.checkReady()).toEqual({ ready: true });
     } finally {

@@ -18,6 +18,7 @@ import type {
   RefreshTokenRecord,
   SessionRecord,
   SigningKeyRecord,
+  ThrottleState,
   UserRecord,
 } from './store';
 import { withClientDefaults } from './store';
@@ -282,4 +283,8 @@ export function toConsent(row: Row): ConsentRecord {
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };
+}
+
+export function toThrottle(row: Row): ThrottleState {
+  return { failures: num(row.failures), nextAllowedAt: num(row.next_allowed_at), expiresAt: num(row.expires_at) };
 }

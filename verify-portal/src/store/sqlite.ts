@@ -32,11 +32,12 @@ import {
   toRefreshToken,
   toSession,
   toSigningKey,
+  toThrottle,
   toUser,
 } from './rows';
 import type { Row } from './rows';
 import { StoreConflictError } from './store';
-import type { DeviceCodeRecord, GrantRecord, RedeemCodeResult, RotateResult, Store } from './store';
+import type { DeviceCodeRecord, GrantRecord, RedeemCodeResult, RotateResult, SessionRecord, Store } from './store';
 
 /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -170,6 +171,9 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     replaceSigningKeyPrivateJwk: 'UPDATE signing_keys SET private_jwk = ? WHERE kid = ? AND private_jwk = ?',
 
     insertSession: `INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)`,
+    // Keeps the new session and the user's newest live others, up to the cap; the rest go.
+    trimSessions: `DELETE FROM sessions WHERE user_id = ? AND id_hash NOT IN (
+      SELECT id_hash FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY id_hash = ? DESC, created_at DESC, rowid DESC LIMIT ?)`,
     sessionByHash: 'SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?',
     updateSessionData: 'UPDATE sessions SET data = ? WHERE id_hash = ? AND expires_at > ?',
     deleteSession: 'DELETE FROM sessions WHERE id_hash = ?',
@@ -178,6 +182,16 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     hitRateLimit: `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES (?, ?, ?, 1)
       ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
     rateLimitCount: 'SELECT count FROM rate_limits WHERE key = ? AND window_start = ?',
+
+    throttleOf: 'SELECT * FROM throttles WHERE subject = ? AND expires_at > ?',
+    // No live row: insert, or take over an expired one. A live row makes this return nothing.
+    claimNewThrottle: `INSERT INTO throttles (subject, failures, next_allowed_at, expires_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, next_allowed_at = excluded.next_allowed_at, expires_at = excluded.expires_at
+      WHERE throttles.expires_at <= ? RETURNING subject`,
+    // Compare-and-set: only from the very state the caller saw.
+    claimThrottle: `UPDATE throttles SET failures = ?, next_allowed_at = ?, expires_at = ?
+      WHERE subject = ? AND failures = ? AND next_allowed_at = ? AND expires_at = ? AND expires_at > ? RETURNING subject`,
+    clearThrottle: 'DELETE FROM throttles WHERE subject = ?',
 
     touchReadiness: 'INSERT INTO readiness (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
 
@@ -212,6 +226,11 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
   const insertDeviceCodeTx = db.transaction((record: DeviceCodeRecord) => {
     run(SQL.deleteExpiredUserCode, record.userCode, record.createdAt);
     return run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1;
+  });
+
+  const createSessionTx = db.transaction((x: SessionRecord, maxPerUser: number) => {
+    run(SQL.insertSession, x.idHash, x.userId, x.authTime, x.createdAt, x.expiresAt, x.data);
+    run(SQL.trimSessions, x.userId, x.userId, x.createdAt, x.idHash, maxPerUser);
   });
 
   const revokeGrantTx = db.transaction((id: string, now: number) => {
@@ -455,8 +474,8 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
       return run(SQL.replaceSigningKeyPrivateJwk, to, kid, from).changes === 1;
     },
 
-    async createSession(x) {
-      conflicts('session', () => run(SQL.insertSession, x.idHash, x.userId, x.authTime, x.createdAt, x.expiresAt, x.data));
+    async createSession(x, maxPerUser) {
+      conflicts('session', () => createSessionTx.immediate(x, maxPerUser));
     },
     async findSession(idHash, now) {
       const row = get(SQL.sessionByHash, idHash, now);
@@ -477,6 +496,20 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     async peekRateLimit(key, windowMs, now) {
       const { start } = rateLimitWindow(windowMs, now);
       return { current: countOf(key, start), previous: countOf(key, start - windowMs) };
+    },
+
+    async peekThrottle(subject, now) {
+      const row = get(SQL.throttleOf, subject, now);
+      return row && toThrottle(row);
+    },
+    async claimThrottle(subject, seen, next, now) {
+      const row = seen
+        ? get(SQL.claimThrottle, next.failures, next.nextAllowedAt, next.expiresAt, subject, seen.failures, seen.nextAllowedAt, seen.expiresAt, now)
+        : get(SQL.claimNewThrottle, subject, next.failures, next.nextAllowedAt, next.expiresAt, now);
+      return row !== undefined;
+    },
+    async clearThrottle(subject) {
+      run(SQL.clearThrottle, subject);
     },
 
     async purgeExpired(now, graceMs) {

@@ -241,6 +241,16 @@ export interface RateLimitCounts {
   previous: number;
 }
 
+/**
+ * One subject's progressive delay (an account's failed sign-ins, see `src/limits/sign-in.ts`):
+ * failures in the current run, when the next attempt may come, and when the run is forgotten.
+ */
+export interface ThrottleState {
+  failures: number;
+  nextAllowedAt: number;
+  expiresAt: number;
+}
+
 /** Thrown when a unique constraint is violated (e.g. a user with that email exists). */
 export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
@@ -368,8 +378,13 @@ export interface Store {
   replaceSigningKeyPrivateJwk(kid: string, from: string, to: string): Promise<boolean>;
 
   // Portal sessions
-  /** @throws StoreConflictError if a session with this id hash exists. */
-  createSession(session: SessionRecord): Promise<void>;
+  /**
+   * Stores the session and, in the same step, deletes this user's sessions beyond the newest
+   * `maxPerUser` live ones (expired ones too), so a sign-in never leaves more than that: the
+   * oldest goes on the one-more sign-in.
+   * @throws StoreConflictError if a session with this id hash exists.
+   */
+  createSession(session: SessionRecord, maxPerUser: number): Promise<void>;
   /** The session, if it exists and has not expired at `now`. */
   findSession(idHash: string, now: number): Promise<SessionRecord | undefined>;
   /** Replaces the session's `data`; false if it is unknown or expired at `now`. */
@@ -388,11 +403,23 @@ export interface Store {
   /** The same counts without adding anything. */
   peekRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitCounts>;
 
+  // Progressive delays (compare-and-set, so racing attempts cannot share one slot)
+  /** The subject's state, unless there is none or it expired at `now`. */
+  peekThrottle(subject: string, now: number): Promise<ThrottleState | undefined>;
+  /**
+   * Replaces the subject's state with `next` if it is still `seen` (undefined: none, or expired
+   * at `now`), atomically; false when another caller changed it first. Of racing claims from
+   * one state exactly one is true.
+   */
+  claimThrottle(subject: string, seen: ThrottleState | undefined, next: ThrottleState, now: number): Promise<boolean>;
+  /** Forgets the subject's state (a successful sign-in ends the run). */
+  clearThrottle(subject: string): Promise<void>;
+
   /**
    * Deletes device codes and authorization codes expired more than `graceMs` ago (a late
    * second redemption still finds the code and revokes its tokens), refresh tokens, sessions and
-   * pending authorization requests and client-assertion `jti`s past their expiry, and
-   * rate-limit windows too old to count. In batches of a few hundred rows with the event loop
+   * pending authorization requests, client-assertion `jti`s and throttles past their expiry,
+   * and rate-limit windows too old to count. In batches of a few hundred rows with the event loop
    * free between them (see purge.ts), so it may run while requests are served; returns the
    * number of rows deleted.
    */
