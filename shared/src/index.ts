@@ -15,11 +15,14 @@ export { parseScope, formatScope, hasScope, Scope } from './protocol/scope';
 export {
   USER_CODE_ALPHABET,
   USER_CODE_LENGTH,
+  DIGIT_USER_CODE_LENGTH,
+  userCodeKind,
   normalizeUserCode,
   formatUserCode,
   spellUserCode,
   generateUserCode,
 } from './protocol/user-code';
+export type { UserCodeKind } from './protocol/user-code';
 
 // Encoding, randomness, PKCE
 export {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DIGIT_USER_CODE_LENGTH,
   USER_CODE_ALPHABET,
   USER_CODE_LENGTH,
+  userCodeKind,
   formatUserCode,
   generateUserCode,
   normalizeUserCode,
@@ -53,6 +55,46 @@ describe('normalizeUserCode', () => {
 
   it('rejects overlong input early', () => {
     expect(normalizeUserCode(`WDJBMJHT${' '.repeat(100)}`)).toBeUndefined();
+  });
+});
+
+describe('digit codes (number-pad remotes)', () => {
+  it('normalizes 9 ASCII digits with any separators, and tells the kinds apart', () => {
+    expect(normalizeUserCode('123-456-789')).toBe('123456789');
+    expect(normalizeUserCode(' 123 456 789 ')).toBe('123456789');
+    expect(normalizeUserCode('123–456–789')).toBe('123456789');
+    expect(userCodeKind('123456789')).toBe('digits');
+    expect(userCodeKind('WDJBMJHT')).toBe('letters');
+  });
+
+  it('rejects other lengths, letters mixed with digits, and non-ASCII digits', () => {
+    for (const bad of ['12345678', '1234567890', '123-456-78B', 'WDJB-1234', '١٢٣٤٥٦٧٨٩', '１２３４５６７８９', '12345678.9e0']) {
+      expect(normalizeUserCode(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('are shown XXX-XXX-XXX and spelled in threes', () => {
+    expect(formatUserCode('123456789')).toBe('123-456-789');
+    expect(formatUserCode('123 456 789')).toBe('123-456-789');
+    expect(spellUserCode('123-456-789')).toBe('1 2 3, 4 5 6, 7 8 9');
+  });
+
+  it('are generated uniformly: 9 digits that normalize to themselves', () => {
+    const counts = new Map<string, number>();
+    const draws = 30000;
+    for (let i = 0; i < draws; i++) {
+      const code = generateUserCode('digits');
+      expect(code).toMatch(/^[0-9]{9}$/);
+      expect(code).toHaveLength(DIGIT_USER_CODE_LENGTH);
+      expect(normalizeUserCode(code)).toBe(code);
+      for (const ch of code) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    }
+    // Chi-squared with 9 degrees of freedom: 40 has p ≈ 7e-6; plain `byte % 10` (256 is not a
+    // multiple of 10, so 0–5 come 26 times in 256 and 6–9 only 25) would score ≈ 100 here.
+    const expected = (draws * DIGIT_USER_CODE_LENGTH) / 10;
+    let chi2 = 0;
+    for (let d = 0; d <= 9; d++) chi2 += ((counts.get(String(d)) ?? 0) - expected) ** 2 / expected;
+    expect(chi2).toBeLessThan(40);
   });
 });
 
