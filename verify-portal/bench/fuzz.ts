@@ -12,6 +12,7 @@
  * Flags: --requests N (10000), --seconds S (300), --concurrency C (16), --seed N (random).
  * Build first (`npm run build`): the portal serves its built pages.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -126,13 +127,16 @@ function holdChannels(port: number, localAddress: string, count: number): () => 
   const sockets = new Set<net.Socket>();
   const open = () => {
     if (stopped) return;
-    const key = Buffer.from(`hold-${Math.random()}`).toString('base64');
+    const key = randomBytes(16).toString('base64');
     const socket = net.connect({ host: '127.0.0.1', port, localAddress });
     sockets.add(socket);
+    let accepted = false;
+    socket.on('data', (chunk: Buffer) => (accepted ||= chunk.toString('latin1').startsWith('HTTP/1.1 101 ')));
     socket.on('error', () => {});
     socket.on('close', () => {
       sockets.delete(socket);
-      open();
+      // Reopened only after a real channel: a refused handshake must not become a busy loop.
+      if (accepted) open();
     });
     socket.write(`GET /oauth/device/events HTTP/1.1\r\nHost: portal.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
   };
@@ -141,6 +145,19 @@ function holdChannels(port: number, localAddress: string, count: number): () => 
     stopped = true;
     for (const socket of sockets) socket.destroy();
   };
+}
+
+/** The code of the first close frame the server sent after its 101 (RFC 6455 §5.5.1), if any. */
+function closeCodeOf(text: string): number | undefined {
+  const bytes = Buffer.from(text.slice(text.indexOf('\r\n\r\n') + 4), 'latin1');
+  for (let at = 0; at + 1 < bytes.length; ) {
+    const opcode = (bytes[at] ?? 0) & 0x0f;
+    const length = (bytes[at + 1] ?? 0) & 0x7f;
+    const start = at + (length === 126 ? 4 : 2);
+    if (opcode === 0x8) return length >= 2 ? bytes.readUInt16BE(start) : 1005;
+    at = start + (length === 126 ? bytes.readUInt16BE(at + 2) : length);
+  }
+  return undefined;
 }
 
 /** What must never come back: the secrets, stack-trace lines, source paths. */
@@ -188,6 +205,8 @@ async function main(): Promise<void> {
   const byStatus: Record<string, number> = {};
   const leaks: { label: string; what: string }[] = [];
   const samples5xx: string[] = [];
+  /** How accepted WebSockets ended: 1013 is the per-address cap, 1008 a policy violation, 1009 too big… */
+  const wsCloseCodes: Record<string, number> = {};
   let requests = 0;
   try {
     const { secrets, session } = await prepare(portal);
@@ -210,6 +229,10 @@ async function main(): Promise<void> {
         if (key === '5xx' && samples5xx.length < 5) samples5xx.push(`${fuzz.label} → ${answer.text.slice(0, 200)}`);
         const leak = leakIn(answer.text, secrets, repoRoot);
         if (leak) leaks.push({ label: fuzz.label, what: leak });
+        if (fuzz.kind === 'ws' && answer.outcome === 101) {
+          const code = closeCodeOf(answer.text) ?? 'open';
+          wsCloseCodes[code] = (wsCloseCodes[code] ?? 0) + 1;
+        }
       }
     };
     await Promise.all(Array.from({ length: settings.concurrency }, worker));
@@ -223,6 +246,7 @@ async function main(): Promise<void> {
       seconds: Math.round((Date.now() - started) / 100) / 10,
       seed: settings.seed,
       byStatus: Object.fromEntries(Object.entries(byStatus).sort()),
+      wsCloseCodes,
       fiveXx: byStatus['5xx'] ?? 0,
       uncaught,
       leaks: leaks.length,
