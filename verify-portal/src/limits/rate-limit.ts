@@ -50,15 +50,24 @@ export interface LimitCheck {
 
 const keyOf = (check: LimitCheck): string => `${check.rule.name}:${check.subject}`;
 
-/** Undefined when every check is under its limit; else the longest `Retry-After` among the blocked ones. */
-export async function blockedFor(store: Store, checks: readonly LimitCheck[], now: number): Promise<number | undefined> {
-  const counts = await Promise.all(checks.map((c) => store.peekRateLimit(keyOf(c), c.rule.windowMs, now)));
+/** Each check's counts, without adding anything. */
+export function peekAll(store: Store, checks: readonly LimitCheck[], now: number): Promise<RateLimitCounts[]> {
+  return Promise.all(checks.map((c) => store.peekRateLimit(keyOf(c), c.rule.windowMs, now)));
+}
+
+/** Undefined when every check is under its limit (`counts[i]` belongs to `checks[i]`); else the longest `Retry-After`. */
+export function blockedBy(checks: readonly LimitCheck[], counts: readonly RateLimitCounts[], now: number): number | undefined {
   let retryAfter: number | undefined;
   checks.forEach((check, i) => {
     const c = counts[i];
     if (c && isOverLimit(check.rule, c, now)) retryAfter = Math.max(retryAfter ?? 0, retryAfterSeconds(check.rule, c, now));
   });
   return retryAfter;
+}
+
+/** Undefined when every check is under its limit; else the longest `Retry-After` among the blocked ones. */
+export async function blockedFor(store: Store, checks: readonly LimitCheck[], now: number): Promise<number | undefined> {
+  return blockedBy(checks, await peekAll(store, checks, now), now);
 }
 
 /** Counts one failure against every check. */

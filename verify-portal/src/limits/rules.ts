@@ -15,13 +15,36 @@ export interface LimitRule {
 const MINUTE = 60_000;
 
 /**
+ * A progressive delay: the first `freeFailures` failures of a run cost nothing; after that each
+ * failure makes the next attempt wait, doubling from `firstDelayMs` up to `maxDelayMs`. A run is
+ * forgotten `forgetAfterMs` after its last failure (or ended by a success).
+ */
+export interface ProgressiveDelay {
+  readonly freeFailures: number;
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly forgetAfterMs: number;
+}
+
+/**
  * Failed password checks, wherever the password was typed: the sign-in page (`/login`) and the
- * token endpoint's password grant (RFC 6749 §4.3.2) use these rules with the same subjects (the
- * client address, the SHA-256 of the lower-cased email), so they share one count.
+ * token endpoint's password grant (RFC 6749 §4.3.2) use these with the same subjects (the
+ * client network, the SHA-256 of the lower-cased email), so they share one count.
  */
 export const signInLimits = {
-  /** Failed sign-ins per account: slows password guessing without locking the owner out for long. */
-  perAccount: { name: 'login-account', limit: 10, windowMs: 15 * MINUTE },
-  /** Failed sign-ins per client address, across accounts (password spraying). */
-  perIp: { name: 'login-ip', limit: 30, windowMs: 15 * MINUTE },
-} as const satisfies Record<string, LimitRule>;
+  /**
+   * Failed sign-ins per client network (`networkOf`), across accounts: 30 per 15 minutes, then
+   * one every 30 s. Stops a source spraying passwords over many accounts; a household or an
+   * office mistyping now and then never meets it.
+   */
+  perNetwork: { name: 'login-network', limit: 30, windowMs: 15 * MINUTE },
+  /**
+   * Failed sign-ins per account, from anywhere: five free, then 1 s, 2 s, 4 s … doubling to at
+   * most 2 minutes between attempts. Not a lock-out: whoever fails, the owner is at most two
+   * minutes from an attempt (10 failures from 10 addresses: 32 s), where a fixed budget
+   * (10 per 15 min) let other people keep the owner out for 15 minutes, renewably. Guessing
+   * one account stays slow: past the cap, 30 attempts an hour. The run is forgotten 15 minutes
+   * after its last failure, and ended by a successful sign-in.
+   */
+  accountDelay: { freeFailures: 5, firstDelayMs: 1_000, maxDelayMs: 2 * MINUTE, forgetAfterMs: 15 * MINUTE },
+} as const satisfies { perNetwork: LimitRule; accountDelay: ProgressiveDelay };

@@ -1,32 +1,58 @@
 /**
- * Settings of the portal pages (sessions, guessing and sign-in limits): what each does, its
- * value, and why. The OAuth core's own settings are in `src/defaults.ts`.
+ * Settings of the portal pages (sessions, code-guessing limits): what each does, its value,
+ * and why. The OAuth core's own settings are in `src/defaults.ts`.
  */
 import { USER_CODE_ALPHABET, USER_CODE_LENGTH } from '@pairgate/shared';
 import { defaults as coreDefaults } from '../defaults';
-import { signInLimits, type LimitRule } from '../limits/rules';
+import type { LimitRule } from '../limits/rules';
 
 export type { LimitRule } from '../limits/rules';
 
 const MINUTE = 60_000;
 
+const CODE_LIFETIME_MS = coreDefaults.deviceCodeTtlSeconds * 1000;
+
 /**
- * RFC 8628 §5.1 global failure budget for wrong user codes, across all clients and instances.
+ * Wrong user codes: who is held back, and why RFC 8628 §5.1's bound still holds.
+ *
+ * Every code entry needs a signed-in session, so every guess comes from an account. Each
+ * session and each account has budgets of its own (`codePerSession`, `codePerAccount`); the
+ * shared budgets (`codePerNetwork`, `codeGlobal`) apply only to *failing* accounts — those with
+ * `codeTrustedBelow` or more wrong codes in the last code lifetime. A person whose account has
+ * not failed much is never held back by anyone else's guesses; an attacker's accounts fail
+ * after two guesses each and then share one small global budget.
+ *
+ * The bound. A sliding-window counter with limit k lets an event through only while its
+ * estimate, which is at least the current fixed window's own count, is below k: at most k per
+ * fixed window, so at most 2k in any span of one window length. Over one code lifetime (600 s):
  *
  *   codes in the space           S = 20^8 = 2.56e10           (§6.1: base-20, 8 characters)
  *   live codes at once, at most  L = 1,000                    (a large deployment's peak)
  *   one wrong guess hits a live code with probability  L / S = 3.9e-8
- *   over one code lifetime (600 s), G guesses succeed with probability ≤ G · L / S
- *   bound we keep:               P = 1e-4 per 600 s
- *   ⇒ G = P · S / L = 1e-4 · 2.56e10 / 1e3 = 2,560 wrong codes per 600 s
+ *   bound we keep: P = 1e-4 per 600 s ⇒ at most N = P · S / L = 2,560 wrong codes per 600 s
  *
- * Past the budget every code entry gets 429 until the window slides on: the portal trades a
- * short outage for the bound. More live codes at once → scale the budget down by the same factor.
+ *   trusted accounts: fewer than K = 3 failures per 600 s window each, so ≤ 2K = 6 per span;
+ *     accounts one attacker controls at once, at most A = 100 (accounts are made by the
+ *     operator: there is no self sign-up), so ≤ 6A = 600 trusted wrong codes per span
+ *   failing accounts: only while the global estimate is under G, so ≤ 2G per span
+ *   2G + 6A ≤ N  ⇒  G = (2,560 − 600) / 2 = 980
+ *
+ * (Each account is also held to `codePerAccount`, ≤ 20 per span, so without the global budget
+ * 128 accounts would already reach N.) Past G, failing accounts get 429 until the window slides
+ * on; trusted ones carry on. More live codes at once, or a smaller code space (digit codes:
+ * 10^9), scale N — and G — down by the same factor.
  */
 export const GLOBAL_GUESS_BOUND = 1e-4;
 export const MAX_LIVE_CODES = 1_000;
 export const CODE_SPACE = USER_CODE_ALPHABET.length ** USER_CODE_LENGTH;
-export const globalGuessBudget = Math.floor((GLOBAL_GUESS_BOUND * CODE_SPACE) / MAX_LIVE_CODES);
+/** N above: wrong codes per code lifetime that keep the success probability under the bound. */
+export const guessesWithinBound = Math.floor((GLOBAL_GUESS_BOUND * CODE_SPACE) / MAX_LIVE_CODES);
+/** K above: an account with fewer wrong codes than this in one code lifetime is trusted. */
+export const TRUSTED_BELOW_FAILURES = 3;
+/** A above. */
+export const MAX_ATTACKER_ACCOUNTS = 100;
+/** G above: the sliding limit of wrong codes from failing accounts per code lifetime. */
+export const globalGuessBudget = Math.floor((guessesWithinBound - 2 * TRUSTED_BELOW_FAILURES * MAX_ATTACKER_ACCOUNTS) / 2);
 
 export const portalDefaults = {
   /** How long a sign-in lasts (absolute). Half a day: long enough to pair a few screens, short
@@ -40,16 +66,21 @@ export const portalDefaults = {
   maxFormBytes: 16 * 1024,
   /** Access-token lifetime shown on /account/devices (the core's setting). */
   accessTokenTtlSeconds: coreDefaults.accessTokenTtlSeconds,
+  /** See "Wrong user codes" above: accounts with fewer wrong codes than this are trusted. */
+  codeTrustedBelow: TRUSTED_BELOW_FAILURES,
   limits: {
-    /** Wrong codes per client address: 5 in a burst, then about one every 12 s (sliding window). */
-    codePerIp: { name: 'code-ip', limit: 5, windowMs: MINUTE },
-    /** Wrong codes per session, the same, so one phone cannot hop addresses to keep guessing. */
+    /** Wrong codes per session: 5 in a burst, then about one every 12 s (sliding window). */
     codePerSession: { name: 'code-session', limit: 5, windowMs: MINUTE },
-    /** Wrong codes from everyone (see `globalGuessBudget`), over one code lifetime. */
-    codeGlobal: { name: 'code-global', limit: globalGuessBudget, windowMs: coreDefaults.deviceCodeTtlSeconds * 1000 },
-    /** Failed sign-ins per account (shared with the password grant, see `src/limits/rules.ts`). */
-    loginPerAccount: signInLimits.perAccount,
-    /** Failed sign-ins per client address (shared with the password grant). */
-    loginPerIp: signInLimits.perIp,
+    /** Wrong codes per account, all its sessions together: 10 per code lifetime, so new
+     * sessions (sign-ins are free) buy no more guesses. A person's typos never come near it. */
+    codePerAccount: { name: 'code-account', limit: 10, windowMs: CODE_LIFETIME_MS },
+    /** Wrong codes per client network (`networkOf`: one IPv4 /24, one IPv6 /64), from failing
+     * accounts only: 10 in a burst, then one every 6 s. Stops one source with many accounts; a
+     * trusted person on the same café Wi-Fi is not held back by it. */
+    codePerNetwork: { name: 'code-network', limit: 10, windowMs: MINUTE },
+    /** Wrong codes from failing accounts everywhere, over one code lifetime (`globalGuessBudget`). */
+    codeGlobal: { name: 'code-global', limit: globalGuessBudget, windowMs: CODE_LIFETIME_MS },
   } satisfies Record<string, LimitRule>,
+  // Failed sign-ins are limited by `signInLimits` (src/limits/rules.ts), which the password
+  // grant shares: a progressive delay per account and a budget per client network.
 } as const;

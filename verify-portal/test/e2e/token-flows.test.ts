@@ -13,7 +13,6 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/crypto/hash';
 import { hashPassword } from '../../src/crypto/password';
-import { signInLimits } from '../../src/limits/rules';
 import { openStore } from '../../src/store';
 import type { ClientRegistration, Store } from '../../src/store/store';
 import { startPortal, type RunningPortal } from '../support/portal';
@@ -203,17 +202,19 @@ function describeTokenFlows(label: string, options: { postgresUrl?: string }) {
         expect(unknown.description).toBe(wrong.description);
       });
 
-      it('the sign-in page’s per-account limit: then 429 temporarily_unavailable with Retry-After, even for the right password', async () => {
+      it('the sign-in page’s per-account delay: then 429 temporarily_unavailable with Retry-After, even for the right password', async () => {
         const target = 'limited@example.com';
         await store.createUser({ id: crypto.randomUUID(), email: target, name: 'Lim', passwordHash: await hashPassword(PASSWORD), createdAt: Date.now() });
-        for (let i = 0; i < signInLimits.perAccount.limit; i++) {
-          expect((await errorOf(await passwordGrant('legacy', { username: target, password: `guess-${i}` }))).error).toBe('invalid_grant');
-        }
+        expect((await errorOf(await passwordGrant('legacy', { username: target, password: 'guess' }))).error).toBe('invalid_grant');
+        // Counted like /login's failures: same delay, same subject.
+        const seen = await store.peekThrottle(hashSecret(target), Date.now());
+        expect(seen?.failures).toBe(1);
+        // A long run of failures (as from many addresses): the next attempt must wait a minute.
+        const later = { failures: 11, nextAllowedAt: Date.now() + 60_000, expiresAt: Date.now() + 15 * 60_000 };
+        expect(await store.claimThrottle(hashSecret(target), seen, later, Date.now())).toBe(true);
         const blocked = await errorOf(await passwordGrant('legacy', { username: target, password: PASSWORD }));
         expect(blocked).toMatchObject({ status: 429, error: 'temporarily_unavailable' });
-        expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-        // Counted like /login's failures: same rule, same subject.
-        expect((await store.peekRateLimit(`${signInLimits.perAccount.name}:${hashSecret(target)}`, signInLimits.perAccount.windowMs, Date.now())).current).toBeGreaterThanOrEqual(signInLimits.perAccount.limit);
+        expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(50);
         // Another account is not affected.
         expect((await passwordGrant('legacy', { username: EMAIL, password: PASSWORD })).status).toBe(200);
       });

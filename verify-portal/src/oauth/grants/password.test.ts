@@ -3,8 +3,9 @@ import { GrantType } from '@pairgate/shared';
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
-import { recordFailure } from '../../limits/rate-limit';
 import { signInLimits } from '../../limits/rules';
+import { admitSignIn, signInFailed, signInSubjects } from '../../limits/sign-in';
+import { serveFetch } from '../http/fetch-adapter';
 import { CONFIDENTIAL_SECRET, createTestCore, ISSUER } from '../test-support';
 
 let t: Awaited<ReturnType<typeof createTestCore>>;
@@ -21,6 +22,15 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const password = (form: Record<string, string>, headers: Record<string, string> = auth) => t.post('/oauth/token', { grant_type: 'password', ...form }, headers);
+/** The same from another client address (the test core's `post` always uses 203.0.113.7). */
+const passwordFrom = async (address: string, form: Record<string, string>) => {
+  const request = new Request(`${ISSUER}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth },
+    body: new URLSearchParams({ grant_type: 'password', ...form }),
+  });
+  return (await serveFetch(t.core.handle, request, address)).status;
+};
 
 describe('token endpoint: password grant', () => {
   it('signs the person in: access, ID and refresh tokens, a grant like any sign-in', async () => {
@@ -64,32 +74,39 @@ describe('token endpoint: password grant', () => {
     expect((await password({ client_id: 'legacy', username: t.user.email, password: PASSWORD }, {})).status).toBe(401);
   });
 
-  it('per account: after 10 failures even the right password is refused with 429 and Retry-After', async () => {
-    for (let i = 0; i < signInLimits.perAccount.limit; i++) {
-      expect((await password({ username: t.user.email, password: `wrong-${i}` })).body.error).toBe('invalid_grant');
+  it('per account: five free failures, then a doubling delay; Retry-After exact to the second; the right password after it', async () => {
+    for (let i = 0; i < 5; i++) expect((await password({ username: t.user.email, password: `wrong-${i}` })).body.error).toBe('invalid_grant');
+    // The fifth failure set a 1 s wait, the sixth 2 s, the seventh 4 s.
+    for (const wait of [1, 2, 4]) {
+      const blocked = await password({ username: t.user.email, password: PASSWORD });
+      expect(blocked.status).toBe(429);
+      expect(blocked.body).toEqual({ error: 'temporarily_unavailable', error_description: 'Too many failed sign-ins; try again later.' });
+      expect(blocked.headers.get('retry-after')).toBe(String(wait));
+      expect(blocked.headers.get('cache-control')).toBe('no-store');
+      t.clock.advance(wait - 0.001);
+      expect((await password({ username: t.user.email, password: PASSWORD })).status).toBe(429); // a millisecond early
+      t.clock.advance(0.001);
+      expect((await password({ username: t.user.email, password: `wrong-${wait}` })).body.error).toBe('invalid_grant');
     }
-    const blocked = await password({ username: t.user.email, password: PASSWORD });
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error).toBe('temporarily_unavailable');
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(blocked.headers.get('cache-control')).toBe('no-store');
-    // Another account from the same address is still fine.
+    // Another account from the same address is not held back.
     expect((await password({ username: 'other@example.com', password: 'x' })).body.error).toBe('invalid_grant');
-    // The window slides on.
-    t.clock.advance(Number(blocked.headers.get('retry-after')) + 15 * 60);
+    // The owner, after the current wait (8 s), gets in; success ends the run: five free failures again.
+    t.clock.advance(8);
     expect((await password({ username: t.user.email, password: PASSWORD })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await password({ username: t.user.email, password: `again-${i}` })).body.error).toBe('invalid_grant');
   });
 
-  it('shares its counts with the sign-in page: failures there block here (same rules, same subjects)', async () => {
-    const checks = [{ rule: signInLimits.perAccount, subject: hashSecret(t.user.email) }];
-    for (let i = 0; i < signInLimits.perAccount.limit; i++) await recordFailure(t.store, checks, t.clock.now);
+  it('shares its counts with the sign-in page: failures there slow this down (same rules, same subjects)', async () => {
+    const subjects = signInSubjects(t.user.email, '198.51.100.9');
+    for (let i = 0; i < 6; i++) await admitSignIn(t.store, subjects, t.clock.now);
     expect((await password({ username: t.user.email, password: PASSWORD })).status).toBe(429);
   });
 
-  it('per address: 30 failures across accounts block every account from that address', async () => {
-    for (let i = 0; i < signInLimits.perIp.limit; i++) await recordFailure(t.store, [{ rule: signInLimits.perIp, subject: '203.0.113.7' }], t.clock.now);
+  it('per network: 30 failures across accounts from one /24 block every account from it, not other networks', async () => {
+    for (let i = 0; i < signInLimits.perNetwork.limit; i++) await signInFailed(t.store, signInSubjects(`user${i}@example.com`, `203.0.113.${i}`), t.clock.now);
     const blocked = await password({ username: t.user.email, password: PASSWORD });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error).toBe('temporarily_unavailable');
+    expect(await passwordFrom('198.51.100.1', { username: t.user.email, password: PASSWORD })).toBe(200);
   });
 });

@@ -1,8 +1,6 @@
 import { OAuthError, oauthError } from '@pairgate/shared';
-import { hashSecret } from '../../crypto/hash';
 import { hashPassword, verifyPassword } from '../../crypto/password';
-import { blockedFor, recordFailure, type LimitCheck } from '../../limits/rate-limit';
-import { signInLimits } from '../../limits/rules';
+import { admitSignIn, signInFailed, signInSubjects, signInSucceeded } from '../../limits/sign-in';
 import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
 import { newGrant } from '../new-grant';
@@ -23,7 +21,7 @@ let dummyHash: Promise<string> | undefined;
  * `unauthorized_client`); RFC 9700 §2.4 says it MUST NOT be used — see the README.
  *
  * Failed checks count against the very limits of the sign-in page, with the same subjects
- * (client address; SHA-256 of the lower-cased email), so the token endpoint is no side door for
+ * (client network; SHA-256 of the lower-cased email), so the token endpoint is no side door for
  * guessing. A wrong email and a wrong password get the same `invalid_grant` (§5.2), in the same
  * time.
  */
@@ -35,11 +33,8 @@ export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
   const apis = apiAudiences(params, client);
   const now = ctx.now();
 
-  const checks: LimitCheck[] = [
-    { rule: signInLimits.perIp, subject: req.clientAddress },
-    { rule: signInLimits.perAccount, subject: hashSecret(username) },
-  ];
-  const retryAfter = await blockedFor(ctx.store, checks, now);
+  const subjects = signInSubjects(username, req.clientAddress);
+  const retryAfter = await admitSignIn(ctx.store, subjects, now);
   if (retryAfter !== undefined) {
     // RFC 6749 §5.2 has no code for "too many attempts". `invalid_grant` would tell the client
     // the password is wrong (and make it ask the person again, even when it is right); instead
@@ -56,9 +51,10 @@ export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
   const user = await ctx.store.findUserByEmail(username);
   const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('pairgate-no-such-account'))));
   if (!user || !ok) {
-    await recordFailure(ctx.store, checks, now);
+    await signInFailed(ctx.store, subjects, now);
     throw oauthError.invalidGrant('The username or password is wrong.');
   }
+  await signInSucceeded(ctx.store, subjects);
 
   const grant = newGrant({ userId: user.id, clientId: client.clientId, scope: scope.join(' '), authTime: now }, now);
   await ctx.store.createGrant(grant);

@@ -1,5 +1,6 @@
 import { normalizeUserCode } from '@pairgate/shared';
-import { blockedFor, recordFailure, type LimitCheck } from '../limits/rate-limit';
+import { blockedBy, peekAll, recordFailure, slidingCount, type LimitCheck } from '../../limits/rate-limit';
+import { networkOf } from '../../net/address';
 import { checkCsrf, saveSessionData, sessionFromSecret, type ActivateResult, type ActiveSession } from '../session';
 import { formExpired, loginThen, redirect, tooManyTries, type FormContext, type FormHandler, type FormResult } from './types';
 import type { UndecidableReason } from '../../oauth/device-decisions';
@@ -24,8 +25,7 @@ export function resultForReason(reason: UndecidableReason): ActivateResult {
 
 /**
  * POST /activate: the typed code → the confirm screen (never a decision: RFC 8628 §5.4, the
- * person must see what they approve). Wrong codes are limited per address, per session and
- * globally (RFC 8628 §5.1); a blocked caller is refused before the look-up, right code or not.
+ * person must see what they approve), under the guessing limits of `enterCode`.
  */
 export const activate: FormHandler = async (ctx, req) => {
   const session = await sessionFromSecret(ctx.store, req.cookies.get(ctx.names.session), req.now);
@@ -38,14 +38,28 @@ export const activate: FormHandler = async (ctx, req) => {
  * A code entered by a signed-in person → where to go next, under the guessing limits. Shared
  * by POST /activate and the QR link (GET /activate?user_code=…, see portal/loaders/activate.ts):
  * a link that lands on the confirm screen is as good an oracle as the form, so it counts alike.
+ *
+ * Every wrong code counts against the session, the account, the network and everyone; the
+ * session's and the account's own budgets always apply, the shared ones (network, global) only
+ * once the account is failing (see "Wrong user codes" in portal/defaults.ts): someone who has
+ * not guessed is never held back by someone who has. Blocked callers are refused before the
+ * look-up, right code or not.
  */
 export async function enterCode(ctx: FormContext, session: ActiveSession, typed: string, clientIp: string, now: number): Promise<FormResult> {
-  const checks: LimitCheck[] = [
-    { rule: ctx.settings.limits.codePerIp, subject: clientIp },
-    { rule: ctx.settings.limits.codePerSession, subject: session.record.idHash },
-    { rule: ctx.settings.limits.codeGlobal, subject: 'all' },
+  const { limits } = ctx.settings;
+  const own: LimitCheck[] = [
+    { rule: limits.codePerSession, subject: session.record.idHash },
+    { rule: limits.codePerAccount, subject: session.record.userId },
   ];
-  const blocked = await blockedFor(ctx.store, checks, now);
+  const shared: LimitCheck[] = [
+    { rule: limits.codePerNetwork, subject: networkOf(clientIp) },
+    { rule: limits.codeGlobal, subject: 'all' },
+  ];
+  const checks = [...own, ...shared];
+  const counts = await peekAll(ctx.store, checks, now);
+  const accountFailures = slidingCount(counts[1] ?? { current: 0, previous: 0 }, limits.codePerAccount.windowMs, now);
+  const failing = accountFailures >= ctx.settings.codeTrustedBelow;
+  const blocked = failing ? blockedBy(checks, counts, now) : blockedBy(own, counts.slice(0, own.length), now);
   if (blocked !== undefined) return tooManyTries(blocked);
 
   // Put back in the input with the error, so one wrong letter is one letter to fix.

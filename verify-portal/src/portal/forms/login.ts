@@ -1,6 +1,6 @@
 import { hashSecret } from '../../crypto/hash';
 import { hashPassword, verifyPassword } from '../../crypto/password';
-import { blockedFor, recordFailure, type LimitCheck } from '../limits/rate-limit';
+import { admitSignIn, signInFailed, signInSubjects, signInSucceeded } from '../../limits/sign-in';
 import { safeNextPath } from '../safe-next';
 import { checkCsrf, clearCookie, createSession, isWellFormedSecret, sessionCookie } from '../session';
 import { formExpired, redirect, tooManyTries, type FormHandler } from './types';
@@ -14,7 +14,8 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * POST /login: email + password → a fresh server-side session, then back to `next` (a path on
- * this site only). Failures are counted per account and per client address.
+ * this site only). Failures slow the account down progressively and count against the client's
+ * network (`src/limits/sign-in.ts`, shared with the password grant).
  */
 export const login: FormHandler = async (ctx, req) => {
   // Before sign-in the CSRF token is bound to the pre-session cookie set with the login page.
@@ -24,24 +25,21 @@ export const login: FormHandler = async (ctx, req) => {
   const password = (req.form.get('password') ?? '').slice(0, MAX_PASSWORD);
   const next = safeNextPath(req.form.get('next'));
 
-  // The account key is hashed so the limits table holds no addresses.
-  const checks: LimitCheck[] = [
-    { rule: ctx.settings.limits.loginPerIp, subject: req.clientIp },
-    { rule: ctx.settings.limits.loginPerAccount, subject: hashSecret(email) },
-  ];
-  const blocked = await blockedFor(ctx.store, checks, req.now);
+  const subjects = signInSubjects(email, req.clientIp);
+  const blocked = await admitSignIn(ctx.store, subjects, req.now);
   if (blocked !== undefined) return tooManyTries(blocked);
 
   const user = email ? await ctx.store.findUserByEmail(email) : undefined;
   const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('pairgate-no-such-account'))));
   if (!user || !ok) {
-    await recordFailure(ctx.store, checks, req.now);
+    await signInFailed(ctx.store, subjects, req.now);
     // The same message whether or not the account exists. A re-authentication (prompt=login,
     // max_age) stays one, or a signed-in person would be waved through to `next`.
     const reauth = req.form.get('reauth') === '1' ? '&reauth=1' : '';
     return redirect(`/login?error=credentials${reauth}&next=${encodeURIComponent(next)}`);
   }
 
+  await signInSucceeded(ctx.store, subjects);
   // No session fixation: whatever session this browser had is dropped, and a new id is issued.
   const previous = req.cookies.get(ctx.names.session);
   if (isWellFormedSecret(previous)) await ctx.store.deleteSession(hashSecret(previous));
