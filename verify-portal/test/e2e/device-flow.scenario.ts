@@ -163,7 +163,7 @@ export function deviceFlowEndToEnd(name: string, postgresUrl: string | undefined
       const winners = responses.filter((r) => r.status === 200);
       expect(winners).toHaveLength(1);
       expect(winners[0]?.body.access_token).toBeTypeOf('string');
-      for (const loser of responses.filter((r) => r.status !== 200)) expect(loser).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'This device code has already been used.' } });
+      for (const loser of responses.filter((r) => r.status !== 200)) expect(loser).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'The device code is not valid.' } });
     });
 
     it('answers bad requests with OAuth errors, never a 500', async () => {

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../observability/logger';
 import { CONFIDENTIAL_SECRET, createTestCore } from '../test-support';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -126,14 +127,33 @@ describe('token endpoint: refresh token grant', () => {
   it('expires after its lifetime', async () => {
     const tokens = await signIn();
     t.clock.advance(30 * 24 * 3600);
-    expect((await refresh(tokens.refresh_token)).body).toEqual({ error: 'invalid_grant', error_description: 'This refresh token has expired.' });
+    expect((await refresh(tokens.refresh_token)).body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is not valid.' });
+  });
+
+  it('tells the holder of a reused token nothing of what happened; the log gets the detail', async () => {
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      const tokens = await signIn();
+      expect((await refresh(tokens.refresh_token)).status).toBe(200);
+      const reused = await refresh(tokens.refresh_token);
+      expect(reused.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is not valid.' });
+      expect(reused.text).not.toMatch(/used|revoked|session/i);
+      expect(info).toHaveBeenLastCalledWith(
+        { grantType: 'refresh_token', clientId: 'tv', detail: 'This refresh token was already used; the session has been revoked.' },
+        'token request refused: invalid_grant',
+      );
+      // The same words for a token that never existed.
+      expect((await refresh('no-such-token')).body).toEqual(reused.body);
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('is bound to its client', async () => {
     const tokens = await signIn();
     const basic = `Basic ${Buffer.from(`box:${CONFIDENTIAL_SECRET}`).toString('base64')}`;
     const r = await t.post('/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, { authorization: basic });
-    expect(r.body).toEqual({ error: 'invalid_grant', error_description: 'Unknown refresh token.' });
+    expect(r.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is not valid.' });
     // …and still works for its own client.
     expect((await refresh(tokens.refresh_token)).status).toBe(200);
   });
