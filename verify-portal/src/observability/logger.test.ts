@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { formatUserCode, generateUserCode } from '@pairgate/shared';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger, logUnexpected, serializeError, type Logger, type LogLevel } from './logger';
+import { createLogger, logUnexpected, logWarning, serializeError, type Logger, type LogLevel } from './logger';
 import { REDACTED } from './redact';
 import { runInRequest } from './request-context';
 
@@ -97,6 +97,13 @@ describe('logger: no secret reaches a line', () => {
     logUnexpected(new Error(`store rejected refresh token ${refreshToken}`), log);
     const line = JSON.parse(text()) as Record<string, unknown>;
     expect(line).toMatchObject({ level: 'error', msg: 'unexpected error', err: { type: 'Error', message: `store rejected refresh token ${REDACTED}` } });
+    assertClean(text());
+  });
+
+  it('logWarning writes one warn line, scrubbed', () => {
+    const { log, text } = capturing('info');
+    logWarning(`[push] LISTEN connection lost (postgres://app:${clientSecret}@db/x?sslpassword=${encodeURIComponent(password)}, Basic ${basic})`, log);
+    expect(JSON.parse(text())).toMatchObject({ level: 'warn' });
     assertClean(text());
   });
 

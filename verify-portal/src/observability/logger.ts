@@ -78,8 +78,8 @@ export function serializeError(value: unknown, depth = 0): SerializedError {
 export const logger: Logger = createLogger();
 
 /** For modules that take a `log(line)` option (outages, reconnects): one `warn` line on the process's logger. */
-export function logWarning(line: string): void {
-  logger.warn(line);
+export function logWarning(line: string, log: Logger = logger): void {
+  log.warn(line);
 }
 
 /** Where unexpected errors go (they never reach the client): one `error` line with the error. */

@@ -19,6 +19,8 @@ describe('scrubText', () => {
     ['a password in a form body', 'username=ada&password=hunter2&x=1', `username=ada&password=${REDACTED}&x=1`],
     ['a code in a query string', '/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj', `/cb?code=${REDACTED}&state=af0ifjsldkj`],
     ['a token parameter', 'token=abc&token_type_hint=refresh_token', `token=${REDACTED}&token_type_hint=refresh_token`],
+    ['prefixed secret keys', 'sslpassword=a&db_password=b {"newPassword":"c"}', `sslpassword=${REDACTED}&db_password=${REDACTED} {"newPassword":"${REDACTED}"}`],
+    ['the password in a database URL', 'connect postgres://app:hunter2-db@db.internal:5432/pairgate failed', `connect postgres://app:${REDACTED}@db.internal:5432/pairgate failed`],
     ['a secret key in JSON', '{"client_secret":"s3cr\\"et","ok":1}', `{"client_secret":"${REDACTED}","ok":1}`],
   ])('replaces %s', (_name, input, expected) => {
     expect(scrubText(input)).toBe(expected);
@@ -33,6 +35,7 @@ describe('scrubText', () => {
     'PAIRGATE_KEY_ENCRYPTION_KEYS_OLD must be base64url',
     'consonants BCDF, 8 letters in two groups of 4',
     'the interval is 5 s; slow_down adds 5',
+    'http://127.0.0.1:3000/activate and postgres://db.internal:5432/pairgate',
   ])('leaves ordinary text alone: %s', (text) => {
     expect(scrubText(text)).toBe(text);
   });
