@@ -15,11 +15,6 @@ export function authorizationResponseUrl(redirectUri: string, issuer: string, st
   return url.href;
 }
 
-/** An error for the client (RFC 6749 §4.1.2.1): `error` and, when it may be shown, `error_description`. */
-export function errorResponseUrl(redirectUri: string, issuer: string, state: string | undefined, error: OAuthError): string {
-  return authorizationResponseUrl(redirectUri, issuer, state, errorParams(error));
-}
-
 /**
  * The authorization response in the mode the request asked for: a 303 to the redirect URI with
  * the parameters in its query, or (Form Post Response Mode §2) a page that POSTs them there.
