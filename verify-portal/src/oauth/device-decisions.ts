@@ -24,7 +24,8 @@ export async function lookupUserCode(ctx: CoreContext, typed: string): Promise<D
 
 /** RFC 8628 §3.3: the person approved the device. Exactly one decision per code wins. */
 export function approve(ctx: CoreContext, typed: string, userId: string): Promise<DecisionResult> {
-  return decide(ctx, typed, { status: 'approved', userId });
+  // The grant the code becomes has its id from the approval on (the store redeems into it).
+  return decide(ctx, typed, { status: 'approved', userId, approval: { grantId: crypto.randomUUID(), proximity: 'unknown', policy: 'warn', numberMatched: false } });
 }
 
 export function deny(ctx: CoreContext, typed: string): Promise<DecisionResult> {

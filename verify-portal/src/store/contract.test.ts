@@ -14,9 +14,9 @@ import { openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
 import { StoreConflictError } from './store';
 import { uniqueSchema, withClient, withSearchPath } from './test-support';
-import type { AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceCodeRecord, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
+import type { ApprovalCheck, AuthorizationCodeRecord, AuthorizationRequestRecord, ClientRecord, DeviceCodeRecord, DeviceDecision, GrantRecord, RefreshTokenRecord, SessionRecord, SigningKeyRecord, Store, UserRecord } from './store';
 
-const LATEST_VERSION = 7;
+const LATEST_VERSION = 8;
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 /** A session cap no test reaches unless it means to. */
@@ -50,6 +50,12 @@ function client(over: Partial<ClientRecord> = {}): ClientRecord {
     allowedAudiences: [],
     requirePkce: false,
     responseTypes: [],
+    proximity: 'warn',
+    allowedNetworks: [],
+    remoteScopes: null,
+    remoteRefreshTtlSeconds: null,
+    deviceCodeTtlSeconds: null,
+    userCodeKind: 'letters',
     ...over,
   };
 }
@@ -121,6 +127,19 @@ function authorizationCode(over: Partial<AuthorizationCodeRecord> = {}): Authori
   };
 }
 
+const NEAR: ApprovalCheck = { proximity: 'near', policy: 'warn', numberMatched: false };
+
+/** An approval by `userId`, with the id of the grant it will become. */
+function approve(userId: string, check: ApprovalCheck = NEAR): Extract<DeviceDecision, { status: 'approved' }> {
+  return { status: 'approved', userId, approval: { ...check, grantId: id('g') } };
+}
+
+/** The grant an approved device code turns into (what the device_code grant stores on redemption). */
+function grantOfDevice(decision: Extract<DeviceDecision, { status: 'approved' }>, d: DeviceCodeRecord, now = T0 + 2): GrantRecord {
+  const { grantId, ...approval } = decision.approval;
+  return grant({ id: grantId, userId: decision.userId, clientId: d.clientId, deviceName: d.deviceName, createdAt: now, approval, ...(d.deviceIdHash ? { deviceIdHash: d.deviceIdHash } : {}) });
+}
+
 /** The grant a code turns into (what the authorization_code grant stores on redemption). */
 function grantOf(code: AuthorizationCodeRecord, now = T0 + 1): GrantRecord {
   return grant({ id: code.grantId, userId: code.userId, clientId: code.clientId, scope: code.scope, deviceName: null, authTime: code.authTime, createdAt: now, lastUsedAt: now });
@@ -166,6 +185,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.findUserById('nobody')).toBeUndefined();
       });
 
+
       it('rejects a duplicate email (in any case) with StoreConflictError', async () => {
         const u = user();
         await store.createUser(u);
@@ -194,6 +214,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
           allowedAudiences: ['https://api.example/', 'urn:pairgate:devices'],
           requirePkce: true,
           responseTypes: ['code', 'code id_token'],
+          proximity: 'step-up',
+          allowedNetworks: ['10.0.0.0/8', '2001:db8::/32'],
+          remoteScopes: ['openid', 'profile'],
+          remoteRefreshTtlSeconds: 3600,
+          deviceCodeTtlSeconds: 300,
+          userCodeKind: 'digits',
         };
         await store.upsertClient(changed);
         expect(await store.findClient(c.clientId)).toEqual(changed);
@@ -208,9 +234,22 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       });
 
       it('fills in the defaults of fields a registration leaves out', async () => {
-        const { jwks: _j, allowedAudiences: _a, requirePkce: _p, responseTypes: _r, ...bare } = client({ grantTypes: ['authorization_code', 'refresh_token'] });
+        const { jwks: _j, allowedAudiences: _a, requirePkce: _p, responseTypes: _r, proximity: _x, allowedNetworks: _n, remoteScopes: _s, remoteRefreshTtlSeconds: _t, deviceCodeTtlSeconds: _d, userCodeKind: _k, ...bare } =
+          client({ grantTypes: ['authorization_code', 'refresh_token'] });
         await store.upsertClient(bare);
-        expect(await store.findClient(bare.clientId)).toEqual({ ...bare, jwks: null, allowedAudiences: [], requirePkce: false, responseTypes: ['code'] });
+        expect(await store.findClient(bare.clientId)).toEqual({
+          ...bare,
+          jwks: null,
+          allowedAudiences: [],
+          requirePkce: false,
+          responseTypes: ['code'],
+          proximity: 'warn',
+          allowedNetworks: [],
+          remoteScopes: null,
+          remoteRefreshTtlSeconds: null,
+          deviceCodeTtlSeconds: null,
+          userCodeKind: 'letters',
+        });
         const machine = { ...bare, clientId: id('c'), grantTypes: ['client_credentials'] };
         await store.upsertClient(machine);
         expect((await store.findClient(machine.clientId))?.responseTypes).toEqual([]);
@@ -301,7 +340,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         const d = deviceCode();
         await store.insertDeviceCode(d);
         await store.recordDevicePoll(d.deviceCodeHash, T0 + 1_000);
-        await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'u1' }, T0 + 1_500);
+        await store.decideDeviceCode(d.userCode, approve('u1'), T0 + 1_500);
         const poll = await store.recordDevicePoll(d.deviceCodeHash, T0 + 2_000);
         expect(poll?.tooFast).toBe(false);
         expect(poll?.record).toMatchObject({ interval: 5, status: 'approved', lastPolledAt: T0 + 2_000 });
@@ -310,23 +349,23 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       it('decides only a pending, unexpired code, once', async () => {
         const d = deviceCode();
         await store.insertDeviceCode(d);
-        const approved = await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-1' }, T0 + 60_000);
-        expect(approved).toEqual({ ...d, status: 'approved', userId: 'user-1', decidedAt: T0 + 60_000 });
+        const decision = approve('user-1', { proximity: 'remote', policy: 'step-up', numberMatched: true });
+        const approved = await store.decideDeviceCode(d.userCode, decision, T0 + 60_000);
+        expect(approved).toEqual({ ...d, status: 'approved', userId: 'user-1', decidedAt: T0 + 60_000, approval: decision.approval });
+        expect(await store.findDeviceCode(d.deviceCodeHash)).toEqual(approved);
         expect(await store.decideDeviceCode(d.userCode, { status: 'denied' }, T0 + 61_000)).toBeUndefined();
-        expect(await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-2' }, T0 + 61_000)).toBeUndefined();
+        expect(await store.decideDeviceCode(d.userCode, approve('user-2'), T0 + 61_000)).toBeUndefined();
         expect((await store.findDeviceCode(d.deviceCodeHash))?.userId).toBe('user-1');
 
         const denied = deviceCode();
         await store.insertDeviceCode(denied);
-        expect(await store.decideDeviceCode(denied.userCode, { status: 'denied' }, T0 + 1)).toMatchObject({
-          status: 'denied',
-          userId: null,
-          decidedAt: T0 + 1,
-        });
+        const deniedRecord = await store.decideDeviceCode(denied.userCode, { status: 'denied' }, T0 + 1);
+        expect(deniedRecord).toMatchObject({ status: 'denied', userId: null, decidedAt: T0 + 1 });
+        expect(deniedRecord?.approval).toBeUndefined();
 
         const expired = deviceCode();
         await store.insertDeviceCode(expired);
-        expect(await store.decideDeviceCode(expired.userCode, { status: 'approved', userId: 'u' }, expired.expiresAt)).toBeUndefined();
+        expect(await store.decideDeviceCode(expired.userCode, approve('u'), expired.expiresAt)).toBeUndefined();
         expect((await store.findDeviceCode(expired.deviceCodeHash))?.status).toBe('pending');
 
         expect(await store.decideDeviceCode('ZZZZZZZZ', { status: 'denied' }, T0)).toBeUndefined();
@@ -337,45 +376,121 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         await store.insertDeviceCode(d);
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            store.decideDeviceCode(d.userCode, i % 2 ? { status: 'denied' } : { status: 'approved', userId: `u${i}` }, T0 + 1),
+            store.decideDeviceCode(d.userCode, i % 2 ? { status: 'denied' } : approve(`u${i}`), T0 + 1),
           ),
         );
         expect(results.filter((r) => r !== undefined)).toHaveLength(1);
       });
 
-      it('redeems an approved, unexpired code exactly once', async () => {
+      it('redeems an approved, unexpired code exactly once, storing its grant in the same step', async () => {
         const pending = deviceCode();
         await store.insertDeviceCode(pending);
-        expect(await store.redeemDeviceCode(pending.deviceCodeHash, T0 + 1)).toBeUndefined();
+        const unused = grant();
+        expect(await store.redeemDeviceCode(pending.deviceCodeHash, unused, T0 + 1)).toBeUndefined();
 
         const denied = deviceCode();
         await store.insertDeviceCode(denied);
         await store.decideDeviceCode(denied.userCode, { status: 'denied' }, T0 + 1);
-        expect(await store.redeemDeviceCode(denied.deviceCodeHash, T0 + 2)).toBeUndefined();
+        expect(await store.redeemDeviceCode(denied.deviceCodeHash, unused, T0 + 2)).toBeUndefined();
+        expect(await store.findGrant(unused.id)).toBeUndefined();
 
-        const d = deviceCode();
+        const d = deviceCode({ deviceIdHash: id('device') });
         await store.insertDeviceCode(d);
-        await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-1' }, T0 + 1);
-        const redeemed = await store.redeemDeviceCode(d.deviceCodeHash, T0 + 2);
-        expect(redeemed).toMatchObject({ deviceCodeHash: d.deviceCodeHash, status: 'redeemed', userId: 'user-1' });
-        expect(await store.redeemDeviceCode(d.deviceCodeHash, T0 + 3)).toBeUndefined();
+        expect(await store.findDeviceCode(d.deviceCodeHash)).toEqual(d);
+        const decision = approve('user-1', { proximity: 'remote', policy: 'warn', numberMatched: false });
+        await store.decideDeviceCode(d.userCode, decision, T0 + 1);
+        const g = { ...grantOfDevice(decision, d), refreshUntil: T0 + 60 * MIN };
+        const redeemed = await store.redeemDeviceCode(d.deviceCodeHash, g, T0 + 2);
+        expect(redeemed).toMatchObject({ deviceCodeHash: d.deviceCodeHash, status: 'redeemed', userId: 'user-1', approval: decision.approval });
+        expect(await store.findGrant(g.id)).toEqual(g);
+        expect(await store.redeemDeviceCode(d.deviceCodeHash, grant(), T0 + 3)).toBeUndefined();
         expect(await store.decideDeviceCode(d.userCode, { status: 'denied' }, T0 + 3)).toBeUndefined();
 
         const late = deviceCode();
         await store.insertDeviceCode(late);
-        await store.decideDeviceCode(late.userCode, { status: 'approved', userId: 'user-1' }, T0 + 1);
-        expect(await store.redeemDeviceCode(late.deviceCodeHash, late.expiresAt)).toBeUndefined();
-        expect(await store.redeemDeviceCode('unknown', T0)).toBeUndefined();
+        const lateDecision = approve('user-1');
+        await store.decideDeviceCode(late.userCode, lateDecision, T0 + 1);
+        expect(await store.redeemDeviceCode(late.deviceCodeHash, grantOfDevice(lateDecision, late), late.expiresAt)).toBeUndefined();
+        expect(await store.redeemDeviceCode('unknown', grant(), T0)).toBeUndefined();
       });
 
-      it('race: 50 concurrent redemptions return exactly one record', async () => {
+      it('refuses to redeem into a grant other than the approval named, and stores nothing', async () => {
         const d = deviceCode();
         await store.insertDeviceCode(d);
-        await store.decideDeviceCode(d.userCode, { status: 'approved', userId: 'user-1' }, T0 + 1);
-        const results = await Promise.all(Array.from({ length: 50 }, () => store.redeemDeviceCode(d.deviceCodeHash, T0 + 2)));
+        await store.decideDeviceCode(d.userCode, approve('user-1'), T0 + 1);
+        const stranger = grant();
+        await expect(store.redeemDeviceCode(d.deviceCodeHash, stranger, T0 + 2)).rejects.toThrow(/grantId/);
+        expect((await store.findDeviceCode(d.deviceCodeHash))?.status).toBe('approved');
+        expect(await store.findGrant(stranger.id)).toBeUndefined();
+      });
+
+      it('race: 50 concurrent redemptions return exactly one record and store one grant', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        const decision = approve('user-1');
+        await store.decideDeviceCode(d.userCode, decision, T0 + 1);
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.redeemDeviceCode(d.deviceCodeHash, grantOfDevice(decision, d), T0 + 2)));
         const winners = results.filter((r) => r !== undefined);
         expect(winners).toHaveLength(1);
         expect(winners[0]?.status).toBe('redeemed');
+        expect((await store.findGrant(decision.approval.grantId))?.userId).toBe('user-1');
+      });
+
+      it('draws a number match once: later draws, racing or not, get the first; never for a decided or expired code', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        const first = { number: '42', choices: ['17', '42', '88'] };
+        const drawn = await Promise.all(Array.from({ length: 10 }, (_, i) => store.drawNumberMatch(d.deviceCodeHash, i === 0 ? first : { number: `${20 + i}`, choices: [`${20 + i}`, '11', '99'] }, T0 + 1)));
+        const winner = drawn[0]?.numberMatch;
+        expect(winner).toBeDefined();
+        for (const r of drawn) expect(r?.numberMatch).toEqual(winner);
+        expect(winner?.choices).toContain(winner?.number);
+        expect((await store.findDeviceCode(d.deviceCodeHash))?.numberMatch).toEqual(winner);
+        expect((await store.drawNumberMatch(d.deviceCodeHash, first, T0 + 2))?.numberMatch).toEqual(winner);
+
+        await store.decideDeviceCode(d.userCode, { status: 'denied' }, T0 + 3);
+        expect(await store.drawNumberMatch(d.deviceCodeHash, first, T0 + 4)).toBeUndefined();
+        const expired = deviceCode();
+        await store.insertDeviceCode(expired);
+        expect(await store.drawNumberMatch(expired.deviceCodeHash, first, expired.expiresAt)).toBeUndefined();
+        expect((await store.findDeviceCode(expired.deviceCodeHash))?.numberMatch).toBeUndefined();
+        expect(await store.drawNumberMatch('unknown', first, T0)).toBeUndefined();
+      });
+
+      it('withdraws an approval that has not been redeemed (denied from then on), and nothing else', async () => {
+        const d = deviceCode();
+        await store.insertDeviceCode(d);
+        const decision = approve('user-1');
+        await store.decideDeviceCode(d.userCode, decision, T0 + 1);
+        expect(await store.withdrawDeviceApproval(decision.approval.grantId, 'someone-else', T0 + 2)).toBeUndefined();
+        expect(await store.withdrawDeviceApproval(decision.approval.grantId, 'user-1', T0 + 2)).toMatchObject({ status: 'denied', decidedAt: T0 + 2 });
+        expect(await store.redeemDeviceCode(d.deviceCodeHash, grantOfDevice(decision, d), T0 + 3)).toBeUndefined();
+        expect(await store.withdrawDeviceApproval(decision.approval.grantId, 'user-1', T0 + 4)).toBeUndefined();
+
+        // Redeemed first: the grant exists, and the withdrawal finds no approved code.
+        const r = deviceCode();
+        await store.insertDeviceCode(r);
+        const redeemedDecision = approve('user-1');
+        await store.decideDeviceCode(r.userCode, redeemedDecision, T0 + 1);
+        await store.redeemDeviceCode(r.deviceCodeHash, grantOfDevice(redeemedDecision, r), T0 + 2);
+        expect(await store.withdrawDeviceApproval(redeemedDecision.approval.grantId, 'user-1', T0 + 3)).toBeUndefined();
+        expect((await store.findDeviceCode(r.deviceCodeHash))?.status).toBe('redeemed');
+        expect(await store.withdrawDeviceApproval('unknown', 'user-1', T0)).toBeUndefined();
+      });
+
+      it('race: a withdrawal and a redemption of one approval — either the code is denied and no grant exists, or the grant exists', async () => {
+        for (let i = 0; i < 5; i++) {
+          const d = deviceCode();
+          await store.insertDeviceCode(d);
+          const decision = approve('user-1');
+          await store.decideDeviceCode(d.userCode, decision, T0 + 1);
+          const [withdrawn, redeemed] = await Promise.all([
+            store.withdrawDeviceApproval(decision.approval.grantId, 'user-1', T0 + 2),
+            store.redeemDeviceCode(d.deviceCodeHash, grantOfDevice(decision, d), T0 + 2),
+          ]);
+          expect([withdrawn, redeemed].filter((x) => x !== undefined)).toHaveLength(1);
+          expect((await store.findGrant(decision.approval.grantId)) !== undefined).toBe(redeemed !== undefined);
+        }
       });
 
       it('finds the pending code a device showed after an expired one (null-safe matching)', async () => {
@@ -426,6 +541,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect((await store.findGrant(older.id))?.lastUsedAt).toBe(T0 + 5 * MIN);
         expect(await store.findGrant('unknown')).toBeUndefined();
         await expect(store.createGrant(older)).rejects.toBeInstanceOf(StoreConflictError);
+      });
+
+      it('revokes every live grant of one device of one client, with their refresh tokens, and says which', async () => {
+        const device = id('device');
+        const mine = grant({ clientId: 'kiosk', deviceIdHash: device, approval: NEAR });
+        const someoneElses = grant({ clientId: 'kiosk', deviceIdHash: device });
+        const otherDevice = grant({ clientId: 'kiosk', deviceIdHash: id('device') });
+        const otherClient = grant({ clientId: 'tv', deviceIdHash: device });
+        const noDevice = grant({ clientId: 'kiosk' });
+        const alreadyRevoked = grant({ clientId: 'kiosk', deviceIdHash: device });
+        for (const g of [mine, someoneElses, otherDevice, otherClient, noDevice, alreadyRevoked]) await store.createGrant(g);
+        await store.revokeGrant(alreadyRevoked.id, T0 + MIN);
+        const token = refreshToken(mine.id);
+        await store.insertRefreshToken(token);
+        expect(await store.findGrant(mine.id)).toEqual(mine);
+
+        expect((await store.revokeDeviceGrants('kiosk', device, T0 + 2 * MIN)).sort()).toEqual([mine.id, someoneElses.id].sort());
+        expect((await store.findGrant(mine.id))?.revokedAt).toBe(T0 + 2 * MIN);
+        expect((await store.findRefreshToken(token.tokenHash))?.revokedAt).toBe(T0 + 2 * MIN);
+        expect((await store.findGrant(alreadyRevoked.id))?.revokedAt).toBe(T0 + MIN);
+        for (const g of [otherDevice, otherClient, noDevice]) expect((await store.findGrant(g.id))?.revokedAt).toBeNull();
+        expect(await store.revokeDeviceGrants('kiosk', device, T0 + 3 * MIN)).toEqual([]);
       });
 
       it('revoking a grant revokes its refresh tokens, once', async () => {
@@ -874,6 +1011,7 @@ describe('sqlite specifics', () => {
       { version: 5, name: 'authorization-response' },
       { version: 6, name: 'readiness' },
       { version: 7, name: 'throttles' },
+      { version: 8, name: 'cross-device' },
     ]);
     raw.close();
   });
@@ -969,6 +1107,7 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
       { version: 5, name: 'authorization-response' },
       { version: 6, name: 'readiness' },
       { version: 7, name: 'throttles' },
+      { version: 8, name: 'cross-device' },
     ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -19,11 +19,14 @@ import {
   CLIENT_COLUMNS,
   CLIENT_UPDATES,
   DEVICE_CODE_COLUMNS,
+  GRANT_COLUMNS,
   authorizationCodeParams,
   authorizationRequestParams,
   clientParams,
   deviceCodeParams,
+  grantParams,
   num,
+  placeholders,
   rateLimitWindow,
   toAuthorizationCode,
   toAuthorizationRequest,
@@ -92,8 +95,7 @@ const SQL = {
   listClients: 'SELECT * FROM clients ORDER BY client_id',
 
   deleteExpiredUserCode: 'DELETE FROM device_codes WHERE user_code = $1 AND expires_at <= $2',
-  insertDeviceCode: `INSERT INTO device_codes (${DEVICE_CODE_COLUMNS})
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+  insertDeviceCode: `INSERT INTO device_codes (${DEVICE_CODE_COLUMNS}) VALUES (${placeholders(DEVICE_CODE_COLUMNS, 'postgres')})
     ON CONFLICT (user_code) DO NOTHING RETURNING device_code_hash`,
   deviceCodeByHash: 'SELECT * FROM device_codes WHERE device_code_hash = $1',
   deviceCodeByUserCode: 'SELECT * FROM device_codes WHERE user_code = $1 ORDER BY created_at DESC LIMIT 1',
@@ -115,18 +117,25 @@ const SQL = {
     ) o
     WHERE d.device_code_hash = o.device_code_hash
     RETURNING d.*, o.too_fast`,
-  decide: `UPDATE device_codes SET status = $1, user_id = $2, decided_at = $3
+  decide: `UPDATE device_codes SET status = $1, user_id = $2, decided_at = $3,
+      grant_id = $5, proximity = $6, proximity_policy = $7, number_matched = $8
     WHERE user_code = $4 AND status = 'pending' AND expires_at > $3 RETURNING *`,
   redeem: `UPDATE device_codes SET status = 'redeemed'
     WHERE device_code_hash = $1 AND status = 'approved' AND expires_at > $2 RETURNING *`,
+  // The first draw stays: racing confirm views (and reloads) all show the same three numbers.
+  // COALESCE keeps a draw already stored; the row lock makes racing draws queue and re-check.
+  drawNumberMatch: `UPDATE device_codes SET match_number = COALESCE(match_number, $2), match_choices = COALESCE(match_choices, $3)
+    WHERE device_code_hash = $1 AND status = 'pending' AND expires_at > $4 RETURNING *`,
+  withdrawApproval: "UPDATE device_codes SET status = 'denied', decided_at = $2 WHERE grant_id = $1 AND user_id = $3 AND status = 'approved' RETURNING *",
 
-  insertGrant: `INSERT INTO grants (id, user_id, client_id, scope, device_name, device_model, auth_time, created_at, last_used_at, revoked_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  insertGrant: `INSERT INTO grants (${GRANT_COLUMNS}) VALUES (${placeholders(GRANT_COLUMNS, 'postgres')})`,
   grantById: 'SELECT * FROM grants WHERE id = $1',
   activeGrants: 'SELECT * FROM grants WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
   touchGrant: 'UPDATE grants SET last_used_at = $2 WHERE id = $1',
   revokeGrant: 'UPDATE grants SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id',
   revokeGrantTokens: 'UPDATE refresh_tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL',
+  revokeDeviceGrants: `UPDATE grants SET revoked_at = $3
+    WHERE client_id = $1 AND device_id_hash = $2 AND revoked_at IS NULL RETURNING id`,
 
   insertRefreshToken: `INSERT INTO refresh_tokens (token_hash, grant_id, scope, created_at, expires_at, rotated_at, revoked_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -196,10 +205,6 @@ const SQL = {
 } as const;
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
-
-function grantParams(g: GrantRecord): unknown[] {
-  return [g.id, g.userId, g.clientId, g.scope, g.deviceName, g.deviceModel, g.authTime, g.createdAt, g.lastUsedAt, g.revokedAt];
-}
 
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   const pool = new pg.Pool(poolConfig(url, options));
@@ -365,12 +370,29 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       return row && { record: toDeviceCode(row), tooFast: row.too_fast === true };
     },
     async decideDeviceCode(userCode, decision, now) {
-      const userId = decision.status === 'approved' ? decision.userId : null;
-      const row = await one(pool, SQL.decide, [decision.status, userId, now, userCode]);
+      const approved = decision.status === 'approved' ? decision : undefined;
+      const a = approved?.approval;
+      const row = await one(pool, SQL.decide, [decision.status, approved?.userId ?? null, now, userCode, a?.grantId ?? null, a?.proximity ?? null, a?.policy ?? null, a?.numberMatched ?? false]);
       return row && toDeviceCode(row);
     },
-    async redeemDeviceCode(hash, now) {
-      const row = await one(pool, SQL.redeem, [hash, now]);
+    async redeemDeviceCode(hash, grant, now) {
+      return conflicts('grant', () =>
+        tx(async (client) => {
+          const row = await one(client, SQL.redeem, [hash, now]);
+          if (!row) return undefined;
+          const record = toDeviceCode(row);
+          if (record.approval && record.approval.grantId !== grant.id) throw new Error("redeemDeviceCode: the grant's id must be the approval's grantId");
+          await client.query(SQL.insertGrant, grantParams(grant));
+          return record;
+        }),
+      );
+    },
+    async drawNumberMatch(hash, draw, now) {
+      const row = await one(pool, SQL.drawNumberMatch, [hash, draw.number, JSON.stringify(draw.choices), now]);
+      return row && toDeviceCode(row);
+    },
+    async withdrawDeviceApproval(grantId, userId, now) {
+      const row = await one(pool, SQL.withdrawApproval, [grantId, now, userId]);
       return row && toDeviceCode(row);
     },
 
@@ -386,6 +408,13 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     },
     async touchGrant(id, now) {
       await pool.query(SQL.touchGrant, [id, now]);
+    },
+    async revokeDeviceGrants(clientId, deviceIdHash, now) {
+      return tx(async (client) => {
+        const ids = (await rows(client, SQL.revokeDeviceGrants, [clientId, deviceIdHash, now])).map((r) => r.id as string);
+        for (const id of ids) await client.query(SQL.revokeGrantTokens, [id, now]);
+        return ids;
+      });
     },
     async revokeGrant(id, now) {
       return tx(async (client) => {

@@ -5,6 +5,7 @@
  * which would change results for every other user of `pg` in the process.
  */
 import type {
+  ApprovalCheck,
   AuthorizationCodeRecord,
   AuthorizationRequestRecord,
   ClientAuthMethod,
@@ -13,12 +14,15 @@ import type {
   ClientType,
   ConsentRecord,
   DeviceCodeRecord,
+  DeviceApproval,
   DeviceCodeStatus,
   GrantRecord,
+  ProximityPolicy,
   RefreshTokenRecord,
   SessionRecord,
   SigningKeyRecord,
   ThrottleState,
+  UserCodeKind,
   UserRecord,
 } from './store';
 import { withClientDefaults } from './store';
@@ -88,7 +92,24 @@ export function toClient(row: Row): ClientRecord {
     allowedAudiences: stringArray(row.allowed_audiences),
     requirePkce: bool(row.require_pkce),
     responseTypes: stringArray(row.response_types),
+    proximity: str(row.proximity) as ProximityPolicy,
+    allowedNetworks: stringArray(row.allowed_networks),
+    remoteScopes: row.remote_scopes === null || row.remote_scopes === undefined ? null : stringArray(row.remote_scopes),
+    remoteRefreshTtlSeconds: numOrNull(row.remote_refresh_ttl_seconds),
+    deviceCodeTtlSeconds: numOrNull(row.device_code_ttl_seconds),
+    userCodeKind: str(row.user_code_kind) as UserCodeKind,
   };
+}
+
+/** The approval columns (`proximity`, `proximity_policy`, `number_matched`) of a device code or grant, if set. */
+function approvalOf(row: Row): ApprovalCheck | undefined {
+  if (row.proximity === null || row.proximity === undefined) return undefined;
+  return { proximity: str(row.proximity) as ApprovalCheck['proximity'], policy: str(row.proximity_policy) as ProximityPolicy, numberMatched: bool(row.number_matched) };
+}
+
+/** Optional record fields are left out, not undefined, when their column is NULL. */
+function present<K extends string, V>(key: K, value: V | null | undefined): Partial<Record<K, V>> {
+  return value === null || value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 function jwkSet(value: unknown): JSONWebKeySet {
@@ -116,7 +137,15 @@ export function toDeviceCode(row: Row): DeviceCodeRecord {
     status: str(row.status) as DeviceCodeStatus,
     userId: strOrNull(row.user_id),
     decidedAt: numOrNull(row.decided_at),
+    ...present('deviceIdHash', strOrNull(row.device_id_hash)),
+    ...present('numberMatch', row.match_number === null || row.match_number === undefined ? null : { number: str(row.match_number), choices: stringArray(row.match_choices) }),
+    ...present('approval', deviceApprovalOf(row)),
   };
+}
+
+function deviceApprovalOf(row: Row): DeviceApproval | undefined {
+  const approval = approvalOf(row);
+  return approval && { ...approval, grantId: str(row.grant_id) };
 }
 
 export function toGrant(row: Row): GrantRecord {
@@ -131,7 +160,34 @@ export function toGrant(row: Row): GrantRecord {
     createdAt: num(row.created_at),
     lastUsedAt: numOrNull(row.last_used_at),
     revokedAt: numOrNull(row.revoked_at),
+    ...present('deviceIdHash', strOrNull(row.device_id_hash)),
+    ...present('approval', approvalOf(row)),
+    ...present('refreshUntil', numOrNull(row.refresh_until)),
   };
+}
+
+export const GRANT_COLUMNS =
+  'id, user_id, client_id, scope, device_name, device_model, auth_time, created_at, last_used_at, revoked_at, device_id_hash, proximity, proximity_policy, number_matched, refresh_until';
+
+/** A grant's columns in `GRANT_COLUMNS` order. */
+export function grantParams(g: GrantRecord): (string | number | boolean | null)[] {
+  return [
+    g.id,
+    g.userId,
+    g.clientId,
+    g.scope,
+    g.deviceName,
+    g.deviceModel,
+    g.authTime,
+    g.createdAt,
+    g.lastUsedAt,
+    g.revokedAt,
+    g.deviceIdHash ?? null,
+    g.approval?.proximity ?? null,
+    g.approval?.policy ?? null,
+    g.approval?.numberMatched ?? false,
+    g.refreshUntil ?? null,
+  ];
 }
 
 export function toRefreshToken(row: Row): RefreshTokenRecord {
@@ -174,12 +230,17 @@ export function clientParams(registration: ClientRegistration): (string | number
     JSON.stringify(c.allowedAudiences),
     c.requirePkce,
     JSON.stringify(c.responseTypes),
+    c.proximity,
+    JSON.stringify(c.allowedNetworks),
+    c.remoteScopes === null ? null : JSON.stringify(c.remoteScopes),
+    c.remoteRefreshTtlSeconds,
+    c.deviceCodeTtlSeconds,
+    c.userCodeKind,
   ];
 }
 
-export function deviceCodeParams(
-  r: DeviceCodeRecord,
-): [string, string, string, string, string | null, string | null, string | null, number, number, number, number | null, string, string | null, number | null] {
+/** A new device code's columns, in `DEVICE_CODE_COLUMNS` order (the draw and the approval come later). */
+export function deviceCodeParams(r: DeviceCodeRecord): (string | number | null)[] {
   return [
     r.deviceCodeHash,
     r.userCode,
@@ -195,18 +256,28 @@ export function deviceCodeParams(
     r.status,
     r.userId,
     r.decidedAt,
+    r.deviceIdHash ?? null,
   ];
 }
 
 export const CLIENT_COLUMNS =
-  'client_id, name, client_type, token_endpoint_auth_method, secret_hash, grant_types, redirect_uris, scopes, first_party, created_at, jwks, allowed_audiences, require_pkce, response_types';
+  'client_id, name, client_type, token_endpoint_auth_method, secret_hash, grant_types, redirect_uris, scopes, first_party, created_at, jwks, allowed_audiences, require_pkce, response_types, ' +
+  'proximity, allowed_networks, remote_scopes, remote_refresh_ttl_seconds, device_code_ttl_seconds, user_code_kind';
 /** `col = excluded.col` for every client column but the key: the upsert's update list. */
 export const CLIENT_UPDATES = CLIENT_COLUMNS.split(', ')
   .filter((c) => c !== 'client_id')
   .map((c) => `${c} = excluded.${c}`)
   .join(', ');
 export const DEVICE_CODE_COLUMNS =
-  'device_code_hash, user_code, client_id, scope, device_name, device_model, client_ip, created_at, expires_at, poll_interval, last_polled_at, status, user_id, decided_at';
+  'device_code_hash, user_code, client_id, scope, device_name, device_model, client_ip, created_at, expires_at, poll_interval, last_polled_at, status, user_id, decided_at, device_id_hash';
+
+/** `?` (SQLite) or `$1…$n` (PostgreSQL) placeholders for a column list. */
+export function placeholders(columns: string, dialect: 'sqlite' | 'postgres'): string {
+  return columns
+    .split(',')
+    .map((_, i) => (dialect === 'sqlite' ? '?' : `$${i + 1}`))
+    .join(', ');
+}
 
 export function toSession(row: Row): SessionRecord {
   return {

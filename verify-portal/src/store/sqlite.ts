@@ -17,11 +17,14 @@ import {
   CLIENT_COLUMNS,
   CLIENT_UPDATES,
   DEVICE_CODE_COLUMNS,
+  GRANT_COLUMNS,
   authorizationCodeParams,
   authorizationRequestParams,
   clientParams,
   deviceCodeParams,
+  grantParams,
   num,
+  placeholders,
   rateLimitWindow,
   toAuthorizationCode,
   toAuthorizationRequest,
@@ -115,7 +118,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     listClients: 'SELECT * FROM clients ORDER BY client_id',
 
     deleteExpiredUserCode: 'DELETE FROM device_codes WHERE user_code = ? AND expires_at <= ?',
-    insertDeviceCode: `INSERT INTO device_codes (${DEVICE_CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    insertDeviceCode: `INSERT INTO device_codes (${DEVICE_CODE_COLUMNS}) VALUES (${placeholders(DEVICE_CODE_COLUMNS, 'sqlite')})
       ON CONFLICT (user_code) DO NOTHING`,
     deviceCodeByHash: 'SELECT * FROM device_codes WHERE device_code_hash = ?',
     deviceCodeByUserCode: 'SELECT * FROM device_codes WHERE user_code = ? ORDER BY created_at DESC LIMIT 1',
@@ -126,18 +129,25 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     // gets slow_down, and the interval grows by 5 s for this and every later poll.
     // Only a slow_down writes: the raised interval is kept for this and every later poll.
     slowDown: 'UPDATE device_codes SET poll_interval = poll_interval + 5, last_polled_at = ? WHERE device_code_hash = ? RETURNING *',
-    decide: `UPDATE device_codes SET status = ?, user_id = ?, decided_at = ?
-      WHERE user_code = ? AND status = 'pending' AND expires_at > ? RETURNING *`,
+    decide: `UPDATE device_codes SET status = @status, user_id = @userId, decided_at = @now,
+        grant_id = @grantId, proximity = @proximity, proximity_policy = @policy, number_matched = @numberMatched
+      WHERE user_code = @userCode AND status = 'pending' AND expires_at > @now RETURNING *`,
     redeem: `UPDATE device_codes SET status = 'redeemed'
       WHERE device_code_hash = ? AND status = 'approved' AND expires_at > ? RETURNING *`,
+    // The first draw stays: racing confirm views (and reloads) all show the same three numbers.
+    // COALESCE keeps a draw already stored.
+    drawNumberMatch: `UPDATE device_codes SET match_number = COALESCE(match_number, ?), match_choices = COALESCE(match_choices, ?)
+      WHERE device_code_hash = ? AND status = 'pending' AND expires_at > ? RETURNING *`,
+    withdrawApproval: "UPDATE device_codes SET status = 'denied', decided_at = ? WHERE grant_id = ? AND user_id = ? AND status = 'approved' RETURNING *",
 
-    insertGrant: `INSERT INTO grants (id, user_id, client_id, scope, device_name, device_model, auth_time, created_at, last_used_at, revoked_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertGrant: `INSERT INTO grants (${GRANT_COLUMNS}) VALUES (${placeholders(GRANT_COLUMNS, 'sqlite')})`,
     grantById: 'SELECT * FROM grants WHERE id = ?',
     activeGrants: 'SELECT * FROM grants WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
     touchGrant: 'UPDATE grants SET last_used_at = ? WHERE id = ?',
     revokeGrant: 'UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
     revokeGrantTokens: 'UPDATE refresh_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL',
+    revokeDeviceGrants: `UPDATE grants SET revoked_at = ?
+      WHERE client_id = ? AND device_id_hash = ? AND revoked_at IS NULL RETURNING id`,
 
     insertRefreshToken: `INSERT INTO refresh_tokens (token_hash, grant_id, scope, created_at, expires_at, rotated_at, revoked_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -257,10 +267,24 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
   });
 
   const insertGrant = (g: GrantRecord): void => {
-    conflicts('grant', () =>
-      run(SQL.insertGrant, g.id, g.userId, g.clientId, g.scope, g.deviceName, g.deviceModel, g.authTime, g.createdAt, g.lastUsedAt, g.revokedAt),
-    );
+    // STRICT tables hold booleans as 0/1.
+    conflicts('grant', () => run(SQL.insertGrant, ...grantParams(g).map((v) => (typeof v === 'boolean' ? Number(v) : v))));
   };
+
+  const redeemDeviceCodeTx = db.transaction((hash: string, grant: GrantRecord, now: number): DeviceCodeRecord | undefined => {
+    const row = get(SQL.redeem, hash, now);
+    if (!row) return undefined;
+    const record = toDeviceCode(row);
+    if (record.approval && record.approval.grantId !== grant.id) throw new Error("redeemDeviceCode: the grant's id must be the approval's grantId");
+    insertGrant(grant);
+    return record;
+  });
+
+  const revokeDeviceGrantsTx = db.transaction((clientId: string, deviceIdHash: string, now: number): string[] => {
+    const ids = all(SQL.revokeDeviceGrants, now, clientId, deviceIdHash).map((r) => r.id as string);
+    for (const id of ids) run(SQL.revokeGrantTokens, now, id);
+    return ids;
+  });
 
   const redeemCodeTx = db.transaction((hash: string, grant: GrantRecord, now: number): RedeemCodeResult => {
     const redeemed = get(SQL.redeemAuthorizationCode, now, hash, now);
@@ -385,12 +409,28 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
       return recordPoll(hash, now);
     },
     async decideDeviceCode(userCode, decision, now) {
-      const userId = decision.status === 'approved' ? decision.userId : null;
-      const row = get(SQL.decide, decision.status, userId, now, userCode, now);
+      const approval = decision.status === 'approved' ? decision.approval : undefined;
+      const row = get(SQL.decide, {
+        status: decision.status,
+        userId: decision.status === 'approved' ? decision.userId : null,
+        now,
+        userCode,
+        grantId: approval?.grantId ?? null,
+        proximity: approval?.proximity ?? null,
+        policy: approval?.policy ?? null,
+        numberMatched: approval?.numberMatched ? 1 : 0,
+      });
       return row && toDeviceCode(row);
     },
-    async redeemDeviceCode(hash, now) {
-      const row = get(SQL.redeem, hash, now);
+    async redeemDeviceCode(hash, grant, now) {
+      return conflicts('grant', () => redeemDeviceCodeTx.immediate(hash, grant, now));
+    },
+    async drawNumberMatch(hash, draw, now) {
+      const row = get(SQL.drawNumberMatch, draw.number, JSON.stringify(draw.choices), hash, now);
+      return row && toDeviceCode(row);
+    },
+    async withdrawDeviceApproval(grantId, userId, now) {
+      const row = get(SQL.withdrawApproval, now, grantId, userId);
       return row && toDeviceCode(row);
     },
 
@@ -409,6 +449,9 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     },
     async revokeGrant(id, now) {
       return revokeGrantTx.immediate(id, now);
+    },
+    async revokeDeviceGrants(clientId, deviceIdHash, now) {
+      return revokeDeviceGrantsTx.immediate(clientId, deviceIdHash, now);
     },
 
     async insertRefreshToken(t) {

@@ -55,10 +55,39 @@ export interface ClientRecord {
   requirePkce: boolean;
   /** `response_type` values the authorization endpoint accepts from this client (`code` by default). */
   responseTypes: string[];
+  /**
+   * What an approval from a phone that is not near the device gets (RFC 10027; see
+   * `oauth/proximity.ts`): `off` nothing, `warn` a warning (the default), `step-up` number
+   * matching, `deny` a refusal.
+   */
+  proximity: ProximityPolicy;
+  /** CIDRs inside which a device and a phone count as near even on different /24s or /64s. */
+  allowedNetworks: string[];
+  /** The scopes kept when a remote approval did not pass number matching; null keeps them all. */
+  remoteScopes: string[] | null;
+  /** The longest such a limited sign-in may refresh for; null: as long as any other. */
+  remoteRefreshTtlSeconds: number | null;
+  /** This client's device-code lifetime (RFC 8628 §3.2 `expires_in`); null: the server's default. */
+  deviceCodeTtlSeconds: number | null;
+  /** `letters` (RFC 8628 §6.1 base-20, 8 characters) or `digits` (9, for number-pad remotes). */
+  userCodeKind: UserCodeKind;
 }
 
+export type ProximityPolicy = 'off' | 'warn' | 'step-up' | 'deny';
+export type UserCodeKind = 'letters' | 'digits';
+
 /** Client fields that have defaults: a registration may leave them out. */
-export type ClientDefaultedField = 'jwks' | 'allowedAudiences' | 'requirePkce' | 'responseTypes';
+export type ClientDefaultedField =
+  | 'jwks'
+  | 'allowedAudiences'
+  | 'requirePkce'
+  | 'responseTypes'
+  | 'proximity'
+  | 'allowedNetworks'
+  | 'remoteScopes'
+  | 'remoteRefreshTtlSeconds'
+  | 'deviceCodeTtlSeconds'
+  | 'userCodeKind';
 
 /**
  * What `upsertClient` takes: a full record, or one without the fields added later, which then
@@ -75,6 +104,12 @@ export function withClientDefaults(client: ClientRegistration): ClientRecord {
     allowedAudiences: client.allowedAudiences ?? [],
     requirePkce: client.requirePkce ?? false,
     responseTypes: client.responseTypes ?? (client.grantTypes.includes('authorization_code') ? ['code'] : []),
+    proximity: client.proximity ?? 'warn',
+    allowedNetworks: client.allowedNetworks ?? [],
+    remoteScopes: client.remoteScopes ?? null,
+    remoteRefreshTtlSeconds: client.remoteRefreshTtlSeconds ?? null,
+    deviceCodeTtlSeconds: client.deviceCodeTtlSeconds ?? null,
+    userCodeKind: client.userCodeKind ?? 'letters',
   };
 }
 
@@ -101,9 +136,37 @@ export interface DeviceCodeRecord {
   /** The approving user, once approved. */
   userId: string | null;
   decidedAt: number | null;
+  /** SHA-256 of the stable id the device app keeps (`device_id`), when it sent one. Never shown. */
+  deviceIdHash?: string;
+  /** The number-matching draw, once a phone that is not near opened the confirm screen. */
+  numberMatch?: NumberMatch;
+  /** How it was approved, once approved. */
+  approval?: DeviceApproval;
 }
 
-export type DeviceDecision = { status: 'approved'; userId: string } | { status: 'denied' };
+/** `number` is one of `choices`, which are three distinct two-digit numbers in the order shown. */
+export interface NumberMatch {
+  number: string;
+  choices: string[];
+}
+
+/** Where the phone was, relative to the device, when the person approved (see `oauth/proximity.ts`). */
+export type Proximity = 'near' | 'remote' | 'unknown';
+
+/** How an approval was made (RFC 10027): recorded with the device code and copied to its grant. */
+export interface ApprovalCheck {
+  proximity: Proximity;
+  /** The client's policy when it was approved. */
+  policy: ProximityPolicy;
+  numberMatched: boolean;
+}
+
+/** An approval of a device code: the grant it will become has its id from the start. */
+export interface DeviceApproval extends ApprovalCheck {
+  grantId: string;
+}
+
+export type DeviceDecision = { status: 'approved'; userId: string; approval: DeviceApproval } | { status: 'denied' };
 
 /** A user's consent to one client on one device: the family of refresh tokens hangs off it. */
 export interface GrantRecord {
@@ -118,6 +181,12 @@ export interface GrantRecord {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** The device's stable id (SHA-256), from its device code: a new pairing of it replaces this grant. */
+  deviceIdHash?: string;
+  /** How a device approval was made; absent for other flows. */
+  approval?: ApprovalCheck;
+  /** No refresh token of this grant lives past this (a limited grant, RFC 10027). */
+  refreshUntil?: number;
 }
 
 export interface RefreshTokenRecord {
@@ -314,10 +383,25 @@ export interface Store {
    */
   decideDeviceCode(userCode: string, decision: DeviceDecision, now: number): Promise<DeviceCodeRecord | undefined>;
   /**
-   * Moves an `approved`, unexpired code to `redeemed`; returns it, or undefined if this caller
-   * did not win (exactly one successful redemption, however many polls race).
+   * Moves an `approved`, unexpired code to `redeemed` and stores `grant` (whose id must be the
+   * approval's `grantId`) in one atomic step; returns the code, or undefined if this caller did
+   * not win (exactly one successful redemption, however many polls race). One step, so the
+   * grant exists the moment the code is redeemed: `withdrawDeviceApproval` then `revokeGrant`
+   * can never miss it.
    */
-  redeemDeviceCode(deviceCodeHash: string, now: number): Promise<DeviceCodeRecord | undefined>;
+  redeemDeviceCode(deviceCodeHash: string, grant: GrantRecord, now: number): Promise<DeviceCodeRecord | undefined>;
+  /**
+   * Stores `draw` as the code's number-matching draw unless it has one, while it is pending and
+   * unexpired at `now`; returns the code with whichever draw was stored first (racing confirm
+   * views all get the same one), or undefined when it is no longer pending.
+   */
+  drawNumberMatch(deviceCodeHash: string, draw: NumberMatch, now: number): Promise<DeviceCodeRecord | undefined>;
+  /**
+   * "This wasn't me" before the device collected its tokens: moves the `approved` code whose
+   * approval by `userId` is this grant to `denied` (decided at `now`); returns it, or undefined
+   * when there is none (the code was redeemed, so the grant exists, or it is not theirs).
+   */
+  withdrawDeviceApproval(grantId: string, userId: string, now: number): Promise<DeviceCodeRecord | undefined>;
 
   // Grants and refresh tokens
   createGrant(grant: GrantRecord): Promise<void>;
@@ -327,6 +411,11 @@ export interface Store {
   touchGrant(id: string, now: number): Promise<void>;
   /** Revokes the grant and every refresh token of it. Returns false if it was unknown or already revoked. */
   revokeGrant(id: string, now: number): Promise<boolean>;
+  /**
+   * Revokes every live grant of this client whose device id is this one (a device paired again
+   * replaces its old sign-in), with their refresh tokens, in one atomic step; returns their ids.
+   */
+  revokeDeviceGrants(clientId: string, deviceIdHash: string, now: number): Promise<string[]>;
   insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**

@@ -46,17 +46,16 @@ export const deviceCodeGrant: GrantHandler = async (ctx, client, params) => {
   if (tooFast) throw oauthError.slowDown(record.interval);
   if (record.status === 'pending') throw AUTHORIZATION_PENDING;
 
-  const redeemed = await ctx.store.redeemDeviceCode(hash, now);
-  if (!redeemed || !redeemed.userId) throw oauthError.invalidGrant('This device code has already been used.');
-  const user = await ctx.store.findUserById(redeemed.userId);
+  const user = record.userId === null ? undefined : await ctx.store.findUserById(record.userId);
   if (!user) throw oauthError.invalidGrant('The approving account no longer exists.');
-
-  const scope = parseScope(redeemed.scope) ?? [];
+  const scope = parseScope(record.scope) ?? [];
   const grant = newGrant(
-    { userId: user.id, clientId: client.clientId, scope: redeemed.scope, deviceName: redeemed.deviceName, deviceModel: redeemed.deviceModel, authTime: redeemed.decidedAt ?? now },
+    { id: record.approval?.grantId, userId: user.id, clientId: client.clientId, scope: record.scope, deviceName: record.deviceName, deviceModel: record.deviceModel, authTime: record.decidedAt ?? now },
     now,
   );
-  await ctx.store.createGrant(grant);
+  // Spends the code and stores the grant in one step.
+  const redeemed = await ctx.store.redeemDeviceCode(hash, grant, now);
+  if (!redeemed) throw oauthError.invalidGrant('This device code has already been used.');
   const tokens = await issueFirstTokens(ctx, { grant, client, user, scope, apis });
   ctx.metrics.deviceCode('redeemed');
   // decidedAt is the approval, stamped by whichever instance's clock took it (as `now` here).
