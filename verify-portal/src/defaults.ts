@@ -71,6 +71,15 @@ export const defaults = {
    */
   deviceCodesPerClient: 3_000,
   deviceCodesPerClientWindowSeconds: 60,
+  /**
+   * scrypt cost for password hashes, as log2(N) with r = 8, p = 1 (RFC 7914). 17 is OWASP's
+   * current guidance (Password Storage Cheat Sheet: N=2^17, r=8, p=1): 128·N·r = 128 MiB of
+   * memory and ~0.3–0.5 s of one core per hash, which makes offline guessing of a stolen hash
+   * costly. Node's scrypt runs on the libuv pool (4 threads by default), so at most 512 MiB are
+   * in use however many people sign in at once. Hashes made at a lower cost are made again at
+   * this one when their owner next signs in (the only time the password is at hand).
+   */
+  scryptLog2N: 17,
   /** How often expired rows are purged (in batches, see `Store.purgeExpired`): often enough
    * that a purge finds few rows, rarely enough to cost nothing. */
   purgeIntervalSeconds: 300,

@@ -12,6 +12,8 @@ export const ISSUER = 'https://pairgate.test';
 export const CONFIDENTIAL_SECRET = 'confidential-secret-0123456789abcdef';
 /** The cookie the test core's fake portal session reader looks for. */
 export const TEST_SESSION_COOKIE = 'test-session';
+/** scrypt N=2^10 in tests: the check is real, the cost is not (production: src/defaults.ts). */
+const CHEAP_SCRYPT = 10;
 
 export interface TestResponse {
   status: number;
@@ -47,7 +49,7 @@ export async function createTestCore(options: { metrics?: DeviceFlowMetrics } = 
       this.now += seconds * 1000;
     },
   };
-  const user: UserRecord = { id: 'user-1', email: 'ada@example.com', name: 'Ada', passwordHash: await hashPassword('unused-password'), createdAt: clock.now };
+  const user: UserRecord = { id: 'user-1', email: 'ada@example.com', name: 'Ada', passwordHash: await hashPassword('unused-password', CHEAP_SCRYPT), createdAt: clock.now };
   await store.createUser(user);
   const base = { redirectUris: [], scopes: ['openid', 'profile', 'email', 'offline_access'], firstParty: true, createdAt: clock.now };
   await store.upsertClient({ ...base, clientId: 'tv', name: 'TV', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null, grantTypes: [GrantType.DeviceCode, GrantType.RefreshToken] });
@@ -68,7 +70,7 @@ export async function createTestCore(options: { metrics?: DeviceFlowMetrics } = 
       return token ? people.get(token) : undefined;
     },
   };
-  const core = createProvider({ store, issuer: ISSUER, now: () => clock.now, sessions, metrics: options.metrics, onUnexpectedError: () => {} });
+  const core = createProvider({ store, issuer: ISSUER, now: () => clock.now, sessions, metrics: options.metrics, settings: { scryptLog2N: CHEAP_SCRYPT }, onUnexpectedError: () => {} });
 
   async function call(request: Request): Promise<TestResponse> {
     const response = await serveFetch(core.handle, request, '203.0.113.7');

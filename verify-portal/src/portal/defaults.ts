@@ -11,6 +11,8 @@ export type { LimitRule } from '../limits/rules';
 const MINUTE = 60_000;
 
 const CODE_LIFETIME_MS = coreDefaults.deviceCodeTtlSeconds * 1000;
+/** A number, not the literal 17: tests sign in against cheaper fixtures. */
+const SCRYPT_LOG2N: number = coreDefaults.scryptLog2N;
 
 /**
  * Wrong user codes: who is held back, and why RFC 8628 §5.1's bound still holds.
@@ -64,6 +66,8 @@ export const portalDefaults = {
   maxSessionsPerAccount: 20,
   /** Largest form body the portal reads; its forms are a few hundred bytes. */
   maxFormBytes: 16 * 1024,
+  /** scrypt cost of password hashes (the core's setting, shared with the password grant). */
+  scryptLog2N: SCRYPT_LOG2N,
   /** Access-token lifetime shown on /account/devices (the core's setting). */
   accessTokenTtlSeconds: coreDefaults.accessTokenTtlSeconds,
   /** See "Wrong user codes" above: accounts with fewer wrong codes than this are trusted. */

@@ -185,6 +185,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.findUserById('nobody')).toBeUndefined();
       });
 
+      it("replaces a user's password hash, and only that user's", async () => {
+        const [a, b] = [user(), user()];
+        for (const u of [a, b]) await store.createUser(u);
+        await store.updatePasswordHash(a.id, 'scrypt$131072$8$1$new');
+        expect(await store.findUserById(a.id)).toEqual({ ...a, email: a.email.toLowerCase(), passwordHash: 'scrypt$131072$8$1$new' });
+        expect((await store.findUserById(b.id))?.passwordHash).toBe(b.passwordHash);
+        await store.updatePasswordHash('nobody', 'x'); // no such user: nothing happens
+      });
 
       it('rejects a duplicate email (in any case) with StoreConflictError', async () => {
         const u = user();

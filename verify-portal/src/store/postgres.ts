@@ -87,6 +87,7 @@ const SQL = {
   insertUser: 'INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
   userByEmail: 'SELECT * FROM users WHERE email = $1',
   userById: 'SELECT * FROM users WHERE id = $1',
+  updatePasswordHash: 'UPDATE users SET password_hash = $2 WHERE id = $1',
   countUsers: 'SELECT COUNT(*) AS n FROM users',
 
   upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES (${CLIENT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ')})
@@ -321,6 +322,9 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     async findUserById(id) {
       const row = await one(pool, SQL.userById, [id]);
       return row && toUser(row);
+    },
+    async updatePasswordHash(userId, passwordHash) {
+      await pool.query(SQL.updatePasswordHash, [userId, passwordHash]);
     },
     async countUsers() {
       return num((await one(pool, SQL.countUsers))?.n);

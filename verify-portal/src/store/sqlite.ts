@@ -110,6 +110,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     insertUser: 'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
     userByEmail: 'SELECT * FROM users WHERE email = ?',
     userById: 'SELECT * FROM users WHERE id = ?',
+    updatePasswordHash: 'UPDATE users SET password_hash = ? WHERE id = ?',
     countUsers: 'SELECT COUNT(*) AS n FROM users',
 
     upsertClient: `INSERT INTO clients (${CLIENT_COLUMNS}) VALUES (${CLIENT_COLUMNS.split(',').map(() => '?').join(', ')})
@@ -373,6 +374,9 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     async findUserById(id) {
       const row = get(SQL.userById, id);
       return row && toUser(row);
+    },
+    async updatePasswordHash(userId, passwordHash) {
+      run(SQL.updatePasswordHash, passwordHash, userId);
     },
     async countUsers() {
       return num(get(SQL.countUsers)?.n);

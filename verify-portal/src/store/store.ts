@@ -346,6 +346,8 @@ export interface Store {
   createUser(user: UserRecord): Promise<void>;
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
   findUserById(id: string): Promise<UserRecord | undefined>;
+  /** Replaces the user's password hash (a stronger hash of the same password, made at sign-in). */
+  updatePasswordHash(userId: string, passwordHash: string): Promise<void>;
   countUsers(): Promise<number>;
 
   // Clients

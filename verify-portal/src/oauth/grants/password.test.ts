@@ -6,6 +6,7 @@ import { hashSecret } from '../../crypto/hash';
 import { signInLimits } from '../../limits/rules';
 import { admitSignIn, signInFailed, signInSubjects } from '../../limits/sign-in';
 import { serveFetch } from '../http/fetch-adapter';
+import { createProvider } from '../provider';
 import { CONFIDENTIAL_SECRET, createTestCore, ISSUER } from '../test-support';
 
 let t: Awaited<ReturnType<typeof createTestCore>>;
@@ -50,6 +51,22 @@ describe('token endpoint: password grant', () => {
     await t.store.upsertClient({ ...legacy!, allowedAudiences: ['https://api.example.com'] });
     const r = await password({ username: 'ada@example.com', password: PASSWORD, scope: 'openid' });
     expect(decodeJwt(r.body.access_token as string).aud).toEqual([ISSUER, 'https://api.example.com']);
+  });
+
+  it('makes a hash weaker than the configured cost again when the person signs in', async () => {
+    // The test core hashes at 2^10; a provider asking for 2^11 upgrades on the next sign-in.
+    const stronger = createProvider({ store: t.store, issuer: ISSUER, settings: { scryptLog2N: 11 }, onUnexpectedError: () => {} });
+    try {
+      const request = new Request(`${ISSUER}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth },
+        body: new URLSearchParams({ grant_type: 'password', username: t.user.email, password: PASSWORD }),
+      });
+      expect((await serveFetch(stronger.handle, request, '198.51.100.4')).status).toBe(200);
+      expect((await t.store.findUserById(t.user.id))?.passwordHash).toMatch(/^scrypt\$2048\$8\$1\$/);
+    } finally {
+      stronger.close();
+    }
   });
 
   it('a wrong password and an unknown account get the same invalid_grant', async () => {

@@ -1,5 +1,5 @@
 import { OAuthError, oauthError } from '@pairgate/shared';
-import { hashPassword, verifyPassword } from '../../crypto/password';
+import { checkPassword, strongerHash } from '../../crypto/password';
 import { admitSignIn, signInFailed, signInSubjects, signInSucceeded } from '../../limits/sign-in';
 import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
@@ -11,9 +11,6 @@ import type { GrantHandler } from './types';
 /** The same bounds as the sign-in form: RFC 5321 §4.5.3.1 for the address; longer is simply wrong. */
 const MAX_USERNAME = 254;
 const MAX_PASSWORD = 1024;
-
-/** Verified against when the account does not exist, so both answers take as long (no account probing by timing). */
-let dummyHash: Promise<string> | undefined;
 
 /**
  * RFC 6749 §4.3: the client sends the person's own email and password. Legacy, and off unless
@@ -49,12 +46,14 @@ export const passwordGrant: GrantHandler = async (ctx, client, params, req) => {
   }
 
   const user = await ctx.store.findUserByEmail(username);
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('pairgate-no-such-account'))));
+  const ok = await checkPassword(password, user?.passwordHash, ctx.settings.scryptLog2N);
   if (!user || !ok) {
     await signInFailed(ctx.store, subjects, now);
     throw oauthError.invalidGrant('The username or password is wrong.');
   }
   await signInSucceeded(ctx.store, subjects);
+  const upgraded = await strongerHash(password, user.passwordHash, ctx.settings.scryptLog2N);
+  if (upgraded) await ctx.store.updatePasswordHash(user.id, upgraded);
 
   const grant = newGrant({ userId: user.id, clientId: client.clientId, scope: scope.join(' '), authTime: now }, now);
   await ctx.store.createGrant(grant);

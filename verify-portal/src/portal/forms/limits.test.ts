@@ -34,7 +34,8 @@ beforeEach(async () => {
     grantTypes: [GrantType.DeviceCode], redirectUris: [], scopes: ['openid'], firstParty: true, createdAt: T0,
   });
   provider = createProvider({ store, issuer: 'http://portal.test', now: () => now, onUnexpectedError: () => {} });
-  ctx = { store, provider, secure: false, names, settings: portalDefaults };
+  // scrypt at the fixture's cost (2^10): the password check is real, the cost is not.
+  ctx = { store, provider, secure: false, names, settings: { ...portalDefaults, scryptLog2N: 10 } };
 });
 afterEach(async () => {
   provider.close();
@@ -61,7 +62,7 @@ const enter = async (s: Awaited<ReturnType<typeof session>>, code: string, ip: s
 
 describe('wrong codes: the global budget holds back failing accounts, never a person who has not guessed', () => {
   it('a victim with a valid session enters the right code while an attacker has spent the global budget', async () => {
-    ctx = { ...ctx, settings: { ...portalDefaults, limits: { ...portalDefaults.limits, codeGlobal: { ...portalDefaults.limits.codeGlobal, limit: 8 } } } };
+    ctx = { ...ctx, settings: { ...ctx.settings, limits: { ...portalDefaults.limits, codeGlobal: { ...portalDefaults.limits.codeGlobal, limit: 8 } } } };
     await liveCode('BCDFGHJK');
     // The attacker: two accounts, a fresh session and address for every guess (no per-session,
     // per-network limit is reached), until the global budget is spent.

@@ -1,5 +1,5 @@
 import { hashSecret } from '../../crypto/hash';
-import { hashPassword, verifyPassword } from '../../crypto/password';
+import { checkPassword, strongerHash } from '../../crypto/password';
 import { admitSignIn, signInFailed, signInSubjects, signInSucceeded } from '../../limits/sign-in';
 import { safeNextPath } from '../safe-next';
 import { checkCsrf, clearCookie, createSession, isWellFormedSecret, sessionCookie } from '../session';
@@ -8,9 +8,6 @@ import { formExpired, redirect, tooManyTries, type FormHandler } from './types';
 /** Longest email (RFC 5321 §4.5.3.1 path limit) and password we read; longer is simply wrong. */
 const MAX_EMAIL = 254;
 const MAX_PASSWORD = 1024;
-
-/** Verified against when the account does not exist, so both answers take as long (no account probing by timing). */
-let dummyHash: Promise<string> | undefined;
 
 /**
  * POST /login: email + password → a fresh server-side session, then back to `next` (a path on
@@ -30,7 +27,7 @@ export const login: FormHandler = async (ctx, req) => {
   if (blocked !== undefined) return tooManyTries(blocked);
 
   const user = email ? await ctx.store.findUserByEmail(email) : undefined;
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('pairgate-no-such-account'))));
+  const ok = await checkPassword(password, user?.passwordHash, ctx.settings.scryptLog2N);
   if (!user || !ok) {
     await signInFailed(ctx.store, subjects, req.now);
     // The same message whether or not the account exists. A re-authentication (prompt=login,
@@ -40,6 +37,8 @@ export const login: FormHandler = async (ctx, req) => {
   }
 
   await signInSucceeded(ctx.store, subjects);
+  const upgraded = await strongerHash(password, user.passwordHash, ctx.settings.scryptLog2N);
+  if (upgraded) await ctx.store.updatePasswordHash(user.id, upgraded);
   // No session fixation: whatever session this browser had is dropped, and a new id is issued.
   const previous = req.cookies.get(ctx.names.session);
   if (isWellFormedSecret(previous)) await ctx.store.deleteSession(hashSecret(previous));
