@@ -8,10 +8,11 @@ import { findPendingAuthorization, type PendingAuthorization } from './authoriza
 import { resolveRedirectTarget } from './authorization/request';
 import { noSessions, type SessionReader } from './authorization/sessions';
 import type { CoreContext } from './context';
-import { approve, deny, lookupUserCode, type DecisionResult } from './device-decisions';
+import { approve, deny, lookupUserCode, openConfirmation, type ApprovalResult, type Approver, type ConfirmationResult, type DecisionResult } from './device-decisions';
 import { createInProcessDeviceEvents, type DeviceEvents } from './device-events';
 import type { OAuthRequest, OAuthResponse } from './http/types';
 import { route } from './router';
+import { disownSignIn, endSignIn } from './sign-ins';
 import type { KeyEncryption } from './tokens/key-encryption';
 import { startPurgeLoop } from './purge-loop';
 import { createKeyRing, type KeyRing } from './tokens/keys';
@@ -41,8 +42,15 @@ export interface Provider {
   /** Serves one OAuth request (see `http/node-adapter.ts` and `http/fetch-adapter.ts`). */
   handle(req: OAuthRequest): Promise<OAuthResponse>;
   lookupUserCode(typed: string): Promise<DecisionResult>;
-  approve(userCode: string, userId: string): Promise<DecisionResult>;
+  /** A phone shows the confirm screen: what it asks by the client's proximity policy (the device is told). */
+  openConfirmation(userCode: string, phoneAddress: string): Promise<ConfirmationResult>;
+  /** Approve, from the phone's address (unknown: not near) with the number picked on a number-matching step. */
+  approve(userCode: string, userId: string, from?: Omit<Approver, 'userId'>): Promise<ApprovalResult>;
   deny(userCode: string): Promise<DecisionResult>;
+  /** Sign-out of one sign-in: revoked, and its device told at once. False if it was unknown or already over. */
+  endSignIn(grantId: string): Promise<boolean>;
+  /** "This wasn't me": ends everything this person's approval (by its grant id) issued, told to the device. */
+  disownSignIn(grantId: string, userId: string): Promise<boolean>;
   /** The authorization request waiting on the consent screen, if it is this person's and still open. */
   pendingAuthorization(requestId: string, userId: string): Promise<PendingAuthorization | undefined>;
   /** Allow or Cancel on the consent screen: where to send the browser (the client's redirect URI). */
@@ -85,8 +93,11 @@ export function createProvider(options: ProviderOptions): Provider {
     keys,
     handle: (req) => route(context, req, onUnexpected),
     lookupUserCode: (typed) => lookupUserCode(context, typed),
-    approve: (userCode, userId) => approve(context, userCode, userId),
+    openConfirmation: (userCode, phoneAddress) => openConfirmation(context, userCode, phoneAddress),
+    approve: (userCode, userId, from = {}) => approve(context, userCode, { ...from, userId }),
     deny: (userCode) => deny(context, userCode),
+    endSignIn: (grantId) => endSignIn(context, grantId, now()),
+    disownSignIn: (grantId, userId) => disownSignIn(context, grantId, userId),
     pendingAuthorization: (requestId, userId) => findPendingAuthorization(context, requestId, userId),
     decideAuthorization: (requestId, userId, decision) => decideAuthorization(context, requestId, userId, decision),
     withdrawConsent: (userId, clientId) => withdrawConsent(context, userId, clientId),

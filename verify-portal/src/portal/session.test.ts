@@ -80,6 +80,14 @@ describe('server-side sessions (real SQLite)', () => {
 
   it('parses stored flow state defensively', () => {
     expect(parseSessionData('not json')).toEqual({});
+    // Digit codes (a client's number-pad option), the approval's grant for "This wasn't me", the new result kinds.
+    expect(parseSessionData('{"confirming":"123456789","decided":"987654321","approvedGrant":"6f1c2d3e-0000-4000-8000-000000000000"}')).toEqual({
+      confirming: '123456789',
+      decided: '987654321',
+      approvedGrant: '6f1c2d3e-0000-4000-8000-000000000000',
+    });
+    expect(parseSessionData('{"confirming":"12345678","approvedGrant":"<x>"}')).toEqual({});
+    for (const kind of ['refused', 'wrong-number', 'disowned']) expect(parseSessionData(`{"result":{"kind":"${kind}"}}`)).toEqual({ result: { kind } });
     expect(parseSessionData('{"confirming":"BCDFGHJK","flash":"wrong-code"}')).toEqual({ confirming: 'BCDFGHJK', flash: 'wrong-code' });
     expect(parseSessionData('{"confirming":"<script>","flash":"x","result":{"kind":"pwned"}}')).toEqual({});
     // What was typed with a wrong code: kept as typed, but no longer than the input allows.

@@ -60,7 +60,8 @@ export function checkCsrf(secret: string | undefined, purpose: CsrfPurpose, subm
 /** What the confirm and result pages need, kept server-side so no code rides in a URL. */
 export type ActivateResult =
   | { kind: 'approved' | 'denied'; deviceName: string | null; deviceModel: string | null; clientName: string }
-  | { kind: 'expired' | 'replaced' | 'already-approved' | 'already-denied' | 'used' | 'unknown' };
+  /** `refused` by the client's proximity policy, `wrong-number` picked, `disowned` by "This wasn't me" (issue 13). */
+  | { kind: 'expired' | 'replaced' | 'already-approved' | 'already-denied' | 'used' | 'unknown' | 'refused' | 'wrong-number' | 'disowned' };
 
 export interface SessionData {
   /** Canonical user code on the confirm screen. */
@@ -69,14 +70,19 @@ export interface SessionData {
   decided?: string;
   /** Outcome of the last decision, for /activate/done. */
   result?: ActivateResult;
+  /** The grant id of the approval this session just made, for "This wasn't me" on /activate/done (never rendered). */
+  approvedGrant?: string;
   /** One-shot message for the next page view. */
-  flash?: 'wrong-code' | 'not-a-code' | 'device-signed-out' | 'device-not-found' | 'signed-out-everywhere' | 'consent-withdrawn' | 'consent-not-found';
+  flash?: 'wrong-code' | 'not-a-code' | 'device-signed-out' | 'device-disowned' | 'device-not-found' | 'signed-out-everywhere' | 'consent-withdrawn' | 'consent-not-found';
   /** What was typed with a wrong code, put back in the input with that one-shot message. */
   typedCode?: string;
 }
 
-const RESULT_KINDS = new Set(['approved', 'denied', 'expired', 'replaced', 'already-approved', 'already-denied', 'used', 'unknown']);
-const FLASHES = new Set(['wrong-code', 'not-a-code', 'device-signed-out', 'device-not-found', 'signed-out-everywhere', 'consent-withdrawn', 'consent-not-found']);
+const RESULT_KINDS = new Set(['approved', 'denied', 'expired', 'replaced', 'already-approved', 'already-denied', 'used', 'unknown', 'refused', 'wrong-number', 'disowned']);
+const FLASHES = new Set(['wrong-code', 'not-a-code', 'device-signed-out', 'device-disowned', 'device-not-found', 'signed-out-everywhere', 'consent-withdrawn', 'consent-not-found']);
+/** A canonical user code: 8 letters, or 9 digits for a client with digit codes. */
+const CANONICAL_CODE = /^(?:[A-Z]{8}|[0-9]{9})$/;
+const GRANT_ID = /^[A-Za-z0-9-]{1,64}$/;
 /** The code input's own `maxLength`; printable characters only. */
 const TYPED_CODE = /^[\x20-\x7e]{1,32}$/;
 
@@ -91,8 +97,9 @@ export function parseSessionData(json: string): SessionData {
   if (typeof raw !== 'object' || raw === null) return {};
   const r = raw as Record<string, unknown>;
   const data: SessionData = {};
-  if (typeof r.confirming === 'string' && /^[A-Z]{8}$/.test(r.confirming)) data.confirming = r.confirming;
-  if (typeof r.decided === 'string' && /^[A-Z]{8}$/.test(r.decided)) data.decided = r.decided;
+  if (typeof r.confirming === 'string' && CANONICAL_CODE.test(r.confirming)) data.confirming = r.confirming;
+  if (typeof r.decided === 'string' && CANONICAL_CODE.test(r.decided)) data.decided = r.decided;
+  if (typeof r.approvedGrant === 'string' && GRANT_ID.test(r.approvedGrant)) data.approvedGrant = r.approvedGrant;
   if (typeof r.flash === 'string' && FLASHES.has(r.flash)) data.flash = r.flash as SessionData['flash'];
   if (typeof r.typedCode === 'string' && TYPED_CODE.test(r.typedCode)) data.typedCode = r.typedCode;
   const result = r.result as Record<string, unknown> | undefined;
@@ -105,7 +112,7 @@ export function parseSessionData(json: string): SessionData {
         clientName: typeof result.clientName === 'string' ? result.clientName : '',
       };
     } else {
-      data.result = { kind: result.kind as 'expired' | 'already-approved' | 'already-denied' | 'used' | 'unknown' };
+      data.result = { kind: result.kind as Exclude<ActivateResult['kind'], 'approved' | 'denied'> };
     }
   }
   return data;

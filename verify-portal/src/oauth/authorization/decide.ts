@@ -5,6 +5,7 @@ import type { OAuthResponse } from '../http/types';
 import type { ResponseMode } from '../response-types';
 import { answerAuthorization } from './answer';
 import { authorizationErrorResponse } from './response';
+import { endSignIn } from '../sign-ins';
 
 export type ConsentDecision = 'allow' | 'deny';
 
@@ -79,7 +80,7 @@ export async function withdrawConsent(ctx: CoreContext, userId: string, clientId
   const withdrawn = await ctx.store.deleteConsent(userId, clientId);
   if (!withdrawn) return false;
   for (const grant of await ctx.store.listActiveGrants(userId)) {
-    if (grant.clientId === clientId) await ctx.store.revokeGrant(grant.id, now);
+    if (grant.clientId === clientId) await endSignIn(ctx, grant.id, now);
   }
   return true;
 }

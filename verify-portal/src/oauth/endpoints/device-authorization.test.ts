@@ -39,6 +39,34 @@ describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
     expect(repeated.body).toEqual({ error: 'invalid_request', error_description: 'The client_id parameter is required.' });
   });
 
+  it('keeps an optional device_id (16–128 visible ASCII characters) only as a hash, and refuses any other', async () => {
+    const id = 'kiosk 7f3a9c1e-2b4d-6a80';
+    const r = await t.post('/oauth/device/code', { client_id: 'tv', device_id: id });
+    expect(r.status).toBe(200);
+    expect(JSON.stringify(r.body)).not.toContain(id);
+    expect((await t.store.findDeviceCode(hashSecret(String(r.body.device_code))))?.deviceIdHash).toBe(hashSecret(id));
+    const without = await t.post('/oauth/device/code', { client_id: 'tv' });
+    expect((await t.store.findDeviceCode(hashSecret(String(without.body.device_code))))?.deviceIdHash).toBeUndefined();
+    for (const bad of ['short-id', 'x'.repeat(129), 'kiosk\u00e9-0123456789abcdef', 'kiosk\n0123456789abcdef']) {
+      expect((await t.post('/oauth/device/code', { client_id: 'tv', device_id: bad })).body).toEqual({
+        error: 'invalid_request',
+        error_description: 'device_id must be 16 to 128 visible ASCII characters.',
+      });
+    }
+  });
+
+  it("uses the client's code lifetime and user-code kind: 9 digits shown XXX-XXX-XXX for number-pad remotes", async () => {
+    await t.store.upsertClient({ ...(await t.store.findClient('tv'))!, deviceCodeTtlSeconds: 120, userCodeKind: 'digits' });
+    const r = await t.post('/oauth/device/code', { client_id: 'tv' });
+    expect(r.body).toMatchObject({ expires_in: 120 });
+    expect(r.body.user_code).toMatch(/^[0-9]{3}-[0-9]{3}-[0-9]{3}$/);
+    expect(r.body.verification_uri_complete).toBe(`https://pairgate.test/activate?user_code=${String(r.body.user_code)}`);
+    const stored = await t.store.findDeviceCode(hashSecret(String(r.body.device_code)));
+    expect(stored).toMatchObject({ userCode: String(r.body.user_code).replaceAll('-', ''), expiresAt: t.clock.now + 120_000 });
+    // The code a person types (any separators) finds it.
+    expect((await t.core.lookupUserCode(String(r.body.user_code).replaceAll('-', ' '))).ok).toBe(true);
+  });
+
   it('gives each live code its own user code', async () => {
     const codes = new Set<string>();
     // From 200 networks, so the per-network issuance limit stays out of the way.

@@ -10,8 +10,11 @@ import { json, noStore, type OAuthRequest, type OAuthResponse } from '../http/ty
 import { resolveScope } from '../scope';
 
 /**
- * RFC 8628 §3.1–3.2: the device asks for a device code and a user code. Optional
- * `device_name` / `device_model` (a Pairgate extension) are shown on the confirm screen.
+ * RFC 8628 §3.1–3.2: the device asks for a device code and a user code. Pairgate extensions:
+ * optional `device_name` / `device_model` are shown on the confirm screen; an optional
+ * `device_id`, a stable random id the app keeps, is never shown — stored hashed, it lets a new
+ * pairing of the same device replace the old sign-in (`sign-ins.ts`). The code's lifetime and
+ * the user code's kind (letters, or digits for number-pad remotes) are the client's.
  */
 export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRequest): Promise<OAuthResponse> {
   const params = requireForm(req);
@@ -22,6 +25,8 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
   const scope = resolveScope(param(params, 'scope'), client.scopes);
   const deviceName = deviceLabel(param(params, 'device_name'), ctx.settings.maxDeviceLabelLength);
   const deviceModel = deviceLabel(param(params, 'device_model'), ctx.settings.maxDeviceLabelLength);
+  const deviceId = param(params, 'device_id');
+  if (deviceId !== undefined && !DEVICE_ID.test(deviceId)) throw oauthError.invalidRequest('device_id must be 16 to 128 visible ASCII characters.');
 
   // Checked after the request is known good, so malformed floods cost no counter rows.
   const now = ctx.now();
@@ -40,9 +45,9 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
 
   // §5.2: the device code is a bearer secret: 256 random bits, stored only as a hash.
   const deviceCode = randomBytes(32).toString('base64url');
-  const expiresIn = ctx.settings.deviceCodeTtlSeconds;
+  const expiresIn = client.deviceCodeTtlSeconds ?? ctx.settings.deviceCodeTtlSeconds;
   for (let attempt = 0; attempt < ctx.settings.userCodeAttempts; attempt++) {
-    const userCode = generateUserCode();
+    const userCode = generateUserCode(client.userCodeKind);
     const stored = await ctx.store.insertDeviceCode({
       deviceCodeHash: hashSecret(deviceCode),
       userCode,
@@ -58,6 +63,7 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
       status: 'pending',
       userId: null,
       decidedAt: null,
+      ...(deviceId === undefined ? {} : { deviceIdHash: hashSecret(deviceId) }),
     });
     if (!stored) continue; // the user code is live for another device: draw again
     const verificationUri = endpointUrls(ctx.issuer).verification;
@@ -87,6 +93,9 @@ function issuanceChecks(ctx: CoreContext, clientId: string, clientAddress: strin
     { rule: { name: 'issue-client', limit: s.deviceCodesPerClient, windowMs: s.deviceCodesPerClientWindowSeconds * 1000 }, subject: clientId },
   ];
 }
+
+/** RFC 6749 Appendix A VSCHARs, 16–128 of them: long enough to be random, short enough to store. */
+const DEVICE_ID = /^[\x20-\x7E]{16,128}$/;
 
 /** Device labels are shown to people: strip control characters, collapse spaces, cap length. */
 function deviceLabel(value: string | undefined, max: number): string | null {

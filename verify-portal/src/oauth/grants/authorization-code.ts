@@ -5,6 +5,7 @@ import { param, requiredParam } from '../http/params';
 import { newGrant } from '../new-grant';
 import { issueFirstTokens } from '../tokens/issue';
 import type { GrantHandler } from './types';
+import { tellSignInEnded } from '../sign-ins';
 
 /**
  * RFC 6749 §4.1.3: exchanges an authorization code. The client has authenticated by its
@@ -49,6 +50,8 @@ export const authorizationCodeGrant: GrantHandler = async (ctx, client, params) 
     case 'redeemed':
       break;
     case 'reused':
+      // RFC 6749 §4.1.2: the store revoked what the first redemption issued; its app, if watching, hears so.
+      tellSignInEnded(ctx, grant.id);
       throw oauthError.invalidGrant('This authorization code was already used; the tokens issued for it have been revoked.');
     case 'invalid':
       throw oauthError.invalidGrant('The authorization code has expired.');

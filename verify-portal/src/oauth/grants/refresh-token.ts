@@ -2,7 +2,8 @@ import { oauthError, parseScope } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import { apiAudiences } from '../audience';
 import { param, requiredParam } from '../http/params';
-import { issueTokens } from '../tokens/issue';
+import { tellSignInEnded } from '../sign-ins';
+import { issueTokens, refreshTokenExpiry } from '../tokens/issue';
 import type { GrantHandler } from './types';
 
 /**
@@ -42,7 +43,7 @@ export const refreshTokenGrant: GrantHandler = async (ctx, client, params) => {
         grantId: grant.id,
         scope: token.scope,
         createdAt: now,
-        expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
+        expiresAt: refreshTokenExpiry(ctx, grant, now),
         rotatedAt: null,
         revokedAt: null,
       },
@@ -52,6 +53,8 @@ export const refreshTokenGrant: GrantHandler = async (ctx, client, params) => {
       case 'rotated':
         break;
       case 'reused':
+        // RFC 9700 §4.14.2: the store revoked the grant; the device (or the thief) watching it hears so now.
+        tellSignInEnded(ctx, grant.id);
         throw oauthError.invalidGrant('This refresh token was already used; the session has been revoked.');
       case 'invalid':
         throw oauthError.invalidGrant('This refresh token has been revoked.');

@@ -129,6 +129,78 @@ describe('device push channel over real WebSocket', () => {
     expect(await connect(subscribe('x'.repeat(5_000))).closed).toBe(1009);
   });
 
+  it('number matching: after `opened` the device is told the number; a device that connects later hears both at once', async () => {
+    await t.store.upsertClient({ ...(await t.store.findClient('tv'))!, proximity: 'step-up' });
+    const code = await deviceCode();
+    const device = connect(subscribe(code.device_code));
+    await device.opened;
+    await new Promise((r) => setTimeout(r, 50)); // let the subscription land
+    const opened = await t.core.openConfirmation(code.user_code, '198.51.100.9');
+    if (!opened.ok) throw new Error(opened.reason);
+    const number = opened.confirmation.record.numberMatch!.number;
+    await device.next(2);
+    expect(device.messages).toEqual([{ type: 'status', status: 'opened' }, { type: 'match', number }]);
+
+    const late = connect(subscribe(code.device_code));
+    await late.next(2);
+    expect(late.messages).toEqual([{ type: 'status', status: 'opened' }, { type: 'match', number }]);
+    device.ws.close();
+    late.ws.close();
+  });
+
+  /** A signed-in device: tokens from an approved code, and the grant they belong to. */
+  async function signedIn() {
+    const code = await deviceCode();
+    const approved = await t.core.approve(code.user_code, t.user.id, { address: '203.0.113.9' });
+    if (!approved.ok) throw new Error(approved.reason);
+    const tokens = (await t.post('/oauth/token', { grant_type: DEVICE_GRANT, device_code: code.device_code, client_id: 'tv' })).body as { access_token: string; refresh_token: string };
+    return { ...tokens, grantId: approved.record.approval!.grantId };
+  }
+  const watch = (accessToken: string) => JSON.stringify({ type: 'watch', access_token: accessToken });
+
+  it('a signed-in device that watches its sign-in is told `session ended` the moment it is signed out, then closed normally', async () => {
+    const device = await signedIn();
+    expect(device.access_token.length).toBeGreaterThan(512);
+    const screen = connect(watch(device.access_token));
+    await screen.opened;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.messages).toEqual([]);
+    expect(await t.core.endSignIn(device.grantId)).toBe(true);
+    expect(await screen.closed).toBe(1000);
+    expect(screen.messages).toEqual([{ type: 'session', status: 'ended' }]);
+  });
+
+  it('the watch outlives the access token it was opened with: it lasts as long as the sign-in', async () => {
+    const device = await signedIn();
+    const screen = connect(watch(device.access_token));
+    await screen.opened;
+    await new Promise((r) => setTimeout(r, 50));
+    offsetMs = 3_600_000; // the access token (10 minutes) is long expired
+    await t.core.endSignIn(device.grantId);
+    expect(await screen.closed).toBe(1000);
+    expect(screen.messages).toEqual([{ type: 'session', status: 'ended' }]);
+  });
+
+  it('refuses an expired, forged or ended sign-in’s token, or a refresh token, with a policy violation and no word', async () => {
+    const device = await signedIn();
+    const [header, payload] = device.access_token.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(86)}`;
+    for (const token of [forged, device.refresh_token, 'not-a-token']) {
+      const screen = connect(watch(token));
+      expect(await screen.closed).toBe(1008);
+      expect(screen.messages).toEqual([]);
+    }
+    await t.core.endSignIn(device.grantId);
+    const ended = connect(watch(device.access_token));
+    expect(await ended.closed).toBe(1008);
+
+    const live = await signedIn();
+    offsetMs = 601_000;
+    const expired = connect(watch(live.access_token));
+    expect(await expired.closed).toBe(1008);
+    expect(expired.messages).toEqual([]);
+  });
+
   it('limits open connections per client address', async () => {
     const code = await deviceCode();
     const open = [connect(subscribe(code.device_code)), connect(subscribe(code.device_code)), connect(subscribe(code.device_code))];

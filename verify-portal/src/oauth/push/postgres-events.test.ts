@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../../../test/support/resources';
 import { startFaultProxy, type FaultProxy } from '../../store/fault-proxy';
-import type { DeviceEvent, DeviceEvents } from '../device-events';
+import { signInTopic, type DeviceEvent, type DeviceEvents } from '../device-events';
 import { createPostgresDeviceEvents, reconnectDelay } from './postgres-events';
 
 const url = testDatabaseUrl('device events over LISTEN/NOTIFY');
@@ -62,6 +62,16 @@ describe.skipIf(!url)('device events across instances (PostgreSQL LISTEN/NOTIFY)
     await new Promise((r) => setTimeout(r, 100));
     expect(onSecond).toHaveLength(2);
     expect(other).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("a sign-in's end reaches a device watching it on another instance (the topic holds a colon)", async () => {
+    const topic = signInTopic(`grant-${Date.now()}`);
+    const heard: DeviceEvent[] = [];
+    second.subscribe(topic, (e) => heard.push(e));
+    first.publish(topic, 'ended');
+    await until(() => heard.length === 1);
+    expect(heard).toEqual(['ended']);
     expect(errors).toEqual([]);
   });
 });

@@ -2,11 +2,10 @@ import pg from 'pg';
 import { databaseDefaults, type DatabaseSettings } from '../../defaults';
 import { logWarning } from '../../observability/logger';
 import { errorText } from '../../store/faults';
-import type { DeviceEvent, DeviceEvents } from '../device-events';
+import { DEVICE_EVENTS, type DeviceEvent, type DeviceEvents } from '../device-events';
 
-/** The NOTIFY channel; payloads are `<event>:<device code hash>` (well under the 8000-byte limit). */
+/** The NOTIFY channel; payloads are `<event>:<topic>` (a device code hash or `grant:<id>`; well under the 8000-byte limit). */
 const CHANNEL = 'pairgate_device_events';
-const EVENTS: readonly DeviceEvent[] = ['opened', 'approved', 'denied', 'expired'];
 
 export type PostgresEventsOptions = Partial<
   Pick<DatabaseSettings, 'connectTimeoutMs' | 'queryTimeoutMs' | 'listenerHeartbeatMs' | 'reconnectMinDelayMs' | 'reconnectMaxDelayMs'>
@@ -32,7 +31,7 @@ export function reconnectDelay(attempt: number, min: number, max: number, random
  * one instance while the device's channel is open on another. Every instance LISTENs on one
  * dedicated connection and fans notifications out to its local subscribers; publishing is a
  * NOTIFY only (the publishing instance hears its own notification too), so each event is
- * delivered once. The payload carries the device code's hash, never the code.
+ * delivered once. The payload carries the device code's hash or the grant's id, never a secret.
  *
  * The LISTEN connection is kept alive forever: when it breaks (or a heartbeat finds it frozen)
  * it is replaced with exponential back-off and LISTENs again. Events published meanwhile are
@@ -64,7 +63,7 @@ export async function createPostgresDeviceEvents(
   const deliver = (payload: string | undefined): void => {
     if (!payload) return;
     const colon = payload.indexOf(':');
-    const event = EVENTS.find((e) => e === payload.slice(0, colon));
+    const event = DEVICE_EVENTS.find((e) => e === payload.slice(0, colon));
     if (!event) return;
     for (const fn of listeners.get(payload.slice(colon + 1)) ?? []) fn(event);
   };
@@ -132,16 +131,16 @@ export async function createPostgresDeviceEvents(
   await connectListener();
 
   return {
-    publish(hash, event) {
-      publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, `${event}:${hash}`]).catch(onError);
+    publish(topic, event) {
+      publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, `${event}:${topic}`]).catch(onError);
     },
-    subscribe(hash, fn) {
-      let set = listeners.get(hash);
-      if (!set) listeners.set(hash, (set = new Set()));
+    subscribe(topic, fn) {
+      let set = listeners.get(topic);
+      if (!set) listeners.set(topic, (set = new Set()));
       set.add(fn);
       return () => {
         set.delete(fn);
-        if (set.size === 0) listeners.delete(hash);
+        if (set.size === 0) listeners.delete(topic);
       };
     },
     async close() {

@@ -108,12 +108,20 @@ export async function issueFirstTokens(ctx: CoreContext, input: Omit<IssueInput,
       grantId: input.grant.id,
       scope: input.grant.scope,
       createdAt: now,
-      expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
+      expiresAt: refreshTokenExpiry(ctx, input.grant, now),
       rotatedAt: null,
       revokedAt: null,
     });
   }
   return response;
+}
+
+/**
+ * When a refresh token minted at `now` expires: `refreshTokenTtlSeconds` from now (every
+ * rotation restarts it), but never past a limited grant's end (`refreshUntil`, RFC 10027).
+ */
+export function refreshTokenExpiry(ctx: CoreContext, grant: Pick<GrantRecord, 'refreshUntil'>, now: number): number {
+  return Math.min(now + ctx.settings.refreshTokenTtlSeconds * 1000, grant.refreshUntil ?? Number.POSITIVE_INFINITY);
 }
 
 /** Whether this client may hold refresh tokens for this scope (`offline_access` asked and allowed). */

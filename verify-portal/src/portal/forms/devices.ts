@@ -2,12 +2,14 @@ import { checkCsrf, saveSessionData, sessionFromSecret } from '../session';
 import { formExpired, loginThen, redirect, type FormHandler } from './types';
 
 /**
- * POST /account/devices: "Sign out this device" (`grant_id`) revokes that grant and all its
- * refresh tokens; "Sign out everywhere else" (`everywhere=1`) does so for every device and app
- * sign-in of this person. Either way the device fails at its next refresh with `invalid_grant`;
- * its access token, at most `accessTokenTtlSeconds` old, runs out on its own (JWTs cannot be
- * recalled, RFC 9068). The portal session of this browser is not a device sign-in and stays:
- * "else" is the phone the person is holding. Only the signed-in person's own grants.
+ * POST /account/devices: "Sign out this device" (`grant_id`) ends that sign-in — its grant and
+ * refresh tokens revoked, its access tokens refused by userinfo and introspection from now on
+ * (they carry the grant as `sid`), and a device watching the push channel told at once, so the
+ * screen goes back to a new code. "This wasn't me" (`grant_id` + `disown=1`, RFC 10027) does the
+ * same for an approval the person did not make, and says so. "Sign out everywhere else"
+ * (`everywhere=1`) ends every device and app sign-in of this person. The portal session of this
+ * browser is not a device sign-in and stays: "else" is the phone the person is holding. Only
+ * the signed-in person's own grants.
  */
 export const devices: FormHandler = async (ctx, req) => {
   const session = await sessionFromSecret(ctx.store, req.cookies.get(ctx.names.session), req.now);
@@ -16,15 +18,20 @@ export const devices: FormHandler = async (ctx, req) => {
 
   if (req.form.get('everywhere') === '1') {
     const grants = await ctx.store.listActiveGrants(session.record.userId);
-    for (const grant of grants) await ctx.store.revokeGrant(grant.id, req.now);
+    for (const grant of grants) await ctx.provider.endSignIn(grant.id);
     await saveSessionData(ctx.store, session, { ...session.data, flash: 'signed-out-everywhere' }, req.now);
     return redirect('/account/devices');
   }
 
   const grantId = req.form.get('grant_id') ?? '';
+  const disown = req.form.get('disown') === '1';
   const grant = grantId ? await ctx.store.findGrant(grantId) : undefined;
   // Someone else's grant looks exactly like a missing one.
-  const revoked = grant && grant.userId === session.record.userId && grant.revokedAt === null && (await ctx.store.revokeGrant(grant.id, req.now));
-  await saveSessionData(ctx.store, session, { ...session.data, flash: revoked ? 'device-signed-out' : 'device-not-found' }, req.now);
+  const ended =
+    grant !== undefined &&
+    grant.userId === session.record.userId &&
+    grant.revokedAt === null &&
+    (disown ? await ctx.provider.disownSignIn(grant.id, session.record.userId) : await ctx.provider.endSignIn(grant.id));
+  await saveSessionData(ctx.store, session, { ...session.data, flash: ended ? (disown ? 'device-disowned' : 'device-signed-out') : 'device-not-found' }, req.now);
   return redirect('/account/devices');
 };

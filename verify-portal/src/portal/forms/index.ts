@@ -3,6 +3,7 @@ import { apps } from './apps';
 import { confirm } from './confirm';
 import { consent } from './consent';
 import { devices } from './devices';
+import { disown } from './disown';
 import { login } from './login';
 import { logout } from './logout';
 import type { FormHandler } from './types';
@@ -13,6 +14,7 @@ export const formHandlers: Readonly<Record<string, FormHandler>> = {
   '/logout': logout,
   '/activate': activate,
   '/activate/confirm': confirm,
+  '/activate/done': disown,
   '/account/devices': devices,
   '/account/apps': apps,
   '/consent': consent,

@@ -1,8 +1,10 @@
+import { isLimited } from '../../oauth/proximity';
+import type { GrantRecord } from '../../store/store';
 import type { FormContext } from '../forms/types';
 import type { AccountNotice, AccountOverview, DeviceRow, PageRequest } from './types';
 import { signedIn, SIGNED_OUT, takeFlash } from './viewer';
 
-const ACCOUNT_NOTICES = new Set<string>(['device-signed-out', 'device-not-found', 'signed-out-everywhere', 'consent-withdrawn', 'consent-not-found']);
+const ACCOUNT_NOTICES = new Set<string>(['device-signed-out', 'device-disowned', 'device-not-found', 'signed-out-everywhere', 'consent-withdrawn', 'consent-not-found']);
 
 /**
  * GET /account/devices, "Devices and apps": this person's sign-ins (devices and desktop apps),
@@ -16,6 +18,7 @@ export async function accountOverview(ctx: FormContext, req: PageRequest): Promi
   const userId = session.record.userId;
   const [grants, clients, consents] = await Promise.all([ctx.store.listActiveGrants(userId), ctx.store.listClients(), ctx.store.listConsents(userId)]);
   const appName = new Map(clients.map((c) => [c.clientId, c.name]));
+  const clientById = new Map(clients.map((c) => [c.clientId, c]));
 
   const devices = grants.map((grant): DeviceRow => {
     const app = appName.get(grant.clientId) ?? grant.clientId;
@@ -29,6 +32,8 @@ export async function accountOverview(ctx: FormContext, req: PageRequest): Promi
       model: named && grant.deviceModel ? grant.deviceModel : undefined,
       approvedAt: grant.createdAt,
       lastUsedAt: grant.lastUsedAt,
+      approvedFrom: approvedFrom(grant),
+      limited: grant.approval !== undefined && isLimited(grant.approval) && (grant.refreshUntil !== undefined || (clientById.get(grant.clientId)?.remoteScopes ?? null) !== null),
     };
   });
   const apps = consents.map((c) => ({ clientId: c.clientId, name: appName.get(c.clientId) ?? c.clientId, allowedAt: c.updatedAt, scopes: c.scope.split(' ').filter(Boolean) }));
@@ -42,4 +47,12 @@ export async function accountOverview(ctx: FormContext, req: PageRequest): Promi
     apps,
     now: req.now,
   };
+}
+
+/** How a device approval was made (RFC 10027), as "Devices and apps" shows it; undefined for other sign-ins. */
+function approvedFrom(grant: GrantRecord): DeviceRow['approvedFrom'] {
+  const approval = grant.approval;
+  if (!approval) return undefined;
+  if (approval.proximity === 'remote') return approval.numberMatched ? 'remote-matched' : 'remote';
+  return approval.proximity;
 }

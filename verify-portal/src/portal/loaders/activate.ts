@@ -42,9 +42,13 @@ function prefillOf(typed: string): string {
   return code ? formatUserCode(code) : typed;
 }
 
-/** GET /activate/done: the outcome of the last decision, kept in the server-side session. */
+/**
+ * GET /activate/done: the outcome of the last decision, kept in the server-side session, and
+ * after an approval "This wasn't me" (its grant stays in the session, never in the page).
+ */
 export async function doneScreen(ctx: FormContext, req: PageRequest): Promise<DoneScreen> {
   const signed = await signedIn(ctx, req);
   if (!signed) return SIGNED_OUT;
-  return { kind: 'result', viewer: signed.viewer, result: signed.session.data.result };
+  const { result, approvedGrant } = signed.session.data;
+  return { kind: 'result', viewer: signed.viewer, result, canDisown: result?.kind === 'approved' && approvedGrant !== undefined };
 }

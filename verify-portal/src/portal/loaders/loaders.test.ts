@@ -166,7 +166,7 @@ describe('the confirm screen', () => {
       viewer: { name: 'Ada', email: 'ada@example.com', csrf: s.csrf },
       details: {
         userCode: 'BCDFGHJK', deviceName: 'Living room TV', deviceModel: 'Pairgate Stick 2', appName: 'Pairgate TV',
-        requestedAt: T0, scopes: ['openid', 'offline_access'], network: 'same',
+        requestedAt: T0, scopes: ['openid', 'offline_access'], network: 'same', step: 'approve', choices: undefined, limited: false,
       },
       now,
     });
@@ -202,8 +202,8 @@ describe('Devices and apps', () => {
     const overview = await loaders.accountOverview(request(s.secret));
     if (overview.kind !== 'account') throw new Error(overview.kind);
     expect(overview.devices).toEqual([
-      { grantId: 'g-named', name: 'Hall kiosk', app: 'Pairgate TV', model: 'Pi 5', approvedAt: now - 1, lastUsedAt: null },
-      { grantId: 'g-app', name: 'Pairgate TV', app: undefined, model: undefined, approvedAt: now - 2, lastUsedAt: now - 1 },
+      { grantId: 'g-named', name: 'Hall kiosk', app: 'Pairgate TV', model: 'Pi 5', approvedAt: now - 1, lastUsedAt: null, approvedFrom: undefined, limited: false },
+      { grantId: 'g-app', name: 'Pairgate TV', app: undefined, model: undefined, approvedAt: now - 2, lastUsedAt: now - 1, approvedFrom: undefined, limited: false },
     ]);
     expect(overview.tokenMinutes).toBe(10);
   });

@@ -45,23 +45,32 @@ export interface ConfirmDetails {
   /** The client's registered name. */
   appName: string;
   requestedAt: number;
+  /** What the grant will get (a limited grant's fewer, see `limited`). */
   scopes: string[];
   /** The device's network against the phone's (net/address.ts); unknown when an address is missing. */
   network: 'same' | 'different' | 'unknown';
+  /**
+   * What the person is asked, by the client's proximity policy (oauth/proximity.ts): Approve /
+   * Deny (`approve`), the same under a "different network" warning (`warn`), or pick the number
+   * the screen shows (`match`, with `choices` in the order to show). A refusal is a result.
+   */
+  step: 'approve' | 'warn' | 'match';
+  choices: string[] | undefined;
+  /** Approved as things stand, the grant would be limited (fewer scopes, a shorter life). */
+  limited: boolean;
 }
 
 /**
  * GET /activate/confirm: the code this session is confirming, or the outcome when it cannot be
- * decided. A step before the decision (number matching, a proximity policy's refusal) is one
- * more kind here, decided in the loader from `ConfirmDetails.network`.
+ * decided (including a refusal by the client's proximity policy).
  */
 export type ConfirmScreen =
   | SignedOut
   | { kind: 'result'; viewer: Viewer; result: ActivateResult | undefined }
   | { kind: 'confirm'; viewer: Viewer; details: ConfirmDetails; now: number };
 
-/** GET /activate/done: the outcome of the last decision. */
-export type DoneScreen = SignedOut | { kind: 'result'; viewer: Viewer; result: ActivateResult | undefined };
+/** GET /activate/done: the outcome of the last decision; after an approval, "This wasn't me" (`canDisown`). */
+export type DoneScreen = SignedOut | { kind: 'result'; viewer: Viewer; result: ActivateResult | undefined; canDisown: boolean };
 
 /** One signed-in device or app on "Devices and apps". */
 export interface DeviceRow {
@@ -75,6 +84,10 @@ export interface DeviceRow {
   model: string | undefined;
   approvedAt: number;
   lastUsedAt: number | null;
+  /** Where a device approval was made from (RFC 10027): near, remote (number matched or not), or unknown; absent for other sign-ins. */
+  approvedFrom: 'near' | 'remote' | 'remote-matched' | 'unknown' | undefined;
+  /** A limited grant: fewer permissions and a fixed end, for a remote approval without number matching. */
+  limited: boolean;
 }
 
 /** One remembered consent on "Devices and apps". */
@@ -85,7 +98,7 @@ export interface AppRow {
   scopes: string[];
 }
 
-export type AccountNotice = 'device-signed-out' | 'device-not-found' | 'signed-out-everywhere' | 'consent-withdrawn' | 'consent-not-found';
+export type AccountNotice = 'device-signed-out' | 'device-disowned' | 'device-not-found' | 'signed-out-everywhere' | 'consent-withdrawn' | 'consent-not-found';
 
 /** GET /account/devices. */
 export type AccountOverview =

@@ -3,10 +3,10 @@ export const activate = {
   title: 'Connect a screen',
   lead: 'Enter the code shown on your TV or other screen.',
   codeLabel: 'Code',
-  codeHint: 'Eight letters, like BCDF-GHJK. Capitals, spaces and the dash do not matter.',
+  codeHint: 'Eight letters, like BCDF-GHJK, or nine digits, like 123-456-789. Capitals, spaces and dashes do not matter.',
   submit: 'Continue',
   wrongCode: 'That code is not valid. Check the code on your screen and try again.',
-  notACode: 'Codes are eight letters, like BCDF-GHJK. Check the code on your screen and try again.',
+  notACode: 'Codes are eight letters, like BCDF-GHJK, or nine digits, like 123-456-789. Check the code on your screen and try again.',
 
   confirm: {
     title: 'Is this your screen?',
@@ -30,7 +30,18 @@ export const activate = {
     differentNetwork: 'This request came from a different network than the one you are on. Only continue if the device is in front of you.',
     approve: 'Approve',
     deny: 'Deny',
-    denyHint: 'Did not start this? Choose Deny. Nothing will be signed in.',
+    /** RFC 10027 user education: the one sentence that defeats a phished code, where the decision is made. */
+    denyHint: 'Did not start this, or did someone send you this code? Choose Deny. Nothing will be signed in.',
+    /** Number matching (RFC 10027): the phone is not near the screen, so the person proves they can see it. */
+    match: {
+      question: 'Which number does your screen show?',
+      why: 'This request came from a different network than this phone. To be sure the screen is in front of you, pick the number it shows next to the code.',
+      /** Read by screen readers after each number. */
+      pickSuffix: ' is the number on my screen',
+      hint: 'No number on the screen, or not sure? Choose Deny. A wrong pick cancels the request.',
+    },
+    /** A limited grant (RFC 10027): fewer permissions for an approval from another network. */
+    limited: 'Because this request came from another network, the screen gets only the permissions below, and for a limited time.',
   },
 
   result: {
@@ -66,6 +77,18 @@ export const activate = {
       title: 'Code not found',
       body: 'This code is not valid any more. Ask the device for a new code.',
     },
+    refused: {
+      title: 'Not allowed from this network',
+      body: 'This app can only be approved from a phone on the same network as its screen, so nothing was signed in. Connect this phone to the same Wi-Fi as the screen, then enter the new code it shows.',
+    },
+    'wrong-number': {
+      title: 'That was not the number',
+      body: 'Nothing was signed in. If the screen is in front of you, enter the new code it shows and try again. If it is not, someone may have sent you this code: do not use it.',
+    },
+    disowned: {
+      title: 'Signed out',
+      body: 'Everything that approval gave the screen has been taken back, and the screen has been told. If someone sent you the code, do not use codes from them again.',
+    },
     none: {
       title: 'Nothing here yet',
       body: 'Enter the code from your screen to connect it.',
@@ -74,6 +97,8 @@ export const activate = {
     another: 'Connect another screen',
     enterCode: 'Enter a new code',
     manage: 'See your devices',
+    disown: "This wasn't me",
+    disownHint: 'Approved a screen that is not in front of you? This signs it out at once.',
   },
 
   /** RFC 6749 §3.3 scopes in plain words: what the device will be able to do. */

@@ -10,16 +10,25 @@ export const metadata: Metadata = { title: account.title };
 
 const NOTICES: Record<AccountNotice, string> = {
   'device-signed-out': account.signedOutDevice,
+  'device-disowned': account.disowned,
   'device-not-found': account.deviceNotFound,
   'signed-out-everywhere': account.signedOutEverywhere,
   'consent-withdrawn': account.apps.withdrawn,
   'consent-not-found': account.apps.notFound,
 };
 
+const APPROVED_FROM = {
+  near: account.near,
+  remote: account.remote,
+  'remote-matched': account.remoteMatched,
+  unknown: account.unknownPlace,
+} as const;
+
 /**
  * GET /account/devices, "Devices and apps": the sign-ins of this account, each with "Sign out
- * this device", one "Sign out everywhere else" for all of them, and the apps the person allowed
- * (remembered consents), each with "Withdraw".
+ * this device" and, for a device approved with a code, where it was approved from and "This
+ * wasn't me" (RFC 10027); one "Sign out everywhere else" for all of them; and the apps the
+ * person allowed (remembered consents), each with "Withdraw".
  */
 export default async function DevicesPage() {
   const screen = await loaders().accountOverview(await pageRequest());
@@ -64,15 +73,37 @@ export default async function DevicesPage() {
                     <dt>{account.lastUsed}</dt>
                     <dd>{device.lastUsedAt ? <When at={device.lastUsedAt} now={now} /> : account.neverUsed}</dd>
                   </div>
+                  {device.approvedFrom && (
+                    <div>
+                      <dt>{account.approvedFrom}</dt>
+                      <dd data-approved-from={device.approvedFrom}>
+                        {APPROVED_FROM[device.approvedFrom]}
+                        {device.limited && ` · ${account.limited}`}
+                      </dd>
+                    </div>
+                  )}
                 </dl>
-                <form method="post" action="/account/devices" data-form="device-sign-out">
-                  <input type="hidden" name="csrf" value={viewer.csrf} />
-                  <input type="hidden" name="grant_id" value={device.grantId} />
-                  <button type="submit" className="button danger">
-                    {device.app ? account.signOutDevice : account.signOutApp}
-                    <span className="sr-only">{account.signOutDeviceSuffix(device.name)}</span>
-                  </button>
-                </form>
+                <div className="actions">
+                  <form method="post" action="/account/devices" data-form="device-sign-out">
+                    <input type="hidden" name="csrf" value={viewer.csrf} />
+                    <input type="hidden" name="grant_id" value={device.grantId} />
+                    <button type="submit" className="button danger">
+                      {device.app ? account.signOutDevice : account.signOutApp}
+                      <span className="sr-only">{account.signOutDeviceSuffix(device.name)}</span>
+                    </button>
+                  </form>
+                  {device.approvedFrom && (
+                    <form method="post" action="/account/devices" data-form="device-disown">
+                      <input type="hidden" name="csrf" value={viewer.csrf} />
+                      <input type="hidden" name="grant_id" value={device.grantId} />
+                      <input type="hidden" name="disown" value="1" />
+                      <button type="submit" className="button danger">
+                        {account.disown}
+                        <span className="sr-only">{account.disownSuffix(device.name)}</span>
+                      </button>
+                    </form>
+                  )}
+                </div>
               </li>
             ))}
           </ul>

@@ -13,11 +13,12 @@ export const metadata: Metadata = { title: activate.confirm.title };
 const text = activate.confirm;
 
 /**
- * GET /activate/confirm — the anti-phishing screen (RFC 8628 §3.3.1, §5.4). What decides comes
- * first, so Approve and Deny fit on a small phone without scrolling: the device's own name, who
- * is approving (and a way to switch), the code to compare with the screen, a warning when the
- * device is on another network, the two buttons. The app, model, time, network and scopes
- * follow below.
+ * GET /activate/confirm — the anti-phishing screen (RFC 8628 §3.3.1, §5.4; RFC 10027). What
+ * decides comes first, so the buttons fit on a small phone without scrolling: the device's own
+ * name, who is approving (and a way to switch), the code to compare with the screen, a warning
+ * when the device is on another network, Approve and Deny — or, when the client's policy asks
+ * for number matching, the three numbers to pick from and Deny. The app, model, time, network
+ * and scopes follow below.
  */
 export default async function ConfirmPage() {
   const screen = await loaders().confirmScreen(await pageRequest());
@@ -44,25 +45,62 @@ export default async function ConfirmPage() {
         </div>
       </section>
 
-      {details.network === 'different' && <Notice kind="warning">{text.differentNetwork}</Notice>}
+      {details.step === 'warn' && <Notice kind="warning">{text.differentNetwork}</Notice>}
 
-      <form method="post" action="/activate/confirm" data-form="confirm" className="decide">
-        <input type="hidden" name="csrf" value={viewer.csrf} />
-        <input type="hidden" name="user_code" value={details.userCode} />
-        <button type="submit" name="decision" value="approve" className="button primary">
-          {text.approve}
-        </button>
-        <button type="submit" name="decision" value="deny" className="button secondary">
-          {text.deny}
-        </button>
-      </form>
-      <p className="hint">{text.denyHint}</p>
+      {details.step === 'match' ? (
+        <NumberChoices details={details} csrf={viewer.csrf} />
+      ) : (
+        <form method="post" action="/activate/confirm" data-form="confirm" className="decide">
+          <input type="hidden" name="csrf" value={viewer.csrf} />
+          <input type="hidden" name="user_code" value={details.userCode} />
+          <button type="submit" name="decision" value="approve" className="button primary">
+            {text.approve}
+          </button>
+          <button type="submit" name="decision" value="deny" className="button secondary">
+            {text.deny}
+          </button>
+        </form>
+      )}
+      <p className="hint">{details.step === 'match' ? text.match.hint : text.denyHint}</p>
 
       <h2>{text.details}</h2>
       <Facts details={details} now={now} />
       <h2>{text.canDo}</h2>
+      {details.limited && <p className="hint">{text.limited}</p>}
       <ScopeList scopes={details.scopes} />
     </Shell>
+  );
+}
+
+/**
+ * Number matching (RFC 10027): the three numbers in the order the server drew them (the same on
+ * every view), each a submit button; Deny beside them. The form sends only the pick; the right
+ * number stays on the server, bound to the code.
+ */
+function NumberChoices({ details, csrf }: { details: ConfirmDetails; csrf: string }) {
+  return (
+    <section aria-labelledby="match-question">
+      <h2 id="match-question">{text.match.question}</h2>
+      <p className="hint">{text.match.why}</p>
+      <form method="post" action="/activate/confirm" data-form="number-match" className="decide">
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="user_code" value={details.userCode} />
+        <input type="hidden" name="decision" value="pick" />
+        {(details.choices ?? []).map((choice) => (
+          <button key={choice} type="submit" name="number" value={choice} className="button primary">
+            {choice}
+            <span className="sr-only">{text.match.pickSuffix}</span>
+          </button>
+        ))}
+      </form>
+      <form method="post" action="/activate/confirm" data-form="confirm" className="decide">
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="user_code" value={details.userCode} />
+        <button type="submit" name="decision" value="deny" className="button secondary">
+          {text.deny}
+        </button>
+      </form>
+    </section>
   );
 }
 
