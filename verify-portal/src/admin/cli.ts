@@ -13,6 +13,7 @@ import { createKeyRing } from '../oauth/tokens/keys';
 import { openStore } from '../store';
 import { StoreConflictError, type ClientAuthMethod, type Store } from '../store/store';
 import { defaults } from '../defaults';
+import { ClientPolicyError, clientPolicyOptions, describeClientPolicy, parseClientPolicy } from './client-policy';
 import { seedDemo } from './demo';
 
 const usage = `Pairgate admin — works on the database the portal uses (DATABASE_URL, else the SQLite file).
@@ -22,7 +23,12 @@ const usage = `Pairgate admin — works on the database the portal uses (DATABAS
                                [--auth-method client_secret_basic|client_secret_post|private_key_jwt|none]
                                [--jwks <file>] [--grant-types <a,b>] [--redirect-uri <uri>]...
                                [--scopes "<s1 s2>"] [--audience <api>]... [--response-types "<a>,<b c>"]
-                               [--require-pkce] [--third-party]
+                               [--require-pkce] [--third-party] [policy…]
+  npm run admin -- clients set --id <client_id> policy…
+      policy: [--proximity off|warn|step-up|deny] [--allowed-networks <cidr,cidr>]
+              [--code-ttl <60–1800 s>|default] [--user-code letters|digits]
+              [--remote-scopes "<s1 s2>"|all] [--remote-refresh-ttl <s>|none]
+              (what each does: README, "Keeping the device flow safe")
   npm run admin -- clients list
   npm run admin -- keys rotate
   npm run admin -- keys reencrypt      (after changing PAIRGATE_KEY_ENCRYPTION_KEY; see README, "Deploying")
@@ -42,11 +48,13 @@ async function run(argv: string[]): Promise<void> {
         return await addUser(store, rest);
       case 'clients add':
         return await addClient(store, rest);
+      case 'clients set':
+        return await setClientPolicy(store, rest);
       case 'clients list': {
         const clients = await store.listClients();
         if (clients.length === 0) console.log('No clients yet. `npm run admin -- seed-demo` adds the demo ones; `clients add` registers yours.');
         for (const c of clients) {
-          console.log([c.clientId, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(','), c.allowedAudiences.join(' ') || '-', c.name].join('\t'));
+          console.log([c.clientId, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(','), c.allowedAudiences.join(' ') || '-', c.name, describeClientPolicy(c)].join('\t'));
         }
         return;
       }
@@ -109,6 +117,7 @@ async function addClient(store: Store, args: string[]): Promise<void> {
       'response-types': { type: 'string' },
       'require-pkce': { type: 'boolean', default: false },
       'third-party': { type: 'boolean', default: false },
+      ...clientPolicyOptions,
     },
   });
   if (!values.id || !values.name) throw new UsageError('clients add needs --id and --name.');
@@ -152,6 +161,7 @@ async function addClient(store: Store, args: string[]): Promise<void> {
     if (unsupported.length > 0) throw new UsageError(`Unsupported response types: ${unsupported.join(', ')}. Supported: ${supportedResponseTypes.join(', ')}.`);
     responseTypes = supportedResponseTypes.filter((s) => asked.includes(canonical(s)));
   }
+  const policy = parseClientPolicy(values, scopes);
 
   const secret = method === 'client_secret_basic' || method === 'client_secret_post' ? randomBytes(32).toString('base64url') : undefined;
   await store.upsertClient({
@@ -169,10 +179,25 @@ async function addClient(store: Store, args: string[]): Promise<void> {
     allowedAudiences: [...new Set(values.audience)],
     requirePkce: values['require-pkce'],
     ...(responseTypes ? { responseTypes } : {}),
+    ...policy,
   });
   console.log(`Client ${values.id} saved (${type}, ${method}).`);
   // Shown once, here only: the store keeps a hash.
   if (secret) console.log(`Client secret (shown only now; store it safely): ${secret}`);
+}
+
+/** `clients set`: changes the cross-device policy of an existing client, nothing else. */
+async function setClientPolicy(store: Store, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { id: { type: 'string' }, ...clientPolicyOptions } });
+  if (!values.id) throw new UsageError('clients set needs --id and at least one policy option.');
+  const client = await store.findClient(values.id);
+  if (!client) throw new UsageError(`There is no client ${values.id}; \`clients list\` shows them.`);
+  const policy = parseClientPolicy(values, client.scopes);
+  if (Object.keys(policy).length === 0) throw new UsageError(usage);
+  const changed = { ...client, ...policy };
+  await store.upsertClient(changed);
+  // Instances cache clients briefly (clientCacheSeconds); the new policy applies within that.
+  console.log(`Client ${values.id}: ${describeClientPolicy(changed)}`);
 }
 
 async function readJwks(file: string): Promise<JSONWebKeySet> {
@@ -190,7 +215,7 @@ async function readJwks(file: string): Promise<JSONWebKeySet> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ConfigError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof ClientPolicyError) {
     console.error(err.message);
     process.exit(2);
   }
