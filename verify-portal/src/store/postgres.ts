@@ -42,7 +42,7 @@ import {
 } from './rows';
 import type { Row } from './rows';
 import { StoreConflictError } from './store';
-import type { GrantRecord, RedeemCodeResult, RotateResult, Store } from './store';
+import type { RedeemCodeResult, RotateResult, Store } from './store';
 
 /** Pool size and timeouts; defaults and why in `databaseDefaults` (src/defaults.ts). */
 export type PostgresStoreOptions = Partial<Omit<DatabaseSettings, 'listenerHeartbeatMs' | 'reconnectMinDelayMs' | 'reconnectMaxDelayMs'>> & {
