@@ -31,6 +31,8 @@
  *   {"type":"status","status":"expired"}       then closed (1001)
  *
  *   after watch:
+ *   {"type":"session","status":"active"}       the token checked out and the watch is in place
+ *                                              (sent once, first): from here on an end is told
  *   {"type":"session","status":"ended"}        the sign-in was revoked (signed out on the phone,
  *                                              "Sign out everywhere else", "This wasn't me",
  *                                              refresh-token reuse, replaced by re-pairing this
@@ -60,10 +62,10 @@ export interface PushMatchMessage {
   number: string;
 }
 
-/** Server → device, once signed in: the sign-in is over. */
+/** Server → device, once signed in: the watch is in place (`active`, once), or the sign-in is over (`ended`). */
 export interface PushSessionMessage {
   type: 'session';
-  status: 'ended';
+  status: 'active' | 'ended';
 }
 
 /** Device → server: the status of this device code, please. */
@@ -136,7 +138,7 @@ export function parsePushServerMessage(text: string): PushServerMessage | undefi
   if (value.type === 'match' && hasExactKeys(value, ['type', 'number'])) {
     return typeof value.number === 'string' && MATCH_NUMBER.test(value.number) ? { type: 'match', number: value.number } : undefined;
   }
-  if (value.type === 'session' && hasExactKeys(value, ['type', 'status']) && value.status === 'ended') return { type: 'session', status: 'ended' };
+  if (value.type === 'session' && hasExactKeys(value, ['type', 'status']) && (value.status === 'active' || value.status === 'ended')) return { type: 'session', status: value.status };
   return undefined;
 }
 

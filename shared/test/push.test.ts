@@ -18,6 +18,7 @@ describe('server → device messages', () => {
       expect(parsePushServerMessage(JSON.stringify({ type: 'status', status }))).toEqual({ type: 'status', status });
     }
     expect(parsePushServerMessage('{"type":"match","number":"42"}')).toEqual({ type: 'match', number: '42' });
+    expect(parsePushServerMessage('{"type":"session","status":"active"}')).toEqual({ type: 'session', status: 'active' });
     expect(parsePushServerMessage('{"type":"session","status":"ended"}')).toEqual({ type: 'session', status: 'ended' });
   });
 

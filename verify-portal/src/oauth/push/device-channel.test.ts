@@ -162,23 +162,21 @@ describe('device push channel over real WebSocket', () => {
     const device = await signedIn();
     expect(device.access_token.length).toBeGreaterThan(512);
     const screen = connect(watch(device.access_token));
-    await screen.opened;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(screen.messages).toEqual([]);
+    await screen.next(1);
+    expect(screen.messages).toEqual([{ type: 'session', status: 'active' }]);
     expect(await t.core.endSignIn(device.grantId)).toBe(true);
     expect(await screen.closed).toBe(1000);
-    expect(screen.messages).toEqual([{ type: 'session', status: 'ended' }]);
+    expect(screen.messages).toEqual([{ type: 'session', status: 'active' }, { type: 'session', status: 'ended' }]);
   });
 
   it('the watch outlives the access token it was opened with: it lasts as long as the sign-in', async () => {
     const device = await signedIn();
     const screen = connect(watch(device.access_token));
-    await screen.opened;
-    await new Promise((r) => setTimeout(r, 50));
+    await screen.next(1);
     offsetMs = 3_600_000; // the access token (10 minutes) is long expired
     await t.core.endSignIn(device.grantId);
     expect(await screen.closed).toBe(1000);
-    expect(screen.messages).toEqual([{ type: 'session', status: 'ended' }]);
+    expect(screen.messages).toEqual([{ type: 'session', status: 'active' }, { type: 'session', status: 'ended' }]);
   });
 
   it('refuses an expired, forged or ended sign-in’s token, or a refresh token, with a policy violation and no word', async () => {

@@ -169,6 +169,8 @@ export function createDeviceChannel(ctx: CoreContext, limits: DeviceChannelLimit
     // Revoked between the check and the subscription: the second look catches it.
     const grant = await ctx.store.findGrant(grantId).catch(() => undefined);
     if (grant && grant.revokedAt !== null) ended();
+    // In place: from here on an end is told (the device knows its watch took).
+    else send({ type: 'session', status: 'active' });
   }
 
   return {
