@@ -90,12 +90,18 @@ describe('token endpoint: authorization_code grant', () => {
     expect((await t.get('/userinfo', { authorization: `Bearer ${first.body.access_token as string}` })).status).toBe(401);
   });
 
-  it('race: of 20 concurrent exchanges at most one succeeds, and a double use revokes it', async () => {
+  it('race: of 20 concurrent exchanges exactly one succeeds, and the others, being double uses, revoke what it got', async () => {
     const { code, verifier } = await codeFor();
     const results = await Promise.all(Array.from({ length: 20 }, () => exchange({ code, code_verifier: verifier })));
-    const ok = results.filter((r) => r.status === 200);
-    expect(ok.length).toBeLessThanOrEqual(1);
-    expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(20 - ok.length);
+    // One atomic store step redeems the code: one winner, never none (a code nobody could use) nor two.
+    const [winner, ...others] = results.filter((r) => r.status === 200);
+    expect(others).toEqual([]);
+    expect(winner?.body.access_token).toBeTypeOf('string');
+    expect(results.filter((r) => r.status === 400 && r.body.error === 'invalid_grant')).toHaveLength(19);
+    // RFC 6749 §4.1.2: a code used twice revokes the tokens issued for it, whichever request came first.
+    const refresh = await t.post('/oauth/token', { grant_type: 'refresh_token', client_id: 'desktop', refresh_token: winner!.body.refresh_token as string });
+    expect(refresh.body.error).toBe('invalid_grant');
+    expect((await t.get('/userinfo', { authorization: `Bearer ${winner!.body.access_token as string}` })).status).toBe(401);
   });
 
   it('rotates refresh tokens with reuse detection, as for devices (RFC 9700 §4.14.2)', async () => {
