@@ -37,6 +37,8 @@ export interface BuildOptions {
   runtime?: RendererRuntime;
   /** Where the renderer goes (default dist/renderer); the bench builds each runtime apart. */
   rendererOut?: string;
+  /** Write .br and .gz copies for the web host to send (default true; the bench measures without). */
+  compress?: boolean;
 }
 
 export async function build(options: BuildOptions = {}): Promise<void> {
@@ -70,7 +72,9 @@ export async function build(options: BuildOptions = {}): Promise<void> {
       ...renderer,
       entryPoints: ['src/renderer/first-screen.tsx'],
       outfile: path.join(out, FIRST_SCREEN_MODULE),
-      platform: 'node',
+      // The packages' browser builds — the same code as the page's, and nothing Node-only (qrcode's
+      // Node build requires `fs`, which an ES module cannot): Node imports it as plain ESM.
+      platform: 'browser',
       format: 'esm',
       target: 'node20',
     }),
@@ -98,7 +102,7 @@ export async function build(options: BuildOptions = {}): Promise<void> {
   // Electron loads the page from file://: the CSP goes in a meta tag, and the page calls no one.
   writeFileSync(path.join(out, 'index.html'), indexHtml({ cspMeta: contentSecurityPolicy([]) }));
   // Compressed once here, at the highest levels, rather than per request.
-  for (const file of COMPRESSED_FILES) {
+  for (const file of options.compress === false ? [] : COMPRESSED_FILES) {
     const raw = readFileSync(path.join(out, file));
     writeFileSync(path.join(out, `${file}.br`), brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }));
     writeFileSync(path.join(out, `${file}.gz`), gzipSync(raw, { level: constants.Z_BEST_COMPRESSION }));

@@ -32,17 +32,25 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export interface PageOptions {
+export interface PageHeadOptions {
   cspMeta?: string;
   config?: ClientConfig;
+}
+
+export interface PageBodyOptions {
   /** The web host's first code (see `web-first-code.ts`): JSON for the page's controller. */
   firstCode?: unknown;
   /** The first screen, rendered on the server (trusted markup from `first-screen.tsx`). */
   body?: string;
 }
 
-export function indexHtml(options: PageOptions): string {
-  const data = (id: string, value: unknown) => `<script id="${id}" type="application/json">${scriptJson(value)}</script>\n`;
+const data = (id: string, value: unknown) => `<script id="${id}" type="application/json">${scriptJson(value)}</script>\n`;
+
+/**
+ * Everything up to `<body>`: the web host sends it at once, so the browser fetches the stylesheet
+ * and the bundle while the host is still asking for the first code.
+ */
+export function pageHead(options: PageHeadOptions): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -52,11 +60,20 @@ ${options.cspMeta ? `<meta http-equiv="Content-Security-Policy" content="${optio
 <link rel="icon" href="data:,">
 <title>Pairgate</title>
 <link rel="stylesheet" href="app.css">
-${options.config ? data(CONFIG_ELEMENT_ID, options.config) : ''}${options.firstCode ? data(FIRST_CODE_ELEMENT_ID, options.firstCode) : ''}<script defer src="app.js"></script>
+${options.config ? data(CONFIG_ELEMENT_ID, options.config) : ''}<script defer src="app.js"></script>
 </head>
 <body>
-<div id="root">${options.body ?? ''}</div>
-</body>
+`;
+}
+
+/** The rest: the first screen and its code when there is one (a deferred script runs after all of it is parsed). */
+export function pageBody(options: PageBodyOptions): string {
+  return `<div id="root">${options.body ?? ''}</div>
+${options.firstCode ? data(FIRST_CODE_ELEMENT_ID, options.firstCode) : ''}</body>
 </html>
 `;
+}
+
+export function indexHtml(options: PageHeadOptions & PageBodyOptions): string {
+  return pageHead(options) + pageBody(options);
 }

@@ -15,7 +15,7 @@ import type { FetchLike } from '@pairgate/shared';
 import type { ClientConfig } from './core/client-config';
 import { shownCode } from './core/pairing';
 import type { ViewState } from './core/view-state';
-import { contentSecurityPolicy, indexHtml } from './index-html';
+import { contentSecurityPolicy, pageBody, pageHead } from './index-html';
 import { ENCODINGS, chooseEncoding, type EncodingName } from './web-encoding';
 import { firstCodeSource, type EmbeddedFirstCode, type FirstCodeSource } from './web-first-code';
 
@@ -88,17 +88,17 @@ async function loadFirstScreen(dir: string): Promise<RenderFirstScreen> {
   return module.renderFirstScreen;
 }
 
-/** The page, with the first code when the server gave one in time (else the page asks itself). */
-async function page(config: ClientConfig, firstCode: FirstCodeSource | undefined, render: RenderFirstScreen, log: (line: string) => void): Promise<Buffer> {
+/** The page's body, with the first code when the server gave one in time (else the page asks itself). */
+async function firstScreen(firstCode: FirstCodeSource | undefined, render: RenderFirstScreen, log: (line: string) => void): Promise<string> {
   const first: EmbeddedFirstCode | undefined = await firstCode?.();
-  if (!first) return Buffer.from(indexHtml({ config }));
+  if (!first) return pageBody({});
   try {
     const code = shownCode(first.authorization, Date.now() + first.authorization.expires_in * 1000);
     const body = render({ screen: 'pairing', status: 'waiting', code, failure: null, notice: null });
-    return Buffer.from(indexHtml({ config, firstCode: first, body }));
+    return pageBody({ firstCode: first, body });
   } catch (error) {
     log(`could not render the first screen: ${error instanceof Error ? error.name : typeof error}`);
-    return Buffer.from(indexHtml({ config }));
+    return pageBody({});
   }
 }
 
@@ -132,13 +132,13 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return;
     }
     if (pathname === '/' || pathname === '/index.html') {
+      // The page holds this screen's code: never stored, never reused.
+      res.writeHead(200, { ...security, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       // A HEAD asks for no code: nobody will show it.
-      const made = req.method === 'HEAD' ? Promise.resolve(Buffer.from(indexHtml({ config: options.config }))) : page(options.config, firstCode, render, log);
-      void made.then((body) => {
-        // The page holds this screen's code: never stored, never reused.
-        res.writeHead(200, { ...security, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : body);
-      });
+      if (req.method === 'HEAD') return void res.end();
+      // The head at once (the browser starts on app.css and app.js), the body once the code is in.
+      res.write(pageHead({ config: options.config }));
+      void firstScreen(firstCode, render, log).then((body) => res.end(body));
       return;
     }
     const asset = assets.get(pathname);

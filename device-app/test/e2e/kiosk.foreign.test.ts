@@ -61,6 +61,7 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (foreign RFC 8628 server)')
     const authorization = await traffic.deviceAuthorization(1);
     expect(authorization.verification_uri_complete).toBeTypeOf('string');
     expect(authorization).not.toHaveProperty('interval');
+    expect(authorization.source).toBe('host'); // the web host's first code, rendered into the page
     expect(decodeQr(png)).toBe(authorization.verification_uri_complete);
     expect((await shownCode(page)).replace('-', '')).toBe(authorization.user_code.replace('-', ''));
 
@@ -80,7 +81,10 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (foreign RFC 8628 server)')
     await expect
       .poll(() => shownCode(page), { timeout: (SHORT_CODE_TTL_SECONDS + 10) * 1000, interval: 500 })
       .not.toBe(first);
-    expect((await traffic.deviceAuthorization(2)).user_code.replace('-', '')).toBe((await shownCode(page)).replace('-', ''));
+    // The page asked for the next one itself.
+    const second = await traffic.deviceAuthorization(2);
+    expect(second.source).toBe('page');
+    expect(second.user_code.replace('-', '')).toBe((await shownCode(page)).replace('-', ''));
     expect(traffic.deviceAuthorizationCount()).toBe(2);
     await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Waiting for you to approve');
     await page.close();

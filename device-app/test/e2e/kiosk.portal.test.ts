@@ -30,25 +30,28 @@ describe.skipIf(!chromiumAvailable('kiosk end to end (portal)'))('kiosk web host
 
   // How fast the code appears is measured by `npm run bench -w @pairgate/device-app`, not asserted
   // here: a wall-clock bound in a test only measures how busy the machine is.
-  async function openKiosk(viewport: { width: number; height: number }): Promise<{ page: Page; traffic: KioskTraffic }> {
+  async function openKiosk(viewport: { width: number; height: number }): Promise<{ page: Page; traffic: KioskTraffic; served: string }> {
     const page = await browser.newPage({ viewport });
     const traffic = watchKioskTraffic(page, portal.issuer, kiosk);
-    await page.goto(kiosk.url);
+    const response = await page.goto(kiosk.url);
     await page.locator('.code').waitFor();
     await page.locator('.qr svg').waitFor();
-    return { page, traffic };
+    return { page, traffic, served: (await response?.text()) ?? '' };
   }
 
   it('signs in with a phone: code + QR, approval on the phone, the name on the kiosk, then sign-out revokes', async () => {
-    const { page, traffic } = await openKiosk({ width: 1920, height: 1080 });
+    const { page, traffic, served } = await openKiosk({ width: 1920, height: 1080 });
 
     const code = await shownCode(page);
     expect(code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
-    // The code on screen is the answer to the kiosk's first request for one: nothing was retried.
+    // The web host asked for the code and rendered it into the page as served — on screen before
+    // any script ran — and the page carried on with it: no second request.
     const authorization = await traffic.deviceAuthorization(1);
-    expect(authorization.user_code).toBe(code);
-    expect(traffic.deviceAuthorizationCount()).toBe(1);
+    expect(authorization).toMatchObject({ user_code: code, source: 'host' });
+    expect(served).toContain(`data-code="${code}"`);
+    expect(served).toContain('<svg');
     await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Waiting for you to approve');
+    expect(traffic.deviceAuthorizationCount()).toBe(1);
     await expect(page.locator('.code').getAttribute('aria-label')).resolves.toBe(`Your code is ${[...code.slice(0, 4)].join(' ')}, ${[...code.slice(5)].join(' ')}`);
 
     // The QR, read back from pixels, is exactly verification_uri_complete (RFC 8628 §3.3.1).

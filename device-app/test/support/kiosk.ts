@@ -28,19 +28,19 @@ export function ensureBuilt(): Promise<void> {
 
 /** The kiosk web host, and who is told of each device authorization it asks for (its pages' first codes). */
 export interface RunningKiosk extends RunningWebServer {
-  onDeviceAuthorization(listener: (body: SeenDeviceAuthorization) => void): () => void;
+  onDeviceAuthorization(listener: (body: Omit<SeenDeviceAuthorization, 'source'>) => void): () => void;
 }
 
 const isDeviceAuthorization = (url: URL) => /\/(oauth\/)?device(\/code|\/auth)?$/.test(url.pathname);
 
 export async function startKiosk(config: Partial<ClientConfig> & { issuer: string }): Promise<RunningKiosk> {
   await ensureBuilt();
-  const listeners = new Set<(body: SeenDeviceAuthorization) => void>();
+  const listeners = new Set<(body: Omit<SeenDeviceAuthorization, 'source'>) => void>();
   // The host asks for each page's first code itself: watch its requests as the page's are watched.
   const watched = async (url: string, init: RequestInit): Promise<globalThis.Response> => {
     const response = await fetch(url, init);
     if (init.method === 'POST' && isDeviceAuthorization(new URL(url)) && response.ok) {
-      const body = (await response.clone().json()) as SeenDeviceAuthorization;
+      const body = (await response.clone().json()) as Omit<SeenDeviceAuthorization, 'source'>;
       for (const listener of listeners) listener(body);
     }
     return response;
@@ -84,6 +84,8 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
 }
 
 export interface SeenDeviceAuthorization {
+  /** Who asked: the web host (the page's first code) or the page. */
+  source: 'host' | 'page';
   user_code: string;
   verification_uri: string;
   verification_uri_complete?: string;
@@ -101,13 +103,13 @@ export function watchKioskTraffic(page: Page, issuer: string, kiosk: RunningKios
   const deviceAuthorizations: SeenDeviceAuthorization[] = [];
   const refreshTokens: string[] = [];
   const revocations: string[] = [];
-  const unwatch = kiosk.onDeviceAuthorization((body) => deviceAuthorizations.push(body));
+  const unwatch = kiosk.onDeviceAuthorization((body) => deviceAuthorizations.push({ ...body, source: 'host' }));
   page.once('close', unwatch);
   page.on('response', (response: Response) => {
     const url = new URL(response.url());
     if (url.origin !== new URL(issuer).origin || response.request().method() !== 'POST') return;
     if (isDeviceAuthorization(url)) {
-      void response.json().then((body: SeenDeviceAuthorization) => deviceAuthorizations.push(body), () => undefined);
+      void response.json().then((body: Omit<SeenDeviceAuthorization, 'source'>) => deviceAuthorizations.push({ ...body, source: 'page' }), () => undefined);
     } else if (url.pathname.endsWith('/token') && response.status() === 200) {
       void response.json().then((body: { refresh_token?: string }) => body.refresh_token && refreshTokens.push(body.refresh_token), () => undefined);
     } else if (url.pathname.includes('revo')) {
