@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,21 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tsx = path.resolve(portalDir, '..', 'node_modules', '.bin', 'tsx');
+/** What `npm run portal` and the Docker image run: the compiled server, with the built pages. */
+const compiledServer = path.join(portalDir, 'dist', 'server.js');
+const builtPages = path.join(portalDir, '.next', 'BUILD_ID');
+
+/**
+ * The end-to-end suites test what ships, so they need the build (`npm test` builds first: turbo's
+ * `test` task depends on `build`). A targeted run after a source change needs `npm run build`
+ * again, or it tests the previous build.
+ */
+export function assertPortalBuilt(): void {
+  const missing = [compiledServer, builtPages].filter((file) => !existsSync(file)).map((file) => path.relative(portalDir, file));
+  if (missing.length > 0) {
+    throw new Error(`The end-to-end tests run the built portal, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing: run \`npm run build\` first (from the repository root; \`npm test\` does it for you).`);
+  }
+}
 
 export interface RunningPortal {
   issuer: string;
@@ -33,8 +47,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `server.ts` as its own process on a free port — real HTTP, the production path — with
- * a fresh SQLite directory, or a fresh database on the given PostgreSQL server.
+ * Starts the compiled portal (`node dist/server.js`, as `npm run portal` does) as its own process
+ * on a free port — real HTTP, the production path — with a fresh SQLite directory, or a fresh
+ * database on the given PostgreSQL server.
  */
 export async function startPortal(
   options: {
@@ -44,11 +59,18 @@ export async function startPortal(
     databaseUrl?: string;
     /** Extra environment, e.g. `{ PAIRGATE_TRUST_PROXY: 'true' }`. */
     env?: Record<string, string>;
+    /** Seed the demo user and clients into the empty database (`PAIRGATE_SEED_DEMO`); default true. */
+    seedDemo?: boolean;
+    /** A fixed port, e.g. to start the same server again after stopping it; default a free one. */
+    port?: number;
+    /** An SQLite directory the caller owns (kept on stop, so a restart finds the same keys and codes); default a fresh one, removed on stop. */
+    dataDir?: string;
   } = {},
 ): Promise<RunningPortal> {
-  const port = await freePort();
+  assertPortalBuilt();
+  const port = options.port ?? (await freePort());
   const issuer = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'pairgate-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pairgate-e2e-'));
   const env: RunningPortal['env'] = { PAIRGATE_DATA_DIR: dataDir };
   let dropDatabase: (() => Promise<void>) | undefined;
   if (options.postgresUrl) {
@@ -58,9 +80,18 @@ export async function startPortal(
   } else if (options.databaseUrl) {
     env.DATABASE_URL = options.databaseUrl;
   }
-  const child = spawn(tsx, ['server.ts'], {
+  const child = spawn(process.execPath, [compiledServer], {
     cwd: portalDir,
-    env: { ...process.env, ...options.env, ...env, PORT: String(port), HOST: '127.0.0.1', PAIRGATE_ISSUER: issuer, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      PAIRGATE_SEED_DEMO: String(options.seedDemo ?? true),
+      ...options.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PAIRGATE_ISSUER: issuer,
+      NODE_ENV: 'production',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -75,7 +106,7 @@ export async function startPortal(
     process: child,
     async stop() {
       await stopProcess(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       await dropDatabase?.();
     },
   };
@@ -111,7 +142,7 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** A fresh database on the test server, so runs never see each other's rows. */
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `pairgate_e2e_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
