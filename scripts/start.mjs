@@ -3,7 +3,9 @@
 //  1. builds both apps through turbo (cached when nothing changed);
 //  2. starts the portal and waits for its "portal ready on <issuer>" line. Without
 //     PAIRGATE_ISSUER the issuer is this machine's LAN address (see lan-issuer.mjs), so the QR
-//     code opens on a phone on the same network;
+//     code opens on a phone on the same network. The portal seeds the demo data into an empty
+//     database and logs warnings only, unless PAIRGATE_SEED_DEMO / LOG_LEVEL say otherwise
+//     (start-portal-env.mjs);
 //  3. starts the kiosk pointed at that issuer: Electron where it can run, else the kiosk web host
 //     (it prints the URL to open).
 // Ctrl-C (or SIGTERM) stops both; if either exits, the other is stopped too.
@@ -14,6 +16,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startIssuer } from './lan-issuer.mjs';
+import { startPortalEnv } from './start-portal-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -65,7 +68,7 @@ const { issuer, phoneUrl, listensOnLan } = startIssuer(process.env, os.networkIn
 const portal = start(['run', 'start', '--silent', '-w', '@pairgate/verify-portal'], {
   name: 'the portal',
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...env, PAIRGATE_ISSUER: issuer },
+  env: startPortalEnv(env, issuer),
 });
 let kioskStarted = false;
 readline.createInterface({ input: portal.stdout }).on('line', (line) => {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { createDevicesApi, DEVICES_API } from './src/api/devices';
-import { grantDemoClientsApiAccess, seedDemo } from './src/admin/demo';
 import { ConfigError, readEnv } from './src/env';
 import { createInProcessDeviceEvents } from './src/oauth/device-events';
 import { clientAddressOf } from './src/oauth/http/node-adapter';
@@ -21,6 +20,8 @@ import { createPortalLoaders, setPortalLoaders } from './src/portal/loaders';
 import { createHttpServer } from './src/server/http-server';
 import { createRequestRouter } from './src/server/request-router';
 import { createShutdown } from './src/server/shutdown';
+import { prepareStartingData } from './src/server/starting-data';
+import { watchStoreAvailability } from './src/server/store-availability';
 import { createUpgradeRouter } from './src/server/upgrade-router';
 import { openStore } from './src/store';
 
@@ -40,15 +41,11 @@ async function main(): Promise<void> {
     throw new ConfigError('The portal pages are not built yet: run `npm run build` (root `npm start` does it for you).');
   }
 
-  const store = openStore(env.databaseUrl, env.sqliteFile);
+  // Every user of the database gets the watched store, so pages know when it is away (src/server/store-availability.ts).
+  const { store, availability } = watchStoreAvailability(openStore(env.databaseUrl, env.sqliteFile));
   await store.migrate();
-  if ((await store.countUsers()) === 0) {
-    await seedDemo(store);
-    logger.info('empty database: seeded the demo user demo@example.com and the clients tv-kiosk and desktop-app');
-  } else {
-    // Databases seeded before the example API existed: the demo clients may call it too.
-    await grantDemoClientsApiAccess(store);
-  }
+  // The demo (public password) only when PAIRGATE_SEED_DEMO asks; else an empty database says how to add a user.
+  await prepareStartingData(store, { seedDemo: env.seedDemo, log: logger });
   // Several instances share PostgreSQL, so device events travel through it; SQLite is one instance.
   const events = env.databaseUrl ? await createPostgresDeviceEvents(env.databaseUrl, logUnexpected) : createInProcessDeviceEvents();
   const https = env.issuer.startsWith('https:');
@@ -58,6 +55,7 @@ async function main(): Promise<void> {
   const provider = createProvider({
     store,
     issuer: env.issuer,
+    settings: { pollIntervalSeconds: env.pollIntervalSeconds },
     events,
     sessions: portalSessionReader(store, https),
     apiScopes: [DEVICES_API.scope],
@@ -103,7 +101,7 @@ async function main(): Promise<void> {
       createRequestRouter({
         core: provider.handle,
         apis: { [DEVICES_API.path]: devicesApi },
-        portal: createPortalHandler({ provider, store, https, dev: env.dev, trustProxy: env.trustProxy, handleNext: app.getRequestHandler(), onUnexpected: logUnexpected }),
+        portal: createPortalHandler({ provider, store, https, dev: env.dev, trustProxy: env.trustProxy, availability, handleNext: app.getRequestHandler(), onUnexpected: logUnexpected }),
         health: { store, draining: lifecycle.draining },
         trustProxy: env.trustProxy,
         onUnexpected: logUnexpected,

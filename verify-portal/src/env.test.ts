@@ -36,4 +36,19 @@ describe('readEnv', () => {
     expect(() => read({ PAIRGATE_METRICS_PORT: 'yes' })).toThrow(/PAIRGATE_METRICS_PORT must be a whole number from 1 to 65535, not "yes"/);
     expect(() => read({ PAIRGATE_METRICS_HOST: '0.0.0.0' })).toThrow(/needs PAIRGATE_METRICS_PORT/);
   });
+
+  it('seeds the demo only when PAIRGATE_SEED_DEMO asks (its password is public)', () => {
+    expect(read({}).seedDemo).toBe(false);
+    expect(read({ PAIRGATE_SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(read({ PAIRGATE_SEED_DEMO: '0' }).seedDemo).toBe(false);
+    expect(() => read({ PAIRGATE_SEED_DEMO: 'please' })).toThrow(/PAIRGATE_SEED_DEMO must be true or false, not "please"/);
+  });
+
+  it('sends devices the default poll interval unless PAIRGATE_POLL_INTERVAL_SECONDS sets another (at least 1 s)', () => {
+    expect(read({}).pollIntervalSeconds).toBe(5);
+    expect(read({ PAIRGATE_POLL_INTERVAL_SECONDS: '1' }).pollIntervalSeconds).toBe(1);
+    expect(read({ PAIRGATE_POLL_INTERVAL_SECONDS: '15' }).pollIntervalSeconds).toBe(15);
+    expect(() => read({ PAIRGATE_POLL_INTERVAL_SECONDS: '0' })).toThrow(/PAIRGATE_POLL_INTERVAL_SECONDS must be a whole number of at least 1, not "0"/);
+    expect(() => read({ PAIRGATE_POLL_INTERVAL_SECONDS: '2.5' })).toThrow(/PAIRGATE_POLL_INTERVAL_SECONDS must be a whole number/);
+  });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { checkIssuer } from '@pairgate/shared';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './observability/logger';
 import { ConfigError } from './config-error';
+import { defaults } from './defaults';
 import { KEY_ENCRYPTION_KEY_BYTES, keyEncryptionOf, type KeyEncryption } from './oauth/tokens/key-encryption';
 import { serverDefaults, type ServerSettings } from './server/defaults';
 
@@ -26,6 +27,18 @@ export interface PortalEnv {
   sqliteFile: string;
   /** `PAIRGATE_TRUST_PROXY`: trust `X-Forwarded-For` for the client address (default off). */
   trustProxy: boolean;
+  /**
+   * `PAIRGATE_SEED_DEMO`: seed the demo user and clients into an empty database (default off).
+   * The demo password is public (README), so only `npm start` and tests ask for it; an empty
+   * database without it starts with a hint on how to add a user and a client.
+   */
+  seedDemo: boolean;
+  /**
+   * `PAIRGATE_POLL_INTERVAL_SECONDS`: the polling interval sent to devices (RFC 8628 §3.2
+   * `interval`; default `defaults.pollIntervalSeconds`, 5 s). Longer spares a busy server
+   * polls; the end-to-end tests use 1 s so they do not wait out real intervals.
+   */
+  pollIntervalSeconds: number;
   /**
    * `PAIRGATE_KEY_ENCRYPTION_KEY` (32 bytes, base64/base64url): seals the private signing keys in
    * the database; `PAIRGATE_KEY_ENCRYPTION_KEYS_OLD` (comma-separated): earlier ones, to open keys
@@ -74,6 +87,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly str
     databaseUrl,
     sqliteFile: path.join(dataDir, 'pairgate.db'),
     trustProxy: parseBoolean('PAIRGATE_TRUST_PROXY', env.PAIRGATE_TRUST_PROXY),
+    seedDemo: parseBoolean('PAIRGATE_SEED_DEMO', env.PAIRGATE_SEED_DEMO),
+    pollIntervalSeconds: parseWholeNumber('PAIRGATE_POLL_INTERVAL_SECONDS', env.PAIRGATE_POLL_INTERVAL_SECONDS, defaults.pollIntervalSeconds, 1),
     keyEncryption,
     dev: argv.includes('--dev') || env.NODE_ENV === 'development',
     server: {

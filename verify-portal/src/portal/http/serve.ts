@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddressOf } from '../../oauth/http/node-adapter';
 import type { Provider } from '../../oauth/provider';
 import { discardBody, readBody } from '../../server/body';
+import type { StoreAvailability } from '../../server/store-availability';
 import { isStoreUnavailable, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../store/unavailable';
 import type { Store } from '../../store/store';
 import { portalDefaults } from '../defaults';
@@ -17,6 +18,7 @@ import { parseCookies } from './cookies';
 import { authorizationFormTargets } from './form-targets';
 import { createNonce, securityHeaders } from './security-headers';
 import { statusPageHtml, type AnyStatusPage } from './status-page';
+import { renderUnlessDatabaseAway } from './unavailable-page';
 
 export interface PreparedRequest {
   nonce: string;
@@ -97,6 +99,8 @@ export interface PortalHandlerOptions {
   https: boolean;
   dev: boolean;
   trustProxy: boolean;
+  /** Whether the database is known to be away (server/store-availability.ts): pages answer 503 then. */
+  availability: StoreAvailability;
   /** Next.js's request handler: every GET/HEAD that is not the core's, the API's or a health check. */
   handleNext: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   onUnexpected: (err: unknown) => void;
@@ -105,10 +109,11 @@ export interface PortalHandlerOptions {
 /**
  * The portal side of the server: security headers and the client address on every response,
  * form POSTs to their handlers (framework-free, our status codes), GET/HEAD to Next.js, and
- * nothing else (the pages use no server actions).
+ * nothing else (the pages use no server actions). While the database is away, pages answer 503
+ * with Retry-After and a "back in a moment" page, never Next's 500.
  */
 export function createPortalHandler(options: PortalHandlerOptions): (req: IncomingMessage, res: ServerResponse, target: URL) => Promise<void> {
-  const { provider, store, https, onUnexpected } = options;
+  const { provider, store, https, availability, onUnexpected } = options;
   return async (req, res, target) => {
     // The sign-in and consent pages of an authorization request may send their form on to the
     // app's (checked) redirect URI: their CSP form-action says so (see form-targets.ts).
@@ -127,9 +132,16 @@ export function createPortalHandler(options: PortalHandlerOptions): (req: Incomi
       const text = 'Method not allowed.';
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
+    } else if (!availability.available() && !target.pathname.startsWith('/_next/')) {
+      // Known to be away: answered at once, instead of rendering a page whose loader would wait
+      // for the database's timeouts and fail. Built assets need no database.
+      writeUnavailablePage(res, prepared.nonce);
     } else {
-      // Next renders its own error page for what fails inside a page; this catches what fails around it.
-      await options.handleNext(req, res).catch((err: unknown) => writeFailure(res, err, prepared.nonce, onUnexpected));
+      // A page that finds the database away while it renders gets the same 503 (Next would send
+      // its 500: see unavailable-page.ts); what fails around Next is caught here.
+      await availability
+        .inRequest((databaseAway) => renderUnlessDatabaseAway(res, () => options.handleNext(req, res), databaseAway, () => writeUnavailablePage(res, prepared.nonce)))
+        .catch((err: unknown) => writeFailure(res, err, prepared.nonce, onUnexpected));
     }
   };
 }
@@ -141,8 +153,13 @@ export function createPortalHandler(options: PortalHandlerOptions): (req: Incomi
  */
 export function writeFailure(res: ServerResponse, err: unknown, nonce: string, onUnexpected: (err: unknown) => void): void {
   onUnexpected(err);
-  if (isStoreUnavailable(err)) writePage(res, 503, 'unavailable', nonce, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS);
+  if (isStoreUnavailable(err)) writeUnavailablePage(res, nonce);
   else writePage(res, 500, 'server-error', nonce);
+}
+
+/** 503 + Retry-After (RFC 9110 §15.6.4, §10.2.3) and the "back in a moment" page: the database is away. */
+function writeUnavailablePage(res: ServerResponse, nonce: string): void {
+  writePage(res, 503, 'unavailable', nonce, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS);
 }
 
 function writeResult(res: ServerResponse, result: FormResult, nonce: string): void {
