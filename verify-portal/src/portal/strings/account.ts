@@ -16,23 +16,23 @@ export const account = {
   signOutDeviceSuffix: (device: string) => `: ${device}`,
   tokenNote: (minutes: number) =>
     `Signing a device out takes effect within ${minutes} minutes: what it already holds lasts at most that long, and it cannot get more.`,
-  signedOutDevice: 'The device is signed out, and its screen has been told.',
+  signedOutDevice: 'The device is signed out. If its screen is on, it has been told.',
   /** "This wasn't me" (RFC 10027): the same sign-out, for an approval the person did not make. */
   disown: "This wasn't me",
   disownSuffix: (device: string) => `: sign out ${device}, I did not approve it`,
   disowned: 'Signed out: that screen can no longer use your account. If someone sent you a code to approve, do not use codes from them again.',
   /** How the sign-in was approved (RFC 10027), when it came from a device code. */
-  approvedFrom: 'Approved from',
-  near: 'The same network',
-  remote: 'Another network',
-  remoteMatched: 'Another network, number matched',
-  unknownPlace: 'An unknown network',
+  approvedFrom: 'Approval',
+  near: 'From the same network',
+  remote: 'From another network',
+  remoteMatched: 'From another network, number matched',
+  unknownPlace: 'From an unknown network',
   limited: 'Limited access',
   deviceNotFound: 'That device was already signed out.',
   /** Every device and app sign-in of this person; the portal session (this phone's browser) stays. */
   signOutEverywhere: 'Sign out everywhere else',
   signOutEverywhereHint: 'Signs out every device and app listed here. You stay signed in on this page.',
-  signedOutEverywhere: 'All your devices and apps are signed out, and their screens have been told.',
+  signedOutEverywhere: 'All your devices and apps are signed out. Screens that are on have been told.',
 
   apps: {
     heading: 'Apps you allowed',
