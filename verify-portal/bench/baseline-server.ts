@@ -11,6 +11,7 @@
  */
 import http from 'node:http';
 import { CLIENT_ID, DEVICE_CODE_GRANT } from './common';
+import { profileOnSignal } from './profiler';
 
 // oidc-provider has no type declarations; these are the parts used here.
 interface ProviderInstance {
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     serverErrors++;
   });
 
+  profileOnSignal();
   const server = http.createServer(provider.callback());
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   process.stdout.write(`baseline ready on ${issuer}\n`);

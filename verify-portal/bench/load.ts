@@ -1,17 +1,12 @@
 /**
- * Load worker: runs one autocannon job and prints one JSON line (LoadResult) on stdout.
- * run.ts starts it pinned to its own core (`taskset -c 1 tsx bench/load.ts <job.json>`), so the
- * load generator never competes with the server for CPU.
+ * The load worker: one long-lived process that runs autocannon jobs (LoadJob, one JSON line each
+ * on stdin) one at a time and answers each with one JSON line (LoadResult) on stdout. run.ts
+ * starts it pinned to the load core (`taskset -c 1`), so the load generator never competes with
+ * the server for CPU, and keeps it for the whole run (no start-up per measurement).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  CLIENT_ID,
-  DEVICE_AUTH_BODY,
-  DEVICE_CODE_GRANT,
-  FORM_HEADERS,
-  type LoadJob,
-  type LoadResult,
-} from './common';
+import { createInterface } from 'node:readline';
+import { DEVICE_AUTH_BODY, FORM_HEADERS, POLL_BODY_PREFIX, type LoadJob, type LoadResult } from './common';
 
 // autocannon has no type declarations; this is the part of its API used here.
 interface CannonRequest {
@@ -27,11 +22,8 @@ interface CannonOptions {
   connections: number;
   duration?: number;
   amount?: number;
-  sampleInt?: number;
+  overallRate?: number;
   timeout?: number;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
   requests?: CannonRequest[];
 }
 interface CannonResult {
@@ -39,159 +31,171 @@ interface CannonResult {
   errors: number;
   timeouts: number;
   latency: { p50: number; p99: number; totalCount: number };
-  requests: { total: number };
 }
-interface CannonInstance extends PromiseLike<CannonResult> {
-  stop(): void;
-}
-type Autocannon = (opts: CannonOptions) => CannonInstance;
+type Autocannon = (opts: CannonOptions) => PromiseLike<CannonResult>;
 
 const autocannonModule: string = 'autocannon';
 const autocannon = ((await import(autocannonModule)) as { default: Autocannon }).default;
 
-function bump(kinds: Record<string, number>, kind: string): void {
-  kinds[kind] = (kinds[kind] ?? 0) + 1;
+/** "200", or "<status> <OAuth error>" without parsing the whole body (the worker's CPU is the load's ceiling). */
+function answerOf(status: number, body: string): string {
+  if (status === 200) return '200';
+  const at = body.indexOf('"error":"');
+  if (at < 0) return `${status} (no error field)`;
+  const start = at + 9;
+  return `${status} ${body.slice(start, body.indexOf('"', start))}`;
 }
 
-function oauthErrorOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown };
-    return typeof parsed.error === 'string' ? parsed.error : 'no error field';
-  } catch {
-    return 'not JSON';
-  }
+/** Counts answers; anything not in `expected` is also an error. */
+function tally(expected: ReadonlySet<string>) {
+  const answers: Record<string, number> = {};
+  const errorKinds: Record<string, number> = {};
+  return {
+    answers,
+    errorKinds,
+    count(status: number, body: string): void {
+      const kind = answerOf(status, body);
+      answers[kind] = (answers[kind] ?? 0) + 1;
+      if (!expected.has(kind)) errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+    },
+  };
 }
 
-function summarize(result: CannonResult, kinds: Record<string, number>): LoadResult {
-  if (result.errors > 0) kinds['socket error'] = result.errors;
-  if (result.timeouts > 0) kinds.timeout = result.timeouts;
-  const errors = Object.values(kinds).reduce((a, b) => a + b, 0);
+async function measured(run: () => PromiseLike<CannonResult>, counts: ReturnType<typeof tally>): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
+  const result = await run();
+  const cpu = process.cpuUsage(cpuBefore);
+  if (result.errors > 0) counts.errorKinds['socket error'] = result.errors;
+  if (result.timeouts > 0) counts.errorKinds.timeout = result.timeouts;
   const durationS = result.duration;
   return {
     rps: durationS > 0 ? result.latency.totalCount / durationS : 0,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    errors,
-    errorKinds: kinds,
+    errors: Object.values(counts.errorKinds).reduce((a, b) => a + b, 0),
+    errorKinds: counts.errorKinds,
+    answers: counts.answers,
     requests: result.latency.totalCount,
     durationS,
+    clientCpuShare: durationS > 0 ? Math.round(((cpu.user + cpu.system) / 1e6 / durationS) * 100) / 100 : 0,
   };
 }
 
-async function deviceAuthorization(job: Extract<LoadJob, { kind: 'deviceAuthorization' }>): Promise<LoadResult> {
-  const kinds: Record<string, number> = {};
-  const result = await autocannon({
-    url: job.url,
-    connections: job.connections,
-    duration: job.durationS,
-    requests: [
-      {
-        method: 'POST',
-        headers: { ...FORM_HEADERS },
-        body: DEVICE_AUTH_BODY,
-        onResponse(status, body) {
-          if (status !== 200) bump(kinds, `${status} ${oauthErrorOf(body)}`);
-        },
-      },
-    ],
-  });
-  return summarize(result, kinds);
+function deviceAuthorization(job: Extract<LoadJob, { kind: 'deviceAuthorization' }>): Promise<LoadResult> {
+  const counts = tally(new Set(job.expect));
+  return measured(
+    () =>
+      autocannon({
+        url: job.url,
+        connections: job.connections,
+        duration: job.durationS,
+        requests: [{ method: 'POST', headers: { ...FORM_HEADERS }, body: DEVICE_AUTH_BODY, onResponse: (status, body) => counts.count(status, body) }],
+      }),
+    counts,
+  );
 }
 
 async function mint(job: Extract<LoadJob, { kind: 'mint' }>): Promise<LoadResult> {
-  const kinds: Record<string, number> = {};
+  const counts = tally(new Set(['200']));
   const codes: string[] = [];
-  const result = await autocannon({
-    url: job.url,
-    connections: job.connections,
-    amount: job.amount,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        headers: { ...FORM_HEADERS },
-        body: DEVICE_AUTH_BODY,
-        onResponse(status, body) {
-          if (status !== 200) return bump(kinds, `${status} ${oauthErrorOf(body)}`);
-          try {
-            const code = (JSON.parse(body) as { device_code?: unknown }).device_code;
-            if (typeof code === 'string' && code.length > 0) codes.push(code);
-            else bump(kinds, '200 without device_code');
-          } catch {
-            bump(kinds, '200 not JSON');
-          }
-        },
-      },
-    ],
-  });
+  let intervalS: number | undefined;
+  const result = await measured(
+    () =>
+      autocannon({
+        url: job.url,
+        connections: job.connections,
+        amount: job.amount,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            headers: { ...FORM_HEADERS },
+            body: DEVICE_AUTH_BODY,
+            onResponse(status, body) {
+              counts.count(status, body);
+              if (status !== 200) return;
+              const parsed = JSON.parse(body) as { device_code?: unknown; interval?: unknown };
+              if (typeof parsed.device_code === 'string') codes.push(parsed.device_code);
+              if (typeof parsed.interval === 'number') intervalS ??= parsed.interval;
+            },
+          },
+        ],
+      }),
+    counts,
+  );
   writeFileSync(job.outFile, codes.join('\n'));
-  return { ...summarize(result, kinds), minted: codes.length };
+  return { ...result, minted: codes.length, ...(intervalS === undefined ? {} : { intervalS }) };
+}
+
+/** Each pool's poll bodies, read once; and where its round-robin stopped. */
+const codeFiles = new Map<string, string[]>();
+const nextPoll = new Map<string, number>();
+
+/**
+ * RFC 8628 §3.5: a device waits `interval` seconds between polls. The codes are polled
+ * round-robin, so a code is polled again `codes ÷ rate` seconds later; autocannon's limiter sends
+ * each second's share at the start of the second, which can bring two polls of one code up to a
+ * second closer than that. So the rate is capped at codes ÷ (interval + 1 s).
+ */
+function pollRateCap(codes: number, intervalS: number): number | undefined {
+  return intervalS > 0 ? Math.floor(codes / (intervalS + 1)) : undefined;
 }
 
 async function pendingPoll(job: Extract<LoadJob, { kind: 'pendingPoll' }>): Promise<LoadResult> {
-  const codes = readFileSync(job.codesFile, 'utf8').split('\n').filter((c) => c.length > 0);
-  if (codes.length === 0) throw new Error(`no device codes in ${job.codesFile}`);
-  const kinds: Record<string, number> = {};
-  const prefix = `grant_type=${encodeURIComponent(DEVICE_CODE_GRANT)}&client_id=${CLIENT_ID}&device_code=`;
-  let next = 0;
-  let exhausted = false;
-  const instance: CannonInstance = autocannon({
-    url: job.url,
-    connections: job.connections,
-    duration: job.durationS,
-    // stop() takes effect at the next sample tick: tick often, so a run whose pool ran out ends
-    // within 0.1 s. (Only the latency histogram and the totals are used, not the samples.)
-    sampleInt: 100,
-    requests: [
-      {
-        method: 'POST',
-        headers: { ...FORM_HEADERS },
-        setupRequest(req) {
-          // Every poll uses a code nobody has polled yet. Should the pool run out (the server was
-          // faster than estimated), stop the run; the few polls sent until it stops reuse codes,
-          // and their answers (slow_down, rightly) are not counted as errors.
-          if (next >= codes.length) {
-            if (!exhausted) {
-              exhausted = true;
-              instance?.stop();
-            }
-            next = 0;
-          }
-          const code = codes[next++] ?? '';
-          return { ...req, body: prefix + encodeURIComponent(code) };
-        },
-        onResponse(status, body) {
-          const error = oauthErrorOf(body);
-          if (exhausted) return;
-          if (status !== 400 || error !== 'authorization_pending') bump(kinds, `${status} ${error}`);
-        },
-      },
-    ],
-  });
-  const result = await instance;
-  return { ...summarize(result, kinds), codesUsed: exhausted ? codes.length : next, exhausted };
+  let codes = codeFiles.get(job.codesFile);
+  if (!codes) {
+    codes = readFileSync(job.codesFile, 'utf8').split('\n').filter((c) => c.length > 0).map((c) => POLL_BODY_PREFIX + encodeURIComponent(c));
+    codeFiles.set(job.codesFile, codes);
+  }
+  const bodies = codes;
+  if (bodies.length === 0) throw new Error(`no device codes in ${job.codesFile}`);
+  const counts = tally(new Set(['400 authorization_pending']));
+  // Round-robin from where the previous job on this pool stopped, so no code is polled early.
+  let next = nextPoll.get(job.codesFile) ?? 0;
+  const rateCapPerS = pollRateCap(bodies.length, job.intervalS);
+  const result = await measured(
+    () =>
+      autocannon({
+        url: job.url,
+        connections: job.connections,
+        duration: job.durationS,
+        ...(rateCapPerS === undefined ? {} : { overallRate: rateCapPerS }),
+        requests: [
+          {
+            method: 'POST',
+            headers: { ...FORM_HEADERS },
+            setupRequest(req) {
+              const body = bodies[next] ?? '';
+              next = (next + 1) % bodies.length;
+              return { ...req, body };
+            },
+            onResponse: (status, body) => counts.count(status, body),
+          },
+        ],
+      }),
+    counts,
+  );
+  nextPoll.set(job.codesFile, next);
+  return { ...result, ...(rateCapPerS === undefined ? {} : { rateCapPerS }) };
 }
 
-async function main(): Promise<void> {
-  const jobFile = process.argv[2];
-  if (!jobFile) throw new Error('usage: tsx bench/load.ts <job.json>');
-  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as LoadJob;
-  let result: LoadResult;
+async function runJob(job: LoadJob): Promise<LoadResult> {
   switch (job.kind) {
     case 'deviceAuthorization':
-      result = await deviceAuthorization(job);
-      break;
+      return deviceAuthorization(job);
     case 'mint':
-      result = await mint(job);
-      break;
+      return mint(job);
     case 'pendingPoll':
-      result = await pendingPoll(job);
-      break;
+      return pendingPoll(job);
   }
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().catch((err: unknown) => {
-  console.error(`[bench/load] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exit(1);
-});
+// One job at a time, in order: the next line is read only after the previous answer.
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line.trim() === '') continue;
+  try {
+    process.stdout.write(`${JSON.stringify(await runJob(JSON.parse(line) as LoadJob))}\n`);
+  } catch (err) {
+    process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
+  }
+}

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/portal';
+import { buildServers } from './build';
 import { round } from './stats';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -52,25 +53,35 @@ export function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-export interface SpawnTsxOptions {
+export interface SpawnOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** The child is itself a benchmark that stops its own children: stop it with SIGTERM. */
   gentle?: boolean;
+  /** Give the child a stdin pipe (the load worker reads its jobs there). */
+  stdin?: boolean;
 }
 
 /**
  * `taskset -c <core> node <tsx cli> <args>`, or without taskset on a one-core machine or when
  * `core` is undefined (a child that pins its own children).
  */
-export function spawnTsx(core: string | undefined, args: string[], options: SpawnTsxOptions): ChildProcess {
-  const command = [process.execPath, tsxCli, ...args];
+export function spawnTsx(core: string | undefined, args: string[], options: SpawnOptions): ChildProcess {
+  return spawnPinned(core, [process.execPath, tsxCli, ...args], options);
+}
+
+/** `taskset -c <core> node <args>`: compiled JavaScript, as production runs it (bench/build.ts). */
+function spawnNode(core: string, args: string[], options: SpawnOptions): ChildProcess {
+  return spawnPinned(core, [process.execPath, ...args], options);
+}
+
+function spawnPinned(core: string | undefined, command: string[], options: SpawnOptions): ChildProcess {
   const argv = pin && core !== undefined ? ['taskset', '-c', core, ...command] : command;
   const child = spawn(argv[0] ?? 'taskset', argv.slice(1), {
     cwd: options.cwd,
     env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // own process group: stopping it also stops the node process tsx starts
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    detached: true, // own process group: stopping it also stops a node process tsx starts
   });
   live.add(child);
   if (options.gentle) gentle.add(child);
@@ -144,9 +155,9 @@ function commOf(pid: number): string {
 }
 
 /**
- * The node process that actually serves: `taskset` execs node running the tsx CLI, which
- * starts the real node process as its child (esbuild's service may sit below it). The deepest
- * `node` in the tree is the server.
+ * The node process that actually serves: `taskset` execs node (under tsx, node running the tsx
+ * CLI, which starts the real node process as its child; esbuild's service may sit below it). The
+ * deepest `node` in the tree is the server.
  */
 export function servingPid(rootPid: number): number {
   let best = rootPid;
@@ -189,8 +200,9 @@ export interface StartedServer {
 }
 
 /**
- * Starts `tsx <args>` in verify-portal on a free port, pinned to the server core, with
- * `PORT`, `HOST=127.0.0.1` and `NODE_ENV=production`, and resolves once it prints `ready`.
+ * Starts `node <args>` (a compiled server, bench/build.ts) in verify-portal on a free port,
+ * pinned to the server core, with `PORT`, `HOST=127.0.0.1` and `NODE_ENV=production`, and
+ * resolves once it prints `ready`.
  */
 export async function startServer(
   name: string,
@@ -200,7 +212,7 @@ export async function startServer(
 ): Promise<StartedServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const child = spawnTsx(SERVER_CORE, args, {
+  const child = spawnNode(SERVER_CORE, args, {
     cwd: portalDir,
     env: { ...process.env, ...env(origin), PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
   });
@@ -230,21 +242,58 @@ export async function startServer(
   return { child, origin, pid: servingPid(child.pid ?? 0), output };
 }
 
+export interface PortalOptions {
+  /** The SQLite directory (`PAIRGATE_DATA_DIR`); an empty one makes a fresh store. */
+  dataDir: string;
+  /** A PostgreSQL database (`DATABASE_URL`) instead of SQLite. */
+  databaseUrl?: string;
+  /** More environment, e.g. the bench-only settings of bench/portal-server.ts. */
+  env?: Record<string, string>;
+}
+
 /**
- * The real portal (`tsx server.ts`) with `PAIRGATE_ISSUER=<origin>` and `PAIRGATE_DATA_DIR`
- * (an empty directory makes a fresh SQLite store, seeded with the demo user and clients).
- * `nodeFlags` go before server.ts (tsx hands them to node).
+ * The real portal (bench/portal-server.ts compiled: server.ts with the bench-only settings it is
+ * given) with `PAIRGATE_ISSUER=<origin>`, seeded with the demo user and clients on first start.
  */
-export async function startPortal(dataDir: string, nodeFlags: string[] = []): Promise<StartedServer> {
+export async function startPortal(options: PortalOptions): Promise<StartedServer> {
   if (!existsSync(path.join(portalDir, '.next', 'BUILD_ID'))) {
     throw new BenchError(
       'verify-portal/.next has no production build, and the portal will not start without one.\n' +
-        '        Build it once: cd verify-portal && npx next build   (or `npm run build` at the root)',
+        '        Build it once: cd /work/main && flock /tmp/pairgate-build.lock npm run build',
     );
   }
+  const env = (origin: string): Record<string, string> => ({
+    // The demo user and the public client tv-kiosk, which the benchmarks play.
+    PAIRGATE_SEED_DEMO: 'true',
+    ...options.env,
+    PAIRGATE_ISSUER: origin,
+    PAIRGATE_DATA_DIR: options.dataDir,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+  });
   try {
-    return await startServer('pairgate', [...nodeFlags, 'server.ts'], (origin) => ({ PAIRGATE_ISSUER: origin, PAIRGATE_DATA_DIR: dataDir }), 'portal ready on');
+    const { portalServer } = await buildServers();
+    return await startServer('pairgate', [portalServer], env, 'portal ready on');
   } catch (err) {
-    throw new BenchError(`Pairgate would not start (tsx server.ts): ${err instanceof Error ? err.message : String(err)}`);
+    throw new BenchError(`Pairgate would not start: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+// ---------------------------------------------------------------- CPU
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux we run on). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds a process has used so far, all its threads together: utime + stime from
+ * /proc/<pid>/stat (fields 14 and 15, in clock ticks). NaN when the process is gone.
+ */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
   }
 }

@@ -594,7 +594,7 @@ async function main(): Promise<void> {
   onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   let server: StartedServer | undefined;
   try {
-    server = await startPortal(dataDir);
+    server = await startPortal({ dataDir });
     const rssAtStart = rssMb(server.pid);
     log(`pairgate ready at ${server.origin} (pid ${server.pid}, ${rssAtStart} MB RSS)`);
     const latency = parts.includes('latency') ? await latencyBenchmark(server) : null;

@@ -1,339 +1,301 @@
 /**
- * `npm run bench`: device authorization and pending-poll throughput of Pairgate against
- * oidc-provider (the baseline), measured in the same run on the same machine.
- *
- * Both servers run pinned to core 0, the load generator (autocannon, in bench/load.ts) to core 1.
- * Prints one JSON object on stdout and a few human lines on stderr. See bench/README.md.
- *
- * Settings (env or flags): BENCH_DURATION / --duration=S (10), BENCH_RUNS / --runs=N (3),
- * BENCH_WARMUP / --warmup=S (3), BENCH_CONNECTIONS / --connections=N (32); for debugging the
- * bench, BENCH_ONLY / --only=pairgate|baseline, and BENCH_CPU_PROF=<dir> for server CPU profiles.
+ * Throughput of the two hottest device-flow endpoints, Pairgate (SQLite and PostgreSQL) against
+ * oidc-provider (the baseline), measured in the same run, servers pinned to core 0 and the load
+ * worker (autocannon, load.ts) to core 1. Shapes:
+ *   - pending polls over 1k / 10k / 100k live codes, each polled no sooner than its interval,
+ *     at 32 and 64 connections;
+ *   - device authorization at 32 and 64 connections, the issuance limits on (raised above what
+ *     one address asks for), and once with the default limits (the 429 answer's cost).
+ * Prints one JSON object on stdout, human lines on stderr. See bench/README.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  CLIENT_ID,
-  DEVICE_AUTH_BODY,
-  DEVICE_CODE_GRANT,
-  FORM_HEADERS,
-  type LoadJob,
-  type LoadResult,
-  type ScenarioSummary,
-} from './common';
-import {
-  BenchError,
-  benchDir,
-  cleanupNow,
-  cores,
-  LOAD_CORE,
-  log,
-  onCleanup,
-  pin,
-  portalDir,
-  rssMb,
-  SERVER_CORE,
-  setting,
-  spawnTsx,
-  startPortal,
-  startServer,
-  stopChild,
-  type StartedServer,
-} from './processes';
+import type { LoadJob, LoadResult } from './common';
+import { LoadWorker } from './load-worker';
+import { postgresServerUrl } from './postgres';
+import { BenchError, cleanupNow, cores, LOAD_CORE, log, onCleanup, pin, rssMb, SERVER_CORE, setting } from './processes';
 import { median, round } from './stats';
+import { cpuBetween, profileRun, sampleCpu, startTarget, stopTarget, type Target, type TargetName } from './targets';
 
-const GOAL_PENDING_POLL_RATIO = 2;
+const GOALS = { pendingPollRatioAtLeast: 3, pendingPollAtConnections: 50, pendingPollAtLiveCodes: 10_000, deviceAuthorizationRatioAtLeast: 2 } as const;
+const QUICK = process.env.BENCH_QUICK === '1';
 
-// ---------------------------------------------------------------- settings
+function list(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const values = raw.split(',').map(Number);
+  if (values.some((v) => !Number.isInteger(v) || v <= 0)) throw new BenchError(`${name} must be a comma-separated list of whole numbers, not "${raw}"`);
+  return values;
+}
+
+const postgresUrl = postgresServerUrl();
+function stores(): ('sqlite' | 'postgres')[] {
+  const raw = process.env.BENCH_STORES ?? (QUICK || !postgresUrl ? 'sqlite' : 'sqlite,postgres');
+  const names = raw.split(',').map((s) => s.trim());
+  for (const n of names) if (n !== 'sqlite' && n !== 'postgres') throw new BenchError(`BENCH_STORES lists sqlite and/or postgres, not "${n}"`);
+  return names as ('sqlite' | 'postgres')[];
+}
+
+const SCENARIOS = ['poll', 'authorization', 'defaults'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+function scenarios(): Scenario[] {
+  const names = (process.env.BENCH_SCENARIOS ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
+  for (const n of names) if (!(SCENARIOS as readonly string[]).includes(n)) throw new BenchError(`BENCH_SCENARIOS lists ${SCENARIOS.join(', ')}, not "${n}"`);
+  return names as Scenario[];
+}
 
 const settings = {
-  durationS: setting('BENCH_DURATION', 'duration', 10),
-  runs: Math.round(setting('BENCH_RUNS', 'runs', 3)),
-  warmupS: setting('BENCH_WARMUP', 'warmup', 3),
-  connections: Math.round(setting('BENCH_CONNECTIONS', 'connections', 32)),
+  scenarios: scenarios(),
+  durationS: setting('BENCH_DURATION', 'duration', QUICK ? 3 : 5),
+  runs: Math.round(setting('BENCH_RUNS', 'runs', QUICK ? 1 : 3)),
+  warmupS: setting('BENCH_WARMUP', 'warmup', QUICK ? 1 : 2),
+  connections: list('BENCH_CONNECTIONS', QUICK ? [64] : [32, 64]),
+  liveCodes: list('BENCH_LIVE_CODES', QUICK ? [10_000] : [1_000, 10_000, 100_000]),
+  stores: stores(),
+  quick: QUICK,
 };
-/** Connections used to make the pending device codes before the poll runs (not measured). */
-const MINT_CONNECTIONS = 64;
-/** Pool size = expected polls × this margin, so no code is polled twice. */
-const POOL_MARGIN = 1.25;
+/** Connections used to make the live codes (not measured). */
+const MINT_CONNECTIONS = 32;
+/** The portal's default interval (src/defaults.ts). */
+const DEFAULT_INTERVAL_S = 5;
 
-// ---------------------------------------------------------------- processes
+/**
+ * The interval the bench portal gives its codes. At the default 5 s, honest devices can poll
+ * 100k codes at up to 16.7k/s (load.ts's pacing) — enough to saturate one core — but 10k codes
+ * at only 1.7k/s; so smaller pools run at interval 0, which changes when `slow_down` would be
+ * sent, never what a poll costs (README, "What the portal runs with").
+ */
+function intervalFor(liveCodes: number): number {
+  const forced = process.env.BENCH_POLL_INTERVAL;
+  if (forced !== undefined && forced !== '') return Number(forced);
+  return liveCodes >= 100_000 ? DEFAULT_INTERVAL_S : 0;
+}
+
+/** Issuance limits far above what one loopback address asks for: still checked and counted on every request. */
+const RAISED_LIMITS = { PAIRGATE_BENCH_CODES_PER_NETWORK: '1000000000', PAIRGATE_BENCH_CODES_PER_CLIENT: '1000000000' };
+/** 64 load connections + the orchestrator's own: the default cap (64 per address) would refuse one. */
+const CONNECTION_CAP = { PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS: '128' };
+
+/** BENCH_CPU_PROF=<dir>: a CPU profile of each measured run per server (bench/profiler.ts); slows the servers down. */
+const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pairgate-bench-'));
 onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+const worker = new LoadWorker();
+let jobs = 0;
 
-// ---------------------------------------------------------------- servers
-
-/**
- * BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles (`.cpuprofile`, open in Chrome
- * DevTools or speedscope) to <dir>/<server>/ when they stop. Profiling slows them down: use
- * it to find hot spots, not for the figures.
- */
-function profileFlags(name: string): string[] {
-  const dir = process.env.BENCH_CPU_PROF;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, name)}`] : []; // tsx hands node flags to node
+interface Run extends LoadResult {
+  cpuUsPerRequest: number;
+  dbCpuUsPerRequest?: number;
 }
 
-interface Target extends StartedServer {
-  name: 'pairgate' | 'baseline';
-  deviceAuthorizationPath: string;
-  tokenPath: string;
+async function measure(t: Target, job: LoadJob, label = ''): Promise<Run> {
+  const before = await sampleCpu(t);
+  const r = await profileRun(t, profileDir, label, () => worker.run(job));
+  const cpu = cpuBetween(before, await sampleCpu(t));
+  const per = (seconds: number) => round((seconds / Math.max(1, r.requests)) * 1e6, 1);
+  return { ...r, cpuUsPerRequest: per(cpu.server), ...(cpu.database === undefined ? {} : { dbCpuUsPerRequest: per(cpu.database) }) };
 }
 
-/** Reads a started server's device authorization and token endpoints from its discovery document. */
-async function withEndpoints(name: Target['name'], started: StartedServer): Promise<Target> {
-  const metadata = (await fetchJson(`${started.origin}/.well-known/openid-configuration`)).body as Record<string, unknown>;
-  const deviceAuthorizationEndpoint = metadata.device_authorization_endpoint;
-  const tokenEndpoint = metadata.token_endpoint;
-  if (typeof deviceAuthorizationEndpoint !== 'string' || typeof tokenEndpoint !== 'string') {
-    throw new BenchError(`${name}: discovery has no device_authorization_endpoint / token_endpoint`);
-  }
-  return {
-    ...started,
-    name,
-    deviceAuthorizationPath: new URL(deviceAuthorizationEndpoint).pathname,
-    tokenPath: new URL(tokenEndpoint).pathname,
-  };
-}
-
-async function fetchJson(url: string, form?: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, form === undefined ? {} : { method: 'POST', headers: FORM_HEADERS, body: form });
-  const text = await res.text();
-  try {
-    return { status: res.status, body: JSON.parse(text) as unknown };
-  } catch {
-    throw new BenchError(`${url} answered ${res.status} with a non-JSON body: ${text.slice(0, 200)}`);
-  }
-}
-
-/** One device authorization and one poll by hand, so a broken server fails loudly and early. */
-async function smokeTest(t: Target): Promise<void> {
-  const auth = await fetchJson(t.origin + t.deviceAuthorizationPath, DEVICE_AUTH_BODY);
-  const deviceCode = (auth.body as { device_code?: unknown }).device_code;
-  if (auth.status !== 200 || typeof deviceCode !== 'string') {
-    throw new BenchError(`${t.name}: device authorization answered ${auth.status} ${JSON.stringify(auth.body)}`);
-  }
-  const poll = await fetchJson(
-    t.origin + t.tokenPath,
-    `grant_type=${encodeURIComponent(DEVICE_CODE_GRANT)}&device_code=${encodeURIComponent(deviceCode)}&client_id=${CLIENT_ID}`,
-  );
-  if (poll.status !== 400 || (poll.body as { error?: unknown }).error !== 'authorization_pending') {
-    throw new BenchError(`${t.name}: first poll answered ${poll.status} ${JSON.stringify(poll.body)}, expected 400 authorization_pending`);
-  }
-}
-
-// ---------------------------------------------------------------- load jobs
-
-let jobCounter = 0;
-
-async function runLoad(job: LoadJob): Promise<LoadResult> {
-  const file = path.join(tmp, `job-${++jobCounter}.json`);
-  writeFileSync(file, JSON.stringify(job));
-  const child = spawnTsx(LOAD_CORE, [path.join(benchDir, 'load.ts'), file], { cwd: portalDir, env: process.env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const last = stdout.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !last.startsWith('{')) {
-    throw new BenchError(`load worker (${job.kind}) failed with code ${code}:\n${stderr.slice(-2000)}`);
-  }
-  return JSON.parse(last) as LoadResult;
-}
-
-function deviceAuthorizationJob(t: Target, durationS: number): LoadJob {
-  return { kind: 'deviceAuthorization', url: t.origin + t.deviceAuthorizationPath, connections: settings.connections, durationS };
-}
-
-/** Makes `amount` pending device codes on `t` and returns the file that lists them. */
-async function mintPool(t: Target, amount: number): Promise<string> {
-  const outFile = path.join(tmp, `codes-${t.name}-${++jobCounter}.txt`);
-  const started = performance.now();
-  const result = await runLoad({ kind: 'mint', url: t.origin + t.deviceAuthorizationPath, connections: MINT_CONNECTIONS, amount, outFile });
-  const minted = result.minted ?? 0;
-  log(`${t.name}: made ${minted} pending device codes in ${((performance.now() - started) / 1000).toFixed(1)} s (${Math.round(result.rps)}/s)`);
-  if (minted < amount * 0.99) {
-    throw new BenchError(`${t.name}: asked for ${amount} device codes, got ${minted} (${JSON.stringify(result.errorKinds)})`);
-  }
-  return outFile;
-}
-
-function pendingPollJob(t: Target, durationS: number, codesFile: string): LoadJob {
-  return { kind: 'pendingPoll', url: t.origin + t.tokenPath, connections: settings.connections, durationS, codesFile };
-}
-
-// ---------------------------------------------------------------- statistics
-
-
-interface ScenarioReport extends ScenarioSummary {
-  rpsRuns: number[];
+interface Summary {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU per request, µs (median over the runs): /proc/<pid>/stat utime+stime delta ÷ requests. */
+  cpuUsPerRequest: number;
+  dbCpuUsPerRequest?: number;
+  errors: number;
   errorKinds?: Record<string, number>;
+  answers: Record<string, number>;
+  rpsRuns: number[];
+  /** Highest share of its core the load worker used: near 1, the client was the limit. */
+  clientCpuShare: number;
+  rateCapPerS?: number;
 }
 
-/** Medians of rate and latency over the measured runs; errors are the total over all of them. */
-function summarize(runs: LoadResult[]): ScenarioReport {
-  const kinds: Record<string, number> = {};
-  for (const r of runs) for (const [k, v] of Object.entries(r.errorKinds)) kinds[k] = (kinds[k] ?? 0) + v;
-  const report: ScenarioReport = {
+function summarize(runs: Run[]): Summary {
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  };
+  const errorKinds: Record<string, number> = {};
+  const answers: Record<string, number> = {};
+  for (const r of runs) {
+    add(errorKinds, r.errorKinds);
+    add(answers, r.answers);
+  }
+  const db = runs.map((r) => r.dbCpuUsPerRequest).filter((v): v is number => v !== undefined);
+  const cap = runs[0]?.rateCapPerS;
+  return {
     rps: round(median(runs.map((r) => r.rps)), 0),
     p50Ms: round(median(runs.map((r) => r.p50Ms))),
     p99Ms: round(median(runs.map((r) => r.p99Ms))),
+    cpuUsPerRequest: round(median(runs.map((r) => r.cpuUsPerRequest)), 1),
+    ...(db.length > 0 ? { dbCpuUsPerRequest: round(median(db), 1) } : {}),
     errors: runs.reduce((a, r) => a + r.errors, 0),
+    ...(Object.keys(errorKinds).length > 0 ? { errorKinds } : {}),
+    answers,
     rpsRuns: runs.map((r) => round(r.rps, 0)),
+    clientCpuShare: Math.max(...runs.map((r) => r.clientCpuShare)),
+    ...(cap === undefined ? {} : { rateCapPerS: cap }),
   };
-  if (Object.keys(kinds).length > 0) report.errorKinds = kinds;
-  return report;
 }
 
-function describe(t: Target, scenario: string, r: LoadResult): string {
-  const extra = r.errors > 0 ? `, ${r.errors} errors ${JSON.stringify(r.errorKinds)}` : '';
-  const pool = r.exhausted ? ` (code pool ran out after ${r.durationS.toFixed(1)} s)` : '';
-  return `${t.name.padEnd(8)} ${scenario.padEnd(19)} ${Math.round(r.rps).toString().padStart(6)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms${extra}${pool}`;
-}
-
-// ---------------------------------------------------------------- main
-
-/** `--only=baseline` / `--only=pairgate` (or BENCH_ONLY) measures one server alone, for debugging the bench. */
-function selectedServers(): Target['name'][] {
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? process.env.BENCH_ONLY;
-  if (only === undefined || only === '') return ['pairgate', 'baseline'];
-  if (only === 'pairgate' || only === 'baseline') return [only];
-  throw new BenchError(`--only / BENCH_ONLY must be pairgate or baseline, not "${only}"`);
-}
-
-async function startTarget(name: Target['name'], dataDir: string): Promise<Target> {
-  if (name === 'baseline') {
-    return withEndpoints(name, await startServer(name, [...profileFlags(name), path.join(benchDir, 'baseline-server.ts')], () => ({}), 'baseline ready on'));
+/** Warm-up, then `runs` measured runs per target, the targets taking turns so drift hits all alike. */
+async function compare(targets: Target[], label: string, jobFor: (t: Target, durationS: number) => LoadJob): Promise<Map<TargetName, Summary>> {
+  for (const t of targets) await worker.run(jobFor(t, settings.warmupS));
+  const runs = new Map<Target, Run[]>(targets.map((t) => [t, []]));
+  for (let run = 0; run < settings.runs; run++) {
+    for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
+      const r = await measure(t, jobFor(t, settings.durationS), `${label} run ${run + 1}`);
+      runs.get(t)?.push(r);
+      const extra = r.errors > 0 ? `  ${r.errors} errors ${JSON.stringify(r.errorKinds)}` : '';
+      log(`${label} run ${run + 1} ${t.name.padEnd(8)} ${Math.round(r.rps).toString().padStart(6)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  ${r.cpuUsPerRequest} µs CPU/req${r.dbCpuUsPerRequest === undefined ? '' : ` (+${r.dbCpuUsPerRequest} µs database)`}  client ${Math.round(r.clientCpuShare * 100)}%${extra}`);
+    }
   }
-  return withEndpoints(name, await startPortal(dataDir, profileFlags(name)));
+  return new Map(targets.map((t) => [t.name, summarize(runs.get(t) ?? [])]));
+}
+
+async function withTargets<T>(names: TargetName[], portalEnv: Record<string, string>, fn: (targets: Target[]) => Promise<T>): Promise<T> {
+  const targets: Target[] = [];
+  try {
+    for (const name of names) targets.push(await startTarget(name, { portalEnv: { ...CONNECTION_CAP, ...portalEnv }, postgresUrl, profileDir }));
+    return await fn(targets);
+  } finally {
+    for (const t of targets) await stopTarget(t);
+  }
+}
+
+function rssOf(targets: Target[]): Record<string, number> {
+  return Object.fromEntries(targets.map((t) => [t.name, rssMb(t.pid)]));
+}
+
+/** Per store: Pairgate's figures beside the baseline's, and the ratios (req/s, and how many times less CPU a request costs). */
+interface ShapeReport<S> {
+  shape: S & { store: 'sqlite' | 'postgres' };
+  pairgate: Summary | undefined;
+  baseline: Summary | undefined;
+  ratio: number | null;
+  cpuRatio: number | null;
+}
+
+function shapeReports<S extends object>(shape: S, results: Map<TargetName, Summary>): ShapeReport<S>[] {
+  const baseline = results.get('baseline');
+  return settings.stores.map((store) => {
+    const pairgate = results.get(store);
+    return {
+      shape: { ...shape, store },
+      pairgate,
+      baseline,
+      ratio: pairgate && baseline ? round(pairgate.rps / baseline.rps) : null,
+      cpuRatio: pairgate && baseline ? round(baseline.cpuUsPerRequest / pairgate.cpuUsPerRequest) : null,
+    };
+  });
+}
+
+type PollShape = { liveCodes: number; connections: number; intervalS: number };
+
+async function pendingPolls() {
+  const reports: ShapeReport<PollShape>[] = [];
+  const rss: Record<string, Record<string, number>> = {};
+  for (const liveCodes of settings.liveCodes) {
+    const intervalS = intervalFor(liveCodes);
+    const env = { ...RAISED_LIMITS, PAIRGATE_BENCH_POLL_INTERVAL_SECONDS: String(intervalS) };
+    await withTargets([...settings.stores, 'baseline'], env, async (targets) => {
+      const pools = new Map<Target, string>();
+      for (const t of targets) {
+        const outFile = path.join(tmp, `codes-${t.name}-${++jobs}.txt`);
+        const minted = await worker.run({ kind: 'mint', url: t.origin + t.deviceAuthorizationPath, connections: MINT_CONNECTIONS, amount: liveCodes, outFile });
+        if ((minted.minted ?? 0) < liveCodes) throw new BenchError(`${t.name}: asked for ${liveCodes} device codes, got ${minted.minted} (${JSON.stringify(minted.errorKinds)})`);
+        if (t.name !== 'baseline' && minted.intervalS !== intervalS) throw new BenchError(`${t.name}: codes came with interval ${minted.intervalS}, expected ${intervalS}`);
+        log(`${t.name}: ${liveCodes} live codes made in ${minted.durationS.toFixed(1)} s (interval ${minted.intervalS ?? '-'} s)`);
+        pools.set(t, outFile);
+      }
+      const before = rssOf(targets);
+      for (const connections of settings.connections) {
+        const label = `poll ${liveCodes / 1000}k codes ${connections} conn`;
+        const results = await compare(targets, label, (t, durationS) => ({
+          kind: 'pendingPoll',
+          url: t.origin + t.tokenPath,
+          connections,
+          durationS,
+          codesFile: pools.get(t) ?? '',
+          // The baseline never answers slow_down, so it is polled at the same pace.
+          intervalS,
+        }));
+        reports.push(...shapeReports({ liveCodes, connections, intervalS }, results));
+      }
+      rss[`${liveCodes}`] = { ...Object.fromEntries(Object.entries(before).map(([k, v]) => [`${k}Before`, v])), ...rssOf(targets) };
+    });
+  }
+  return { reports, rss };
+}
+
+async function deviceAuthorizations() {
+  return withTargets([...settings.stores, 'baseline'], RAISED_LIMITS, async (targets) => {
+    const reports: ShapeReport<{ connections: number }>[] = [];
+    for (const connections of settings.connections) {
+      const results = await compare(targets, `device authz ${connections} conn`, (t, durationS) => ({
+        kind: 'deviceAuthorization',
+        url: t.origin + t.deviceAuthorizationPath,
+        connections,
+        durationS,
+        expect: ['200'],
+      }));
+      reports.push(...shapeReports({ connections }, results));
+    }
+    return { reports, rss: rssOf(targets) };
+  });
+}
+
+/** One run with the default issuance limits: from one address nearly every answer is 429. */
+async function defaultLimits() {
+  return withTargets(['sqlite'], {}, async ([t]) => {
+    if (!t) throw new BenchError('sqlite target did not start');
+    const connections = Math.max(...settings.connections);
+    const r = await measure(t, { kind: 'deviceAuthorization', url: t.origin + t.deviceAuthorizationPath, connections, durationS: settings.durationS, expect: ['200', '429 temporarily_unavailable'] }, 'device authz default limits');
+    log(`device authz, default limits, ${connections} conn: ${Math.round(r.rps)} req/s  ${r.cpuUsPerRequest} µs CPU/req  ${JSON.stringify(r.answers)}`);
+    return { connections, ...summarize([r]) };
+  });
 }
 
 async function main(): Promise<void> {
   const loadAtStart = round(os.loadavg()[0] ?? 0);
-  const names = selectedServers();
-  if (!pin) log(`WARNING: ${cores} core(s) or no taskset: server and load generator are NOT pinned; figures are not comparable`);
-  log(
-    `${settings.runs} run(s) of ${settings.durationS} s per scenario and server, ${settings.warmupS} s warm-up, ` +
-      `${settings.connections} connections; servers on core ${SERVER_CORE}, load on core ${LOAD_CORE}`,
-  );
-
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pairgate-bench-data-'));
-  const targets: Target[] = [];
+  const started = performance.now();
+  if (!pin) log(`WARNING: ${cores} core(s) or no taskset: servers and load are NOT pinned; figures are not comparable`);
+  log(`${settings.runs} × ${settings.durationS} s per shape and server (${settings.warmupS} s warm-up); connections ${settings.connections.join(', ')}; live codes ${settings.liveCodes.join(', ')}; stores ${settings.stores.join(', ')}; servers on core ${SERVER_CORE}, load on core ${LOAD_CORE}`);
   try {
-    for (const name of names) targets.push(await startTarget(name, dataDir));
-    for (const t of targets) {
-      await smokeTest(t);
-      log(`${t.name} ready at ${t.origin} (pid ${t.pid}, ${rssMb(t.pid)} MB RSS): device authorization ${t.deviceAuthorizationPath}, token ${t.tokenPath}`);
-    }
-    /** Alternate which server goes first, so slow drift on a shared machine hits both alike. */
-    const inTurn = (run: number): Target[] => (run % 2 === 0 ? targets : [...targets].reverse());
-
-    // Scenario A: device authorization.
-    const a = new Map<Target, LoadResult[]>(targets.map((t) => [t, []]));
-    for (const t of targets) {
-      const warm = await runLoad(deviceAuthorizationJob(t, settings.warmupS));
-      log(`warm-up ${describe(t, 'device authz', warm)}`);
-    }
-    for (let run = 0; run < settings.runs; run++) {
-      for (const t of inTurn(run)) {
-        const r = await runLoad(deviceAuthorizationJob(t, settings.durationS));
-        a.get(t)?.push(r);
-        log(`run ${run + 1}  ${describe(t, 'device authz', r)}`);
-      }
-    }
-
-    // Scenario B: pending polls, every poll with a code nobody polled before.
-    const rss = new Map<Target, { before: number; after: number }>();
-    for (const t of targets) rss.set(t, { before: rssMb(t.pid), after: NaN });
-    const b = new Map<Target, LoadResult[]>(targets.map((t) => [t, []]));
-    const expectedRps = new Map<Target, number>();
-    for (const t of targets) {
-      // The warm-up pool is a guess; the warm-up's own rate then sizes the measured pools.
-      const guess = Math.max(2_000, Math.round(median(a.get(t)?.map((r) => r.rps) ?? []) * 2 * settings.warmupS));
-      const warm = await runLoad(pendingPollJob(t, settings.warmupS, await mintPool(t, guess)));
-      log(`warm-up ${describe(t, 'pending poll', warm)}`);
-      // A short warm-up underrates a server that is still warming up: leave room.
-      expectedRps.set(t, warm.rps * 1.3);
-    }
-    for (let run = 0; run < settings.runs; run++) {
-      for (const t of inTurn(run)) {
-        const expected = Math.max(expectedRps.get(t) ?? 0, ...(b.get(t)?.map((r) => r.rps) ?? []));
-        let size = Math.ceil(expected * settings.durationS * POOL_MARGIN) + settings.connections;
-        for (let attempt = 1; ; attempt++) {
-          const pool = await mintPool(t, size);
-          const r = await runLoad(pendingPollJob(t, settings.durationS, pool));
-          rmSync(pool, { force: true });
-          log(`run ${run + 1}  ${describe(t, 'pending poll', r)}`);
-          // A run cut short by an empty pool counts if it still ran 80% of its time; a shorter one
-          // is run again with a pool sized on the rate just seen.
-          if (r.exhausted && r.durationS < settings.durationS * 0.8 && attempt < 3) {
-            size = Math.ceil(r.rps * settings.durationS * POOL_MARGIN * 1.25) + settings.connections;
-            continue;
-          }
-          b.get(t)?.push(r);
-          break;
-        }
-      }
-    }
-    for (const t of targets) {
-      const entry = rss.get(t);
-      if (entry) entry.after = rssMb(t.pid);
-    }
-
-    const reports = new Map(
-      targets.map((t) => [
-        t.name,
-        { deviceAuthorization: summarize(a.get(t) ?? []), pendingPoll: summarize(b.get(t) ?? []), rssMb: rss.get(t) },
-      ]),
-    );
-    const pg = reports.get('pairgate');
-    const base = reports.get('baseline');
-    const ratio =
-      pg && base
-        ? {
-            deviceAuthorization: round(pg.deviceAuthorization.rps / base.deviceAuthorization.rps),
-            pendingPoll: round(pg.pendingPoll.rps / base.pendingPoll.rps),
-          }
-        : null;
-    const goalMet = ratio !== null && ratio.pendingPoll >= GOAL_PENDING_POLL_RATIO;
+    const polls = settings.scenarios.includes('poll') ? await pendingPolls() : { reports: [], rss: {} };
+    const authz = settings.scenarios.includes('authorization') ? await deviceAuthorizations() : { reports: [], rss: {} };
+    const atDefaults = settings.scenarios.includes('defaults') ? await defaultLimits() : null;
+    const pollGoal = polls.reports.filter((r) => r.shape.liveCodes === GOALS.pendingPollAtLiveCodes && r.shape.connections >= GOALS.pendingPollAtConnections);
     const summary = {
-      pairgate: pg ?? null,
-      baseline: base ?? null,
-      ratio,
-      goal: { pendingPollRatioAtLeast: GOAL_PENDING_POLL_RATIO, met: goalMet },
-      settings: { ...settings, pinned: pin },
-      machine: {
-        cores,
-        node: process.version,
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        // Other work on the machine shows here: on 2 cores, a load well above 2 means noisy figures.
-        loadAvg1m: { start: loadAtStart, end: round(os.loadavg()[0] ?? 0) },
+      pendingPoll: polls.reports,
+      deviceAuthorization: authz.reports,
+      deviceAuthorizationDefaultLimits: atDefaults,
+      rssMb: { pendingPollByLiveCodes: polls.rss, deviceAuthorization: authz.rss },
+      goals: {
+        ...GOALS,
+        met: {
+          pendingPoll: pollGoal.length > 0 ? Object.fromEntries(pollGoal.map((r) => [`${r.shape.store}@${r.shape.connections}`, (r.ratio ?? 0) >= GOALS.pendingPollRatioAtLeast])) : null,
+          deviceAuthorization: Object.fromEntries(authz.reports.map((r) => [`${r.shape.store}@${r.shape.connections}`, (r.ratio ?? 0) >= GOALS.deviceAuthorizationRatioAtLeast])),
+        },
       },
+      settings: { ...settings, pinned: pin, pollIntervalS: Object.fromEntries(settings.liveCodes.map((n) => [n, intervalFor(n)])) },
+      machine: { cores, node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', loadAvg1m: { start: loadAtStart, end: round(os.loadavg()[0] ?? 0) } },
+      durationS: round((performance.now() - started) / 1000, 0),
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
-
-    const cell = (text: string | number | undefined, width: number): string => String(text ?? '-').padStart(width);
     log('');
-    log(`medians of ${settings.runs} run(s)                 Pairgate       baseline   ratio`);
-    log(
-      `device authorization  req/s ${cell(pg?.deviceAuthorization.rps, 14)} ${cell(base?.deviceAuthorization.rps, 14)}   ${ratio?.deviceAuthorization ?? '-'}`,
-    );
-    log(`pending poll          req/s ${cell(pg?.pendingPoll.rps, 14)} ${cell(base?.pendingPoll.rps, 14)}   ${ratio?.pendingPoll ?? '-'}`);
-    log(`pending poll p50 / p99   ms ${cell(pg && `${pg.pendingPoll.p50Ms} / ${pg.pendingPoll.p99Ms}`, 14)} ${cell(base && `${base.pendingPoll.p50Ms} / ${base.pendingPoll.p99Ms}`, 14)}`);
-    log(`RSS before → after polls MB ${cell(pg && `${pg.rssMb?.before} → ${pg.rssMb?.after}`, 14)} ${cell(base && `${base.rssMb?.before} → ${base.rssMb?.after}`, 14)}`);
-    for (const [name, r] of reports) {
-      const errors = r.deviceAuthorization.errors + r.pendingPoll.errors;
-      if (errors > 0) log(`${name} answered ${errors} request(s) unexpectedly: ${JSON.stringify({ ...r.deviceAuthorization.errorKinds, ...r.pendingPoll.errorKinds })}`);
-    }
-    if (ratio === null) log('only one server measured: no ratio, goal not evaluated');
-    else
-      log(
-        `${goalMet ? 'GOAL MET' : 'GOAL NOT MET'}: pending-poll throughput is ${ratio.pendingPoll}× the baseline (goal ≥ ${GOAL_PENDING_POLL_RATIO}×)`,
-      );
+    log('shape                               Pairgate req/s  µs/req   baseline req/s  µs/req   ratio  CPU ratio');
+    const line = (name: string, r: ShapeReport<object>) =>
+      log(`${name.padEnd(36)}${String(r.pairgate?.rps).padStart(14)} ${String(r.pairgate?.cpuUsPerRequest).padStart(7)} ${String(r.baseline?.rps).padStart(16)} ${String(r.baseline?.cpuUsPerRequest).padStart(7)} ${String(r.ratio).padStart(7)} ${String(r.cpuRatio).padStart(10)}`);
+    for (const r of polls.reports) line(`poll ${r.shape.store} ${r.shape.liveCodes} codes ${r.shape.connections} conn`, r);
+    for (const r of authz.reports) line(`device authz ${r.shape.store} ${r.shape.connections} conn`, r);
+    log(`goals: ${JSON.stringify(summary.goals.met)}`);
   } finally {
-    for (const t of targets) await stopChild(t.child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await worker.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -6,35 +6,14 @@
 // Our own code is bundled; every package stays external and is loaded from node_modules at run
 // time: native and heavy ones (better-sqlite3, pg, next, react, ws) must be, and
 // @pairgate/shared is loaded from its built dist/ like any other dependency.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { keepModuleUrls } from './keep-module-urls.mjs';
 
 const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = path.join(portalDir, 'dist');
-
-/**
- * Modules find files next to themselves with `import.meta.url` (server.ts: the Next.js app
- * directory; env.ts: the default data directory). Bundled into dist/, that URL would be
- * dist/server.js for all of them, so each module's own URL is kept: its source location,
- * relative to the bundle.
- */
-const keepModuleUrls = {
-  name: 'keep-module-urls',
-  setup(build) {
-    build.onLoad({ filter: /\.tsx?$/ }, async (args) => {
-      if (args.path.split(path.sep).includes('node_modules')) return undefined;
-      const source = await readFile(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return undefined;
-      const fromBundle = path.relative(distDir, args.path).split(path.sep).join('/');
-      return {
-        contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`),
-        loader: path.extname(args.path).slice(1),
-      };
-    });
-  },
-};
 
 const started = performance.now();
 await rm(distDir, { recursive: true, force: true });
@@ -48,7 +27,7 @@ const built = await esbuild.build({
   format: 'esm',
   target: 'node20',
   jsx: 'automatic',
-  plugins: [keepModuleUrls],
+  plugins: [keepModuleUrls(distDir)],
   logLevel: 'warning',
 }).catch(() => undefined); // esbuild has already printed what went wrong
 if (!built) process.exit(1);
