@@ -1,6 +1,6 @@
 import { GrantType } from '@pairgate/shared';
 import { hashSecret } from '../crypto/hash';
-import { hashPassword } from '../crypto/password';
+import { TEST_PASSWORD_HASH, TEST_SCRYPT_LOG2N } from '../crypto/test-support';
 import type { DeviceFlowMetrics } from '../observability/device-flow-metrics';
 import { openSqliteStore } from '../store/sqlite';
 import type { Store, UserRecord } from '../store/store';
@@ -12,8 +12,6 @@ export const ISSUER = 'https://pairgate.test';
 export const CONFIDENTIAL_SECRET = 'confidential-secret-0123456789abcdef';
 /** The cookie the test core's fake portal session reader looks for. */
 export const TEST_SESSION_COOKIE = 'test-session';
-/** scrypt N=2^10 in tests: the check is real, the cost is not (production: src/defaults.ts). */
-const CHEAP_SCRYPT = 10;
 
 export interface TestResponse {
   status: number;
@@ -49,7 +47,7 @@ export async function createTestCore(options: { metrics?: DeviceFlowMetrics } = 
       this.now += seconds * 1000;
     },
   };
-  const user: UserRecord = { id: 'user-1', email: 'ada@example.com', name: 'Ada', passwordHash: await hashPassword('unused-password', CHEAP_SCRYPT), createdAt: clock.now };
+  const user: UserRecord = { id: 'user-1', email: 'ada@example.com', name: 'Ada', passwordHash: TEST_PASSWORD_HASH, createdAt: clock.now };
   await store.createUser(user);
   const base = { redirectUris: [], scopes: ['openid', 'profile', 'email', 'offline_access'], firstParty: true, createdAt: clock.now };
   await store.upsertClient({ ...base, clientId: 'tv', name: 'TV', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null, grantTypes: [GrantType.DeviceCode, GrantType.RefreshToken] });
@@ -70,7 +68,7 @@ export async function createTestCore(options: { metrics?: DeviceFlowMetrics } = 
       return token ? people.get(token) : undefined;
     },
   };
-  const core = createProvider({ store, issuer: ISSUER, now: () => clock.now, sessions, metrics: options.metrics, settings: { scryptLog2N: CHEAP_SCRYPT }, onUnexpectedError: () => {} });
+  const core = createProvider({ store, issuer: ISSUER, now: () => clock.now, sessions, metrics: options.metrics, settings: { scryptLog2N: TEST_SCRYPT_LOG2N }, onUnexpectedError: () => {} });
 
   async function call(request: Request): Promise<TestResponse> {
     const response = await serveFetch(core.handle, request, '203.0.113.7');

@@ -12,7 +12,7 @@ import { createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, importJWK, S
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/crypto/hash';
-import { hashPassword } from '../../src/crypto/password';
+import { TEST_PASSWORD, TEST_PASSWORD_HASH_AT_DEFAULT_COST } from '../../src/crypto/test-support';
 import { openStore } from '../../src/store';
 import type { ClientRegistration, Store } from '../../src/store/store';
 import { startPortal, type RunningPortal } from '../support/portal';
@@ -21,7 +21,7 @@ const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const API = 'https://api.pairgate.test/devices';
 const OTHER_API = 'urn:pairgate:billing';
 const EMAIL = 'pat@example.com';
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEST_PASSWORD;
 
 function describeTokenFlows(label: string, options: { postgresUrl?: string }) {
   describe(`token endpoint flows end to end (${label})`, () => {
@@ -58,7 +58,7 @@ function describeTokenFlows(label: string, options: { postgresUrl?: string }) {
       await register({ clientId: 'rs', name: 'Resource server', type: 'confidential', tokenEndpointAuthMethod: 'client_secret_basic', grantTypes: [], scopes: [] });
       await register({ clientId: 'public-app', name: 'Public app', type: 'public', tokenEndpointAuthMethod: 'none', grantTypes: [GrantType.Password], scopes: ['openid'] });
       userId = crypto.randomUUID();
-      await store.createUser({ id: userId, email: EMAIL, name: 'Pat', passwordHash: await hashPassword(PASSWORD), createdAt: Date.now() });
+      await store.createUser({ id: userId, email: EMAIL, name: 'Pat', passwordHash: TEST_PASSWORD_HASH_AT_DEFAULT_COST, createdAt: Date.now() });
       const issuer = new URL(portal.issuer);
       as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
     });
@@ -204,7 +204,7 @@ function describeTokenFlows(label: string, options: { postgresUrl?: string }) {
 
       it('the sign-in page’s per-account delay: then 429 temporarily_unavailable with Retry-After, even for the right password', async () => {
         const target = 'limited@example.com';
-        await store.createUser({ id: crypto.randomUUID(), email: target, name: 'Lim', passwordHash: await hashPassword(PASSWORD), createdAt: Date.now() });
+        await store.createUser({ id: crypto.randomUUID(), email: target, name: 'Lim', passwordHash: TEST_PASSWORD_HASH_AT_DEFAULT_COST, createdAt: Date.now() });
         expect((await errorOf(await passwordGrant('legacy', { username: target, password: 'guess' }))).error).toBe('invalid_grant');
         // Counted like /login's failures: same delay, same subject.
         const seen = await store.peekThrottle(hashSecret(target), Date.now());

@@ -3,6 +3,7 @@ import { GrantType } from '@pairgate/shared';
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
+import { TEST_PASSWORD } from '../../crypto/test-support';
 import { signInLimits } from '../../limits/rules';
 import { admitSignIn, signInFailed, signInSubjects } from '../../limits/sign-in';
 import { serveFetch } from '../http/fetch-adapter';
@@ -10,7 +11,7 @@ import { createProvider } from '../provider';
 import { CONFIDENTIAL_SECRET, createTestCore, ISSUER } from '../test-support';
 
 let t: Awaited<ReturnType<typeof createTestCore>>;
-const PASSWORD = 'unused-password'; // test-support's user
+const PASSWORD = TEST_PASSWORD; // test-support's user
 const auth = { authorization: `Basic ${Buffer.from(`legacy:${CONFIDENTIAL_SECRET}`).toString('base64')}` };
 
 beforeEach(async () => {

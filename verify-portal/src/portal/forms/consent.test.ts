@@ -5,7 +5,7 @@
 import { computeCodeChallenge, generateCodeVerifier, GrantType } from '@pairgate/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
-import { hashPassword } from '../../crypto/password';
+import { TEST_PASSWORD_HASH } from '../../crypto/test-support';
 import { serveFetch } from '../../oauth/http/fetch-adapter';
 import { createProvider, type Provider } from '../../oauth/provider';
 import { openSqliteStore } from '../../store/sqlite';
@@ -30,7 +30,7 @@ beforeEach(async () => {
   now = T0;
   store = openSqliteStore(':memory:');
   await store.migrate();
-  await store.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: await hashPassword('correct horse', 10), createdAt: T0 });
+  await store.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
   await store.upsertClient({
     clientId: 'photos', name: 'Photo Printer', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
     grantTypes: [GrantType.AuthorizationCode], redirectUris: ['http://127.0.0.1/callback'], scopes: ['openid', 'profile'], firstParty: false, createdAt: T0,

@@ -4,7 +4,7 @@
 import { GrantType } from '@pairgate/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
-import { hashPassword } from '../../crypto/password';
+import { TEST_PASSWORD_HASH, TEST_SCRYPT_LOG2N } from '../../crypto/test-support';
 import { createProvider, type Provider } from '../../oauth/provider';
 import { openSqliteStore } from '../../store/sqlite';
 import type { DeviceCodeRecord, Store } from '../../store/store';
@@ -16,8 +16,6 @@ import { formHandlerFor } from './index';
 import type { FormContext, FormResult } from './types';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
-/** scrypt N=2^10 in tests: the check is real, the cost is not (production: src/defaults.ts). */
-const CHEAP_SCRYPT = 10;
 const names = cookieNames(false);
 let store: Store;
 let provider: Provider;
@@ -28,13 +26,13 @@ beforeEach(async () => {
   now = T0;
   store = openSqliteStore(':memory:');
   await store.migrate();
-  await store.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: await hashPassword('correct horse', CHEAP_SCRYPT), createdAt: T0 });
+  await store.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
   await store.upsertClient({
     clientId: 'tv', name: 'Living-room app', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
     grantTypes: [GrantType.DeviceCode, GrantType.RefreshToken], redirectUris: [], scopes: ['openid', 'offline_access'], firstParty: true, createdAt: T0,
   });
   provider = createProvider({ store, issuer: 'http://portal.test', now: () => now, onUnexpectedError: () => {} });
-  ctx = { store, provider, secure: false, names, settings: { ...portalDefaults, scryptLog2N: CHEAP_SCRYPT } };
+  ctx = { store, provider, secure: false, names, settings: { ...portalDefaults, scryptLog2N: TEST_SCRYPT_LOG2N } };
 });
 
 afterEach(async () => {

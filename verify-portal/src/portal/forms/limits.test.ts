@@ -5,6 +5,7 @@
 import { GrantType } from '@pairgate/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
+import { TEST_PASSWORD_HASH, TEST_SCRYPT_LOG2N } from '../../crypto/test-support';
 import { createProvider, type Provider } from '../../oauth/provider';
 import { openSqliteStore } from '../../store/sqlite';
 import type { Store } from '../../store/store';
@@ -15,8 +16,6 @@ import type { FormContext, FormResult } from './types';
 
 const T0 = Date.UTC(2026, 0, 1, 12); // a whole minute: a window boundary for every rule
 const names = cookieNames(false);
-/** scrypt at N=2^10 of 'correct horse' with a fixed salt: cheap, and still the real check. */
-const CHEAP_HASH = 'scrypt$1024$8$1$BwcHBwcHBwcHBwcHBwcHBw$5n0F-OGSL7BhAACOZ6iloVBFWRCRMRiurp3RdQxE68A';
 let store: Store;
 let provider: Provider;
 let now: number;
@@ -27,7 +26,7 @@ beforeEach(async () => {
   store = openSqliteStore(':memory:');
   await store.migrate();
   for (const [id, email] of [['victim', 'victim@example.com'], ['mallory', 'mallory@example.com'], ['mallory2', 'mallory2@example.com']]) {
-    await store.createUser({ id: id!, email: email!, name: id!, passwordHash: CHEAP_HASH, createdAt: T0 });
+    await store.createUser({ id: id!, email: email!, name: id!, passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
   }
   await store.upsertClient({
     clientId: 'tv', name: 'TV', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
@@ -35,7 +34,7 @@ beforeEach(async () => {
   });
   provider = createProvider({ store, issuer: 'http://portal.test', now: () => now, onUnexpectedError: () => {} });
   // scrypt at the fixture's cost (2^10): the password check is real, the cost is not.
-  ctx = { store, provider, secure: false, names, settings: { ...portalDefaults, scryptLog2N: 10 } };
+  ctx = { store, provider, secure: false, names, settings: { ...portalDefaults, scryptLog2N: TEST_SCRYPT_LOG2N } };
 });
 afterEach(async () => {
   provider.close();
