@@ -1,64 +1,29 @@
 /**
  * The "Sign in with your browser" screen as Electron shows it: the built renderer page from
- * file://, with a stand-in for the preload's `window.pairgate` (the one Electron would expose)
- * that records commands and lets the test push view states, as main would over IPC.
+ * file://, with the preload's `window.pairgate` stubbed (test/support/fake-preload.ts).
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
 import type { ViewState } from '../../src/core/view-state';
-import { artifactsDir, axeViolations, ensureBuilt, screenshot } from '../support/kiosk';
-
-const page = pathToFileURL(path.join(artifactsDir, '..', 'dist', 'renderer', 'index.html')).href;
-
-/** Runs in the page before the renderer: the preload's API, backed by the test. */
-function installFakePreload(initial: unknown) {
-  const listeners: ((state: unknown) => void)[] = [];
-  const commands: string[] = [];
-  let state = initial;
-  const record = (name: string) => async () => {
-    commands.push(name);
-  };
-  Object.assign(window, {
-    pairgate: {
-      getState: async () => state,
-      onState: (listener: (s: unknown) => void) => {
-        listeners.push(listener);
-        return () => undefined;
-      },
-      signIn: record('sign-in'),
-      cancel: record('cancel'),
-      restart: record('restart'),
-      signOut: record('sign-out'),
-    },
-    __commands: commands,
-    __push: (next: unknown) => {
-      state = next;
-      for (const listener of listeners) listener(next);
-    },
-  });
-}
+import { openWithFakePreload } from '../support/fake-preload';
+import { axeViolations, ensureBuilt, screenshot } from '../support/kiosk';
 
 describe.skipIf(!chromiumAvailable('desktop sign-in screen'))('the "Sign in with your browser" screen (renderer, Electron API stubbed)', () => {
   let browser: Browser;
   let tab: Page;
+  let push: (state: ViewState) => Promise<void>;
+  let commands: () => Promise<string[]>;
 
   beforeAll(async () => {
     [browser] = await Promise.all([launchChromium(), ensureBuilt()]);
     tab = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    const ready: ViewState = { screen: 'browser-sign-in', status: 'ready', failure: null, notice: null };
-    await tab.addInitScript(installFakePreload, ready);
-    await tab.goto(page);
+    ({ push, commands } = await openWithFakePreload(tab, { screen: 'browser-sign-in', status: 'ready', failure: null, notice: null }));
   });
 
   afterAll(async () => {
     await browser?.close();
   });
-
-  const push = (state: ViewState) => tab.evaluate((s) => (window as unknown as { __push(s: unknown): void }).__push(s), state);
-  const commands = () => tab.evaluate(() => (window as unknown as { __commands: string[] }).__commands.slice());
 
   it('offers the button, then Cancel while the browser is open, then says what went wrong — accessibly', async () => {
     await tab.getByRole('heading', { name: 'Sign in with your browser' }).waitFor();

@@ -1,0 +1,76 @@
+/**
+ * The kiosk's pairing screen in states a live server rarely produces on cue — the server away
+ * with a code on screen, and a sign-out the server could not be told of — at both TV sizes:
+ * everything inside the 5 % safe area, nothing cut off. The built renderer from file:// with the
+ * preload stubbed (test/support/fake-preload.ts).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
+import type { ViewState } from '../../src/core/view-state';
+import { openWithFakePreload } from '../support/fake-preload';
+import { axeViolations, decodeQr, ensureBuilt, screenshot } from '../support/kiosk';
+
+const code = {
+  userCode: 'WDJB-MJHT',
+  spokenCode: 'W D J B, M J H T',
+  verificationUri: 'https://login.example.com/activate',
+  qrUri: 'https://login.example.com/activate?user_code=WDJBMJHT',
+  qrIncludesCode: true,
+  expiresAt: Date.now() + 9 * 60_000,
+};
+
+/**
+ * Signed out while the server is away: no code to show yet (the status says so, large), and the
+ * notice that the server could not be told. Then the server answers and a code comes, the notice
+ * staying under it.
+ */
+const offline: ViewState = { screen: 'pairing', status: 'reconnecting', code: null, failure: null, notice: 'sign-out-offline' };
+const offlineWithCode: ViewState = { ...offline, code };
+
+describe.skipIf(!chromiumAvailable('kiosk screen'))('the pairing screen while the server is away (renderer, preload stubbed)', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [browser] = await Promise.all([launchChromium(), ensureBuilt()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Every element present inside the 5 % safe area, and none clipped by a box too small for its text. */
+  async function expectInsideSafeArea(tab: Page, selectors: string[], width: number, height: number) {
+    for (const selector of selectors) {
+      const box = await tab.locator(selector).boundingBox();
+      expect(box, selector).not.toBeNull();
+      if (!box) continue;
+      expect(box.x, selector).toBeGreaterThanOrEqual(width * 0.05 - 1);
+      expect(box.y, selector).toBeGreaterThanOrEqual(height * 0.05 - 1);
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(width * 0.95 + 1);
+      expect(box.y + box.height, selector).toBeLessThanOrEqual(height * 0.95 + 1);
+    }
+  }
+
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    it(`fits ${width}×${height}: the offline notice under the status, then under the code, inside the safe area`, async () => {
+      const tab = await browser.newPage({ viewport: { width, height } });
+      const { push } = await openWithFakePreload(tab, offline);
+      await tab.getByText('Reconnecting…').waitFor();
+      await screenshot(tab, `offline-notice-${width}x${height}`);
+      await expectInsideSafeArea(tab, ['.title', '.status', '.notice'], width, height);
+      expect(await axeViolations(tab)).toEqual([]);
+
+      await push(offlineWithCode);
+      await tab.locator('.code').waitFor();
+      const png = await screenshot(tab, `offline-notice-code-${width}x${height}`);
+      expect(decodeQr(png)).toBe(code.qrUri);
+      await expectInsideSafeArea(tab, ['.title', '.qr', '.code', '.url', '.countdown', '.status', '.status .detail', '.notice'], width, height);
+      expect(await axeViolations(tab)).toEqual([]);
+      await tab.close();
+    });
+  }
+});
