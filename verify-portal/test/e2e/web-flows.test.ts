@@ -107,7 +107,9 @@ describe.each([
 
   beforeAll(async () => {
     if (skip) return;
-    [portal, browser, callback] = await Promise.all([startPortal(postgresUrl ? { postgresUrl } : {}), launchChromium(), callbackServer()]);
+    // A 1 s poll interval: the kiosk's device flow below gets its tokens at its first poll after the approval.
+    const polls = { env: { PAIRGATE_POLL_INTERVAL_SECONDS: '1' } };
+    [portal, browser, callback] = await Promise.all([startPortal(postgresUrl ? { postgresUrl, ...polls } : polls), launchChromium(), callbackServer()]);
     store = openStore(portal.env.DATABASE_URL, `${portal.env.PAIRGATE_DATA_DIR}/pairgate.db`);
     const base: Omit<ClientRegistration, 'clientId' | 'name'> = {
       type: 'confidential', tokenEndpointAuthMethod: 'client_secret_basic', secretHash: hashSecret(SECRET),
