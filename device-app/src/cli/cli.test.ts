@@ -6,9 +6,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ISSUER, createFakeServer, type AuthorizeOptions, type FakeServer } from '../../test/support/fake-authorization-server';
 import { UsageError, loginConfig, parseCommand } from './args';
 import { findBrowserCommand } from './browser';
-import type { CliIo } from './login';
+import type { WebSocketLike } from '../core/push-hint';
+import type { CliIo } from './io';
 import { run } from './main';
 import { configDir } from './token-file';
+import { readTerminalQr } from '../../test/support/terminal-qr';
 
 class Capture {
   text = '';
@@ -150,7 +152,49 @@ describe('pairgate login', () => {
     expect(await run(['login', '--device'], { ...base, stderr, sleep: realSleep })).toBe(0);
     expect(stderr.text).toContain('\r\x1b[2KWaiting for approval… the code expires in ');
     expect(stderr.text).toMatch(/expires in \d+:\d\d/);
-    expect(stderr.text).toContain('\x1b[47m'); // qrcode's terminal renderer
+    // The QR in explicit white on black (any colour scheme shows it the right way round), and it decodes.
+    expect(stderr.text).toContain('\x1b[97;40m');
+    const url = server.requests.find((r) => r.path === '/device/code') && /https:\/\/\S+user_code=\w+/.exec(stderr.text)?.[0];
+    expect(readTerminalQr(stderr.text)).toEqual({ text: url, quietZone: 4 });
+  });
+
+  it('--device prints a QR code that decodes to verification_uri_complete, with the 4-module quiet zone', async () => {
+    let complete: string | undefined;
+    const watching = io();
+    const fetch = async (url: string, init: RequestInit) => {
+      const response = await (watching.fetch as NonNullable<CliIo['fetch']>)(url, init);
+      if (new URL(url).pathname === '/device/code') complete = ((await response.clone().json()) as { verification_uri_complete: string }).verification_uri_complete;
+      return response;
+    };
+    expect(await run(['login', '--device'], { ...watching, fetch })).toBe(0);
+    expect(complete).toMatch(/^https:\/\/as\.example\/activate\?user_code=[A-Z]{8}$/);
+    expect(readTerminalQr(stderr.text)).toEqual({ text: complete, quietZone: 4 });
+  });
+
+  it('uses the push channel when the server offers it: the device code in the first message, an approval collected at once', async () => {
+    server = await createFakeServer({ interval: 5, push: true });
+    const sockets: { url: string; sent: string[]; closed: boolean; socket: WebSocketLike }[] = [];
+    const webSocket = (url: string): WebSocketLike => {
+      const record = { url, sent: [] as string[], closed: false, socket: undefined as unknown as WebSocketLike };
+      record.socket = { send: (d) => record.sent.push(d), close: () => (record.closed = true), onopen: null, onmessage: null, onerror: null, onclose: null };
+      sockets.push(record);
+      return record.socket;
+    };
+    // Polls wait for ever: only the push hint can move the flow on.
+    const sleep = (_ms: number, signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    const running = run(['login', '--device'], { ...io({ approveOnPoll: 0 }), webSocket, sleep });
+    await expect.poll(() => sockets.length).toBe(1);
+    const push = sockets[0] as (typeof sockets)[number];
+    expect(push.url).toBe('wss://as.example/oauth/device/events');
+    push.socket.onopen?.();
+    expect(JSON.parse(push.sent[0] as string)).toEqual({ type: 'subscribe', device_code: expect.stringMatching(/^dc-/) });
+    push.socket.onmessage?.({ data: '{"type":"status","status":"opened"}' });
+    await expect.poll(() => stderr.text).toContain('Continue on your phone…');
+    server.approveLatest();
+    push.socket.onmessage?.({ data: '{"type":"status","status":"approved"}' });
+    expect(await running).toBe(0);
+    expect(server.count('/token')).toBe(1);
+    expect(push.closed).toBe(true);
   });
 
   it('--print-token prints the access token, on stdout only', async () => {

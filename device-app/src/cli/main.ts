@@ -1,6 +1,7 @@
 /** The `pairgate` command: parses the command line and runs it; returns the exit code. */
 import { UsageError, USAGE, parseCommand } from './args';
-import { ExitCode, login, type CliIo } from './login';
+import { ExitCode, type CliIo } from './io';
+import { login } from './login';
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let command;

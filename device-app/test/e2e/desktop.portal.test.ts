@@ -22,6 +22,7 @@ import { Channel } from '../../src/ipc';
 import { onReady } from '../../src/main/index';
 import { appPaths } from '../../src/main/paths';
 import { BROWSER_COMMAND_SCRIPT, startCli } from '../support/cli';
+import { readTerminalQr } from '../support/terminal-qr';
 import { app, ipcMain, net, resetElectron, shell } from '../support/electron';
 
 vi.mock('electron', () => import('../support/electron'));
@@ -212,13 +213,19 @@ describe.skipIf(!chromiumAvailable('desktop sign-in end to end (portal)'))('desk
     const cli = startCli(['login', '--device', '--issuer', portal.issuer], { PAIRGATE_CONFIG_DIR: dir });
     const [url] = await cli.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/activate\?user_code=\S+/);
     expect(cli.stderr()).toMatch(/\b[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}\b/);
+    await cli.waitForStderr(/The code expires in/);
+    // The terminal QR, read back from its characters: verification_uri_complete, quiet zone and all.
+    const qr = readTerminalQr(cli.stderr());
+    expect(qr).toEqual({ text: url, quietZone: 4 });
     const phone = await browser.newContext({ ...devices['Pixel 7'] });
     try {
-      await approveOnPhone(phone, { url });
+      await approveOnPhone(phone, { url: qr.text as string });
     } finally {
       await phone.close();
     }
     expect(await cli.exit).toBe(0);
+    // The portal's push channel told it the phone had the page open (the ws package on Node 20).
+    expect(cli.stderr()).toContain('Continue on your phone…');
     const file = path.join(dir, 'tokens.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
