@@ -7,7 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { logWarning } from '../observability/logger';
 import { errorText, guardStore, isSqliteAway } from './faults';
+import { sqliteRateLimits } from './sqlite-rate-limits';
 import { PURGE_BATCH_ROWS, purgeInBatches } from './purge';
 import { checkMigrations, schemaNotReady } from './migrations/migration';
 import { sqliteMigrations } from './migrations/sqlite/index';
@@ -25,7 +27,6 @@ import {
   grantParams,
   num,
   placeholders,
-  rateLimitWindow,
   toAuthorizationCode,
   toAuthorizationRequest,
   toClient,
@@ -44,6 +45,10 @@ import type { DeviceCodeRecord, GrantRecord, RedeemCodeResult, RotateResult, Ses
 
 /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
+/** Rate-limit increments are written to the table at most this long after they happen. */
+const RATE_LIMIT_FLUSH_MS = 1_000;
+/** Rate-limit windows held in memory (~100 bytes each) before they are written out and dropped. */
+const RATE_LIMIT_MAX_KEYS = 50_000;
 
 function isInMemory(filename: string): boolean {
   return filename === '' || filename === ':memory:' || filename.startsWith('file:');
@@ -189,11 +194,6 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     updateSessionData: 'UPDATE sessions SET data = ? WHERE id_hash = ? AND expires_at > ?',
     deleteSession: 'DELETE FROM sessions WHERE id_hash = ?',
 
-    // One statement: the conflict clause makes concurrent hits add up instead of overwriting.
-    hitRateLimit: `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES (?, ?, ?, 1)
-      ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
-    rateLimitCount: 'SELECT count FROM rate_limits WHERE key = ? AND window_start = ?',
-
     throttleOf: 'SELECT * FROM throttles WHERE subject = ? AND expires_at > ?',
     // No live row: insert, or take over an expired one. A live row makes this return nothing.
     claimNewThrottle: `INSERT INTO throttles (subject, failures, next_allowed_at, expires_at) VALUES (?, ?, ?, ?)
@@ -304,10 +304,12 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     return { status: 'reused', code };
   });
 
-  const countOf = (key: string, windowStart: number): number => {
-    const row = get(SQL.rateLimitCount, key, windowStart);
-    return row ? num(row.count) : 0;
-  };
+  // Counted in memory, written in the background (sqlite-rate-limits.ts): exact for the one instance SQLite serves.
+  const rateLimits = sqliteRateLimits(db, {
+    flushIntervalMs: RATE_LIMIT_FLUSH_MS,
+    maxKeys: RATE_LIMIT_MAX_KEYS,
+    onFlushError: (err) => (options.log ?? logWarning)(`[store] sqlite rate-limit counts not written yet (${errorText(err)}); retrying`),
+  });
 
   const migrateTx = db.transaction((): number => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -358,6 +360,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     async close() {
       if (closed) return;
       closed = true;
+      rateLimits.close();
       cache.clear();
       db.close();
     },
@@ -395,7 +398,9 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     },
 
     async insertDeviceCode(record) {
-      return conflicts('device code', () => insertDeviceCodeTx.immediate(record));
+      // One INSERT in the common case. Only when the user code is taken (rare: 20^8 codes) may an
+      // expired holder give it up, which needs the delete and the insert in one transaction.
+      return conflicts('device code', () => run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1 || insertDeviceCodeTx.immediate(record));
     },
     async findDeviceCode(hash) {
       const row = get(SQL.deviceCodeByHash, hash);
@@ -536,13 +541,10 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     },
 
     async hitRateLimit(key, windowMs, now) {
-      const { start, end } = rateLimitWindow(windowMs, now);
-      const current = num(get(SQL.hitRateLimit, key, start, end)?.count);
-      return { current, previous: countOf(key, start - windowMs) };
+      return rateLimits.hit(key, windowMs, now);
     },
     async peekRateLimit(key, windowMs, now) {
-      const { start } = rateLimitWindow(windowMs, now);
-      return { current: countOf(key, start), previous: countOf(key, start - windowMs) };
+      return rateLimits.peek(key, windowMs, now);
     },
 
     async peekThrottle(subject, now) {
@@ -560,12 +562,14 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     },
 
     async purgeExpired(now, graceMs) {
+      rateLimits.flush(); // the table must hold every count before old windows go
       // rowid batches: each DELETE is its own short write transaction (see purge.ts).
       const deleted = await purgeInBatches(now, graceMs, (target, cutoff) =>
         run(`DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${target.where.replaceAll(':cutoff', '@cutoff')} LIMIT ${PURGE_BATCH_ROWS})`, { cutoff }).changes,
       );
       // A poll that long ago can no longer make any interval too short.
       for (const [hash, at] of lastPolls) if (at < now - graceMs) lastPolls.delete(hash);
+      rateLimits.forget(); // purged windows must not live on in memory
       return deleted;
     },
   };
