@@ -1,7 +1,7 @@
 /**
- * `pairgate login` arguments. The connection settings (`--issuer`, `--client-id`, `--scope`,
- * `--config`) are the app's own, read by `loadConfig` with the same env vars and config file;
- * the flags below are the CLI's.
+ * `pairgate` arguments: `login` (whose connection settings `--issuer`, `--client-id`, `--scope`,
+ * `--config` are the app's own, read by `loadConfig` with the same env vars and config file),
+ * `logout` and `status` (which read the token file and take no options).
  */
 import { loadConfig, readFlags, type AppConfig, type Flags, type Mode } from '../config';
 
@@ -20,17 +20,20 @@ export interface LoginArgs {
   flags: Flags;
 }
 
-export type Command = { name: 'login'; args: LoginArgs } | { name: 'help' };
+export type Command = { name: 'login'; args: LoginArgs } | { name: 'logout' } | { name: 'status' } | { name: 'help' };
 
 export const USAGE = `Usage: pairgate login [options]
+       pairgate logout
+       pairgate status
 
-Signs you in and saves the tokens to a file only you can read.
+login   Signs you in and saves the tokens to a file only you can read. With a browser on this
+        machine it opens the sign-in page there (Authorization Code + PKCE, redirect to
+        127.0.0.1). Without one, or with --device, it shows a code and a QR code to approve on
+        your phone (device flow).
+logout  Revokes the sign-in at the server and removes the token file.
+status  Who is signed in, with which server, and until when (no token is printed).
 
-With a browser on this machine it opens the sign-in page there (Authorization Code + PKCE,
-redirect to 127.0.0.1). Without one, or with --device, it shows a code and a QR code to
-approve on your phone (device flow).
-
-Options:
+Login options:
   --issuer <url>       The sign-in server (env PAIRGATE_ISSUER; default http://localhost:3000)
   --client-id <id>     The OAuth client (env PAIRGATE_CLIENT_ID; default desktop-app in the
                        browser, tv-kiosk with a code)
@@ -44,8 +47,9 @@ Options:
 Tokens are saved to $PAIRGATE_CONFIG_DIR, else $XDG_CONFIG_HOME/pairgate, else
 ~/.config/pairgate (tokens.json, mode 0600).
 
-Exit status: 0 signed in, 1 not signed in (denied, expired, cancelled, failed),
-2 usage or configuration error.
+Exit status: 0 done (signed in, signed out, a usable sign-in); 1 not (denied, expired,
+cancelled, the server unreachable or refusing; logout could not tell the server; status
+finds no usable sign-in); 2 usage or configuration error; 130 interrupted (Ctrl-C).
 `;
 
 /** The settings `pairgate login` takes as flags (the rest come from env or the config file). */
@@ -56,9 +60,18 @@ const LOGIN_SWITCHES = ['device', 'browser', 'print-token', 'help'] as const;
 export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { name: 'help' };
-  if (command !== 'login') throw new UsageError(`unknown command "${command}"; the command is "pairgate login".`);
+  if (command !== 'login' && command !== 'logout' && command !== 'status') {
+    throw new UsageError(`unknown command "${command}"; the commands are login, logout and status.`);
+  }
   if (rest.includes('-h')) return { name: 'help' };
-  const flags = readFlags(rest, { keys: CONNECTION_KEYS, own: LOGIN_SWITCHES, refusePositionals: true });
+  const flags = readFlags(rest, { keys: command === 'login' ? CONNECTION_KEYS : [], own: command === 'login' ? LOGIN_SWITCHES : ['help'], refusePositionals: true });
+  if (command !== 'login') {
+    if (flags.own.help) return { name: 'help' };
+    // --config names where settings come from, and these commands read none.
+    const [error] = flags.configFile === undefined ? flags.errors : [...flags.errors, `${command} takes no options.`];
+    if (error !== undefined) throw new UsageError(error);
+    return { name: command };
+  }
   if (flags.own.help) return { name: 'help' };
   const [error] = flags.errors;
   if (error !== undefined) throw new UsageError(error);

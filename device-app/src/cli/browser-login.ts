@@ -61,31 +61,31 @@ export async function browserLogin(
       case 'cancelled':
         throw new CliFailure(ExitCode.interrupted, 'cancelled.');
       case 'timeout':
-        throw new CliFailure(ExitCode.notSignedIn, 'nobody finished signing in in the browser within 5 minutes. Run `pairgate login` again.');
+        throw new CliFailure(ExitCode.failed, 'nobody finished signing in in the browser within 5 minutes. Run `pairgate login` again.');
       case 'denied':
-        throw new CliFailure(ExitCode.notSignedIn, 'access was denied in the browser.');
+        throw new CliFailure(ExitCode.failed, 'access was denied in the browser.');
       case 'state-mismatch':
-        throw new CliFailure(ExitCode.notSignedIn, 'the browser came back with an answer that does not belong to this sign-in (state mismatch), so it was refused. Run `pairgate login` again.');
+        throw new CliFailure(ExitCode.failed, 'the browser came back with an answer that does not belong to this sign-in (state mismatch), so it was refused. Run `pairgate login` again.');
       case 'issuer-mismatch':
-        throw new CliFailure(ExitCode.notSignedIn, `the answer in the browser did not come from ${config.issuer} (RFC 9207 "iss" missing or different), so it was refused.`);
+        throw new CliFailure(ExitCode.failed, `the answer in the browser did not come from ${config.issuer} (RFC 9207 "iss" missing or different), so it was refused.`);
       case 'invalid-response':
-        throw new CliFailure(ExitCode.notSignedIn, 'the browser came back with a malformed answer, so it was refused.');
+        throw new CliFailure(ExitCode.failed, 'the browser came back with a malformed answer, so it was refused.');
       case 'untrusted-endpoint':
         throw new CliFailure(ExitCode.usage, `the server's sign-in page is not on ${config.issuer}, so no browser was opened. Check --issuer.`);
       case 'refused':
         throw new CliFailure(
-          isConfigurationError(cause) ? ExitCode.usage : ExitCode.notSignedIn,
+          isConfigurationError(cause) ? ExitCode.usage : ExitCode.failed,
           `the server refused the sign-in (${cause instanceof OAuthError ? cause.error : 'error'}). Check --client-id and --scope.`,
         );
       case 'exchange-failed':
         throw new CliFailure(
-          isConfigurationError(cause) ? ExitCode.usage : ExitCode.notSignedIn,
+          isConfigurationError(cause) ? ExitCode.usage : ExitCode.failed,
           `the server did not accept the sign-in (${cause instanceof OAuthError ? cause.error : 'invalid response'}).`,
         );
       case 'unreachable':
-        throw new CliFailure(ExitCode.notSignedIn, `cannot reach ${config.issuer} to finish the sign-in.`);
+        throw new CliFailure(ExitCode.failed, `cannot reach ${config.issuer} to finish the sign-in.`);
       case 'id-token-invalid':
-        throw new CliFailure(ExitCode.notSignedIn, 'the sign-in could not be verified (ID token), so nothing was saved.');
+        throw new CliFailure(ExitCode.failed, 'the sign-in could not be verified (ID token), so nothing was saved.');
     }
   }
 }

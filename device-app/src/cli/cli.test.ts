@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,7 +49,11 @@ describe('pairgate: arguments', () => {
   });
 
   it('refuses unknown commands, unknown flags and missing values', () => {
-    expect(() => parseCommand(['logout'])).toThrow(UsageError);
+    expect(() => parseCommand(['frobnicate'])).toThrow(/unknown command "frobnicate"; the commands are login, logout and status/);
+    expect(parseCommand(['logout'])).toEqual({ name: 'logout' });
+    expect(parseCommand(['status', '--help'])).toEqual({ name: 'help' });
+    expect(() => parseCommand(['status', '--issuer', 'x'])).toThrow(/unknown option --issuer/);
+    expect(() => parseCommand(['logout', '--config', 'x.json'])).toThrow(UsageError);
     expect(() => parseCommand(['login', '--verbose'])).toThrow(/unknown option --verbose/);
     expect(() => parseCommand(['login', '--issuer'])).toThrow(/--issuer needs a value/);
     expect(() => parseCommand(['login', '--client-id', '--device'])).toThrow(/--client-id needs a value/);
@@ -293,6 +297,67 @@ describe('pairgate login', () => {
       expect(await run(['login'], io({ openBrowser }))).toBe(0);
       expect(stderr.text).toContain('Could not open a browser');
       expect(stderr.text).toMatch(/user_code=/);
+    });
+  });
+
+  describe('logout and status', () => {
+    const saved = () => JSON.parse(readFileSync(tokenFile(), 'utf8')) as Record<string, string>;
+
+    it('status says who, with which server and client, until when — and prints no token', async () => {
+      expect(await run(['status'], io())).toBe(1);
+      expect(stderr.text).toContain('Not signed in. Run `pairgate login` to sign in.');
+      expect(await run(['login', '--device'], io())).toBe(0);
+      const signedInAt = clock;
+      stderr = new Capture(false);
+      expect(await run(['status'], io())).toBe(0);
+      expect(stderr.text).toContain(`Signed in to ${ISSUER} as Ada Lovelace (user-1), with client tv-kiosk.`);
+      expect(stderr.text).toContain(`Access token: expires ${saved().expires_at} (in 10 minutes).`);
+      expect(stderr.text).toContain('Refresh token: kept');
+      expect(stderr.text).toContain(`tokens in ${tokenFile()}`);
+      for (const secret of server.issued) expect(stderr.text).not.toContain(secret);
+      // Later: the access token has expired, but the refresh token can renew the sign-in.
+      clock = signedInAt + 3 * 3600_000;
+      stderr = new Capture(false);
+      expect(await run(['status'], io())).toBe(0);
+      expect(stderr.text).toMatch(/Access token: expired \S+ \(2 hours ago\)\./);
+      expect(stderr.text).toContain('Signed in 3 hours ago');
+    });
+
+    it('logout revokes the refresh token (RFC 7009) and removes the file; then there is nothing to do', async () => {
+      expect(await run(['login', '--device'], io())).toBe(0);
+      const refreshToken = saved().refresh_token as string;
+      stderr = new Capture(false);
+      expect(await run(['logout'], io())).toBe(0);
+      expect(server.requests.find((r) => r.path === '/revoke')?.params).toEqual({ token: refreshToken, token_type_hint: 'refresh_token', client_id: 'tv-kiosk' });
+      expect(server.refreshTokens.has(refreshToken)).toBe(false);
+      expect(existsSync(tokenFile())).toBe(false);
+      expect(stderr.text).toBe(`Signed out of ${ISSUER}.\n`);
+      stderr = new Capture(false);
+      expect(await run(['logout'], io())).toBe(0);
+      expect(stderr.text).toBe('Not signed in.\n');
+      expect(server.count('/revoke')).toBe(1);
+    });
+
+    it('logout with the server away: the file goes anyway, exit 1, and it says the sign-in stays live', async () => {
+      expect(await run(['login', '--device'], io())).toBe(0);
+      server.setOffline(true);
+      stderr = new Capture(false);
+      expect(await run(['logout'], io())).toBe(1);
+      expect(existsSync(tokenFile())).toBe(false);
+      expect(stderr.text).toContain(`${ISSUER} could not be told (TypeError)`);
+      expect(stderr.text).toContain('stays live at the server until it expires');
+    });
+
+    it('a token file that is not ours: a clear message that never echoes it', async () => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tokenFile(), JSON.stringify({ issuer: ISSUER, access_token: 'secret-at-123' }));
+      expect(await run(['status'], io())).toBe(1);
+      expect(stderr.text).toContain(`${tokenFile()} is not a pairgate token file ("client_id" is missing or wrong).`);
+      expect(stderr.text).not.toContain('secret-at-123');
+      stderr = new Capture(false);
+      expect(await run(['logout'], io())).toBe(1);
+      expect(stderr.text).not.toContain('secret-at-123');
+      expect(existsSync(tokenFile())).toBe(false);
     });
   });
 });

@@ -104,23 +104,23 @@ export async function deviceLogin(config: AppConfig, metadata: AuthorizationServ
           name = typeof claims.name === 'string' ? claims.name : undefined;
         } catch {
           if (io.signal.aborted) throw new CliFailure(ExitCode.interrupted, 'cancelled.');
-          throw new CliFailure(ExitCode.notSignedIn, 'the sign-in could not be verified (ID token), so nothing was saved.');
+          throw new CliFailure(ExitCode.failed, 'the sign-in could not be verified (ID token), so nothing was saved.');
         }
       }
       return { tokens, clientId: config.clientId, sub, name };
     }
     case 'denied':
-      throw new CliFailure(ExitCode.notSignedIn, 'access was denied.');
+      throw new CliFailure(ExitCode.failed, 'access was denied.');
     case 'expired':
-      throw new CliFailure(ExitCode.notSignedIn, 'the code expired before it was approved. Run `pairgate login` again for a new one.');
+      throw new CliFailure(ExitCode.failed, 'the code expired before it was approved. Run `pairgate login` again for a new one.');
     case 'cancelled':
       throw new CliFailure(ExitCode.interrupted, 'cancelled.');
     case 'failed':
       if (isConfigurationError(result.error)) {
         throw new CliFailure(ExitCode.usage, `the server refused this client (${(result.error as OAuthError).error}). Check --client-id and --scope.`);
       }
-      if (isTransient(result.error)) throw new CliFailure(ExitCode.notSignedIn, `cannot reach ${config.issuer}.`);
-      throw new CliFailure(ExitCode.notSignedIn, `the sign-in failed (${result.error instanceof OAuthError ? result.error.error : 'invalid response'}).`);
+      if (isTransient(result.error)) throw new CliFailure(ExitCode.failed, `cannot reach ${config.issuer}.`);
+      throw new CliFailure(ExitCode.failed, `the sign-in failed (${result.error instanceof OAuthError ? result.error.error : 'invalid response'}).`);
   }
 }
 

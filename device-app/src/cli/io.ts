@@ -9,9 +9,10 @@ import type { WebSocketFactory } from '../core/push-hint';
 import type { OutputStream } from './terminal';
 
 export const ExitCode = {
-  signedIn: 0,
-  /** Denied, expired, cancelled in the browser, refused, or failed. */
-  notSignedIn: 1,
+  /** Signed in (login), signed out (logout), signed in and usable (status). */
+  ok: 0,
+  /** Not signed in: denied, expired, cancelled, refused, unreachable; logout could not tell the server; status finds no usable sign-in. */
+  failed: 1,
   /** Bad arguments or configuration, or a server that refuses this client. */
   usage: 2,
   /** Interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */

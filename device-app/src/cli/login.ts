@@ -42,7 +42,7 @@ export async function login(args: LoginArgs, io: CliIo): Promise<number> {
     out.line(result.name ? `Signed in as ${result.name}.` : 'Signed in.');
     out.line(`Tokens saved to ${file}`);
     if (args.printToken) io.stdout.write(`${result.tokens.access_token}\n`);
-    return ExitCode.signedIn;
+    return ExitCode.ok;
   } catch (error) {
     out.endStatus();
     if (error instanceof ConfigError) {
@@ -59,7 +59,7 @@ export async function login(args: LoginArgs, io: CliIo): Promise<number> {
     }
     // Unexpected: its name only — a message might echo a server's answer.
     out.line(`pairgate: the sign-in failed (${error instanceof Error ? error.name : typeof error}).`);
-    return ExitCode.notSignedIn;
+    return ExitCode.failed;
   }
 }
 
@@ -68,7 +68,7 @@ async function discoverOrFail(config: AppConfig, io: CliIo): Promise<Authorizati
     return await discover(config.issuer, { signal: io.signal, ...(io.fetch ? { fetch: io.fetch } : {}) });
   } catch (error) {
     if (io.signal.aborted) throw error;
-    if (isTransient(error)) throw new CliFailure(ExitCode.notSignedIn, `cannot reach ${config.issuer}; check the address and your connection.`);
+    if (isTransient(error)) throw new CliFailure(ExitCode.failed, `cannot reach ${config.issuer}; check the address and your connection.`);
     throw new CliFailure(ExitCode.usage, `${config.issuer} is not an OAuth server this command can use (its discovery document is missing or invalid). Check --issuer.`);
   }
 }

@@ -1,7 +1,9 @@
-/** The `pairgate` command: parses the command line and runs it; returns the exit code. */
+/** The `pairgate` command (login, logout, status): parses the command line and runs it; returns the exit code. */
 import { UsageError, USAGE, parseCommand } from './args';
 import { ExitCode, type CliIo } from './io';
 import { login } from './login';
+import { logout } from './logout';
+import { status } from './status';
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let command;
@@ -15,8 +17,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   switch (command.name) {
     case 'help':
       io.stderr.write(USAGE);
-      return argv.length === 0 ? ExitCode.usage : ExitCode.signedIn;
+      return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
     case 'login':
       return login(command.args, io);
+    case 'logout':
+      return logout(io);
+    case 'status':
+      return status(io);
   }
 }

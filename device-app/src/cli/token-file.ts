@@ -1,12 +1,13 @@
 /**
  * Where `pairgate login` keeps the tokens: one JSON file only the user can read (mode 0600, in a
- * 0700 directory), written atomically. Never printed (except the access token, with
- * `--print-token`).
+ * 0700 directory), written atomically; read back by `status` and `logout`, which removes it.
+ * Never printed (except the access token, with `login --print-token`).
  */
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { TokenResponse } from '@pairgate/shared';
+import * as v from 'valibot';
 
 export const TOKEN_FILE = 'tokens.json';
 
@@ -19,19 +20,27 @@ export function configDir(env: Readonly<Record<string, string | undefined>>, pla
   return path.join(home, '.config', 'pairgate');
 }
 
-export interface SavedTokens {
-  issuer: string;
-  client_id: string;
-  token_type: string;
-  access_token: string;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
+const text = v.pipe(v.string(), v.minLength(1));
+const savedTokensSchema = v.object({
+  issuer: text,
+  client_id: text,
+  token_type: text,
+  access_token: text,
+  refresh_token: v.optional(text),
+  id_token: v.optional(text),
+  scope: v.optional(v.string()),
   /** When the access token expires (ISO 8601), when the server said. */
-  expires_at?: string;
-  obtained_at: string;
-  sub?: string;
-  name?: string;
+  expires_at: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  obtained_at: v.pipe(v.string(), v.isoTimestamp()),
+  sub: v.optional(v.string()),
+  name: v.optional(v.string()),
+});
+
+export type SavedTokens = v.InferOutput<typeof savedTokensSchema>;
+
+/** The token file is there but is not one `pairgate login` wrote (edited, truncated, another tool's). */
+export class TokenFileError extends Error {
+  override readonly name = 'TokenFileError';
 }
 
 export function savedTokens(
@@ -68,4 +77,31 @@ export function writeTokenFile(dir: string, tokens: SavedTokens): string {
     throw error;
   }
   return file;
+}
+
+/** The saved sign-in, or undefined when there is none. Throws `TokenFileError` (never echoing the file) when it is not ours. */
+export function readTokenFile(dir: string): { file: string; tokens: SavedTokens } | undefined {
+  const file = path.join(dir, TOKEN_FILE);
+  let body: string;
+  try {
+    body = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new TokenFileError(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new TokenFileError(`${file} is not valid JSON.`);
+  }
+  const result = v.safeParse(savedTokensSchema, json);
+  // The path of the first problem only: a message must not carry a token from the file.
+  if (!result.success) throw new TokenFileError(`${file} is not a pairgate token file ("${v.getDotPath(result.issues[0]) ?? 'the top level'}" is missing or wrong).`);
+  return { file, tokens: result.output };
+}
+
+/** Removes the token file (there or not). */
+export function removeTokenFile(dir: string): void {
+  rmSync(path.join(dir, TOKEN_FILE), { force: true });
 }

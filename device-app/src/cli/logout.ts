@@ -1,0 +1,56 @@
+/**
+ * `pairgate logout`: tells the server the sign-in is over — the refresh token revoked (RFC 7009
+ * §2.1; the server ends the grant's access tokens with it), or the access token when there is no
+ * refresh token — and removes the token file. The file goes whatever the server says: this
+ * machine is signed out either way, and the message says when the server could not be told.
+ */
+import { discover, processRevocationResponse, revocationRequest, type TokenTypeHint } from '@pairgate/shared';
+import { describeError } from '../core/diagnostics';
+import { ExitCode, type CliIo } from './io';
+import { Terminal } from './terminal';
+import { TokenFileError, configDir, readTokenFile, removeTokenFile, type SavedTokens } from './token-file';
+
+/** Revocation must not hang a terminal on a dead network. */
+const REVOCATION_TIMEOUT_MS = 10_000;
+
+export async function logout(io: CliIo): Promise<number> {
+  const out = new Terminal(io.stderr);
+  const dir = configDir(io.env, io.platform, io.home);
+  let saved: ReturnType<typeof readTokenFile>;
+  try {
+    saved = readTokenFile(dir);
+  } catch (error) {
+    if (!(error instanceof TokenFileError)) throw error;
+    removeTokenFile(dir);
+    out.line(`pairgate: ${error.message} Removed it; nothing could be revoked.`);
+    return ExitCode.failed;
+  }
+  if (!saved) {
+    out.line('Not signed in.');
+    return ExitCode.ok;
+  }
+  const problem = await revoke(saved.tokens, io);
+  removeTokenFile(dir);
+  if (problem) {
+    out.line(`Signed out here (${saved.file} removed), but ${problem}`);
+    out.line('The sign-in stays live at the server until it expires, or until you sign this device out from your account’s devices page.');
+    return ExitCode.failed;
+  }
+  out.line(`Signed out of ${saved.tokens.issuer}.`);
+  return ExitCode.ok;
+}
+
+/** Revokes the sign-in; resolves to what went wrong (a sentence's end), or undefined. */
+async function revoke(tokens: SavedTokens, io: CliIo): Promise<string | undefined> {
+  const signal = AbortSignal.any([io.signal, AbortSignal.timeout(REVOCATION_TIMEOUT_MS)]);
+  const options = { signal, ...(io.fetch ? { fetch: io.fetch } : {}) };
+  try {
+    const metadata = await discover(tokens.issuer, options);
+    if (!metadata.revocation_endpoint) return `${tokens.issuer} offers no way to revoke a sign-in (no revocation endpoint).`;
+    const [token, hint]: [string, TokenTypeHint] = tokens.refresh_token ? [tokens.refresh_token, 'refresh_token'] : [tokens.access_token, 'access_token'];
+    await processRevocationResponse(await revocationRequest(metadata, { client_id: tokens.client_id }, token, hint, options));
+    return undefined;
+  } catch (error) {
+    return `${tokens.issuer} could not be told (${describeError(error)}).`;
+  }
+}
