@@ -4,29 +4,16 @@
  * BOOLEAN as boolean). Parsing BIGINT here, per column, keeps us off pg's global type parsers,
  * which would change results for every other user of `pg` in the process.
  */
-import type {
-  ApprovalCheck,
-  AuthorizationCodeRecord,
-  AuthorizationRequestRecord,
-  ClientAuthMethod,
-  ClientRecord,
-  ClientRegistration,
-  ClientType,
-  ConsentRecord,
-  DeviceCodeRecord,
-  DeviceApproval,
-  DeviceCodeStatus,
-  GrantRecord,
-  ProximityPolicy,
-  RefreshTokenRecord,
-  SessionRecord,
-  SigningKeyRecord,
-  ThrottleState,
-  UserCodeKind,
-  UserRecord,
-} from './store';
-import { withClientDefaults } from './store';
 import type { JSONWebKeySet } from 'jose';
+import type { AuthorizationCodeRecord, AuthorizationRequestRecord, ConsentRecord } from './records/authorization';
+import { withClientDefaults } from './records/clients';
+import type { ClientAuthMethod, ClientRecord, ClientRegistration, ClientType, ProximityPolicy, UserCodeKind } from './records/clients';
+import type { ApprovalCheck, DeviceApproval, DeviceCodeRecord, DeviceCodeStatus } from './records/device-codes';
+import type { GrantRecord, RefreshTokenRecord } from './records/grants';
+import type { SigningKeyRecord } from './records/keys';
+import type { ThrottleState } from './records/limits';
+import type { SessionRecord } from './records/sessions';
+import type { UserRecord } from './records/users';
 
 export type Row = Record<string, unknown>;
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openSqliteStore } from './sqlite';
-import type { Store } from './store';
+import { openSqliteStore } from './index';
+import type { Store } from '../store';
 
 const MIN = 60_000;
 const T0 = 1_700_000_040_000; // on a minute boundary

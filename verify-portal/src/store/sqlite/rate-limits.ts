@@ -16,8 +16,8 @@
  * dropped from memory, to be read again when next used.
  */
 import type Database from 'better-sqlite3';
-import { num, rateLimitWindow } from './rows';
-import type { RateLimitCounts } from './store';
+import { num, rateLimitWindow } from '../rows';
+import type { RateLimitCounts } from '../records/limits';
 
 export interface SqliteRateLimitOptions {
   /** How long increments wait before they are written (one transaction for all of them). */
