@@ -3,7 +3,6 @@
  * screenshot, run axe, and watch the kiosk's own network traffic (how a test learns what the
  * server told the kiosk without any test-only hook in the app).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,7 +14,6 @@ import { expect } from 'vitest';
 import { build } from '../../scripts/build';
 import type { ClientConfig } from '../../src/core/client-config';
 import { startWebServer, type RunningWebServer } from '../../src/web-server';
-import { stopProcess } from '../../../verify-portal/test/support/portal';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const artifactsDir = path.join(appDir, 'test-artifacts');
@@ -138,38 +136,4 @@ async function nth<T>(list: readonly T[], n: number, what: string): Promise<T> {
 /** The code on the kiosk screen (the visible text, `XXXX-XXXX`). */
 export async function shownCode(page: Page): Promise<string> {
   return (await page.locator('.code').textContent({ timeout: 15_000 })) ?? '';
-}
-
-const portalDir = path.resolve(appDir, '..', 'verify-portal');
-const tsx = path.resolve(appDir, '..', 'node_modules', '.bin', 'tsx');
-
-/**
- * The portal on a fixed port and data directory, so a test can stop it and start it again as
- * the same server (same signing keys, same device codes). `startPortal()` picks a fresh port and
- * directory each time and removes the directory on stop.
- */
-export async function startPortalAt(port: number, dataDir: string): Promise<{ issuer: string; stop(): Promise<void>; output(): string }> {
-  const issuer = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(tsx, ['server.ts'], {
-    cwd: portalDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PAIRGATE_ISSUER: issuer, PAIRGATE_DATA_DIR: dataDir, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`portal did not start in 60 s:\n${output}`)), 60_000);
-    child.stdout?.on('data', () => {
-      if (output.includes('portal ready on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`portal exited with code ${code}:\n${output}`));
-    });
-  });
-  return { issuer, stop: () => stopProcess(child), output: () => output };
 }
