@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from './logger';
+import { writeFields, type Logger } from './logger';
 import type { HttpMetrics } from './portal-metrics';
 import { requestIdFrom, runInRequest } from './request-context';
 import { methodOf, routeOf } from './routes';
@@ -47,7 +47,10 @@ export function observeRequests(
       const complete = res.writableFinished;
       const status = complete || res.headersSent ? res.statusCode : CLIENT_CLOSED_REQUEST;
       options.metrics?.request(routeOf(path), methodOf(req.method), status, seconds);
-      options.logger[PROBES.has(path) ? 'debug' : 'info'](
+      // One line per request: written field by field (logger.ts `writeFields`), not through pino.
+      writeFields(
+        options.logger,
+        PROBES.has(path) ? 'debug' : 'info',
         {
           reqId: requestId,
           method: req.method,
@@ -57,7 +60,7 @@ export function observeRequests(
           bytes: req.method === 'HEAD' ? 0 : bodyBytes(),
           remoteAddress: options.clientAddress(req),
           userAgent: truncate(req.headers['user-agent']),
-          ...(complete ? {} : { aborted: true }),
+          aborted: complete ? undefined : true,
         },
         'request',
       );

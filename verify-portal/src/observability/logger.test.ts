@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { formatUserCode, generateUserCode } from '@pairgate/shared';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger, logUnexpected, logWarning, serializeError, type Logger, type LogLevel } from './logger';
+import { createLogger, logUnexpected, logWarning, serializeError, writeFields, type Logger, type LogLevel } from './logger';
 import { REDACTED } from './redact';
 import { runInRequest } from './request-context';
 
@@ -166,6 +166,52 @@ describe('server-side modules log through the process logger', () => {
     } finally {
       warn.mockRestore();
       consoleWarn.mockRestore();
+    }
+  });
+});
+
+describe('writeFields: the access line, without pino on the way', () => {
+  const fields = { reqId: 'r-1', method: 'POST', path: '/oauth/token', status: 400, durationMs: 0.4, bytes: 107, remoteAddress: '127.0.0.1', userAgent: undefined, aborted: true };
+  const withoutTime = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"');
+
+  it('writes exactly the line log[level](fields, msg) writes', () => {
+    const { log, lines } = capturing('info');
+    log.info(fields, 'request');
+    writeFields(log, 'info', fields, 'request');
+    expect(lines).toHaveLength(2);
+    expect(withoutTime(lines[1]!)).toBe(withoutTime(lines[0]!));
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'info', reqId: 'r-1', status: 400, aborted: true, msg: 'request' });
+    expect(lines[1]).not.toContain('userAgent');
+  });
+
+  it('scrubs every value on its own and replaces whatever is under a secret key', () => {
+    const { log, text } = capturing('info');
+    const deviceCode = b64url(32);
+    writeFields(log, 'info', { path: `/x/${deviceCode}`, userAgent: 'Kiosk Bearer abc.def', note: 'WDJB-MJHT', code: 42, db_password: 'hunter2' }, 'request');
+    for (const secret of [deviceCode, 'abc.def', 'WDJB-MJHT', '42', 'hunter2']) expect(text()).not.toContain(secret);
+    expect(JSON.parse(text())).toMatchObject({ path: `/x/${REDACTED}`, userAgent: `Kiosk Bearer ${REDACTED}`, code: REDACTED, db_password: REDACTED });
+  });
+
+  it('respects the level, and a child logger (whose bindings need the whole-line scrub) goes through pino', () => {
+    const { log, lines } = capturing('info');
+    writeFields(log, 'debug', fields, 'probe');
+    expect(lines).toHaveLength(0);
+    writeFields(log.child({ token: b64url(32) }), 'info', fields, 'request');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ token: REDACTED, reqId: 'r-1' });
+  });
+
+  it('formats the time once per millisecond, not once per line', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 11, 1, 10, 0, 0, 5) });
+    const toISOString = vi.spyOn(Date.prototype, 'toISOString');
+    try {
+      const { log, lines } = capturing('info');
+      for (let i = 0; i < 50; i++) writeFields(log, 'info', fields, 'request');
+      for (let i = 0; i < 50; i++) log.info('pino line');
+      expect(toISOString).toHaveBeenCalledTimes(1);
+      expect(new Set(lines.map((l) => (JSON.parse(l) as { time: string }).time))).toEqual(new Set(['2026-12-01T10:00:00.005Z']));
+    } finally {
+      toISOString.mockRestore();
+      vi.useRealTimers();
     }
   });
 });
