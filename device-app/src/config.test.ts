@@ -62,7 +62,7 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    expect(message).toContain('issuer (from PAIRGATE_ISSUER) must be an absolute URL such as https://login.example.com, not "login.example.com".');
+    expect(message).toContain('issuer (from PAIRGATE_ISSUER) must be an absolute URL such as https://login.example.com.');
     expect(message).toContain('kiosk (from PAIRGATE_KIOSK) must be true or false, not "maybe".');
     expect(message).toContain('webPort (from PAIRGATE_WEB_PORT) must be a whole number from 0 to 65535');
     expect(message).toContain('scope (from --scope) must be space-separated scope names');
@@ -71,8 +71,10 @@ describe('loadConfig', () => {
     expect(message).toContain('unknown key "colour"');
   });
 
-  it('refuses an issuer with a query or fragment (RFC 8414 §2), and a missing config file', () => {
+  it('refuses an issuer with a query or fragment (RFC 8414 §2) or a password, never repeating it, and a missing config file', () => {
     expect(() => loadConfig({ argv: ['--issuer', 'https://as.example/?tenant=1'] })).toThrow(/query or fragment/);
+    expect(() => loadConfig({ argv: ['--issuer', 'https://me:s3cret@as.example'] })).toThrow('issuer (from --issuer) must not contain a user name or password.');
+    expect(() => loadConfig({ argv: ['--issuer', 'me:s3cret@as.example'] })).not.toThrow(/s3cret/);
     expect(() =>
       loadConfig({
         argv: ['--config', '/nope.json'],

@@ -7,6 +7,7 @@
  * Messages are the predicate of a sentence; the reader says whose value it was, e.g.
  * `issuer (from PAIRGATE_ISSUER) must be an absolute URL such as https://login.example.com, not "x".`
  */
+import { checkIssuer } from '@pairgate/shared';
 import * as v from 'valibot';
 
 /** Longest device label kept; the portal truncates longer ones anyway. */
@@ -44,23 +45,21 @@ function parseHttpUrl(value: string, example: string): URL | Refused {
   try {
     url = new URL(value);
   } catch {
-    return refuse(`must be an absolute URL such as ${example}, not ${quoted(value)}.`);
+    // Not repeated: a URL may carry a password.
+    return refuse(`must be an absolute URL such as ${example}.`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse(`must use https (or http for local testing), not ${url.protocol}.`);
   return url;
 }
 
 /**
- * RFC 8414 §2: an issuer is an https URL without query or fragment (http for local use). The
- * discovered issuer must equal it exactly (§3.3), so a bare origin is written without the
- * trailing slash, as servers publish it.
+ * The issuer (RFC 8414 §2), by the one check both sides use (`checkIssuer` in shared): its
+ * canonical spelling, which discovery compares as a string (§3.3). The refused value is never
+ * repeated: it may carry a password.
  */
 export const issuer = textAs<string>((value) => {
-  const url = parseHttpUrl(value, 'https://login.example.com');
-  if (url instanceof Refused) return url;
-  if (url.search || url.hash || /[?#]/.test(value)) return refuse('must not contain a query or fragment (RFC 8414 §2).');
-  if (url.username || url.password) return refuse('must not contain a user name or password.');
-  return url.pathname === '/' ? url.origin : value.replace(/\/$/, '');
+  const checked = checkIssuer(value);
+  return checked.ok ? checked.issuer : refuse(`${checked.problem}.`);
 });
 
 /** RFC 6749 Appendix A.1: client_id is printable ASCII (VSCHAR). */
