@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { formatUserCode, generateUserCode } from '@pairgate/shared';
 import { describe, expect, it } from 'vitest';
+import { createLogger, writeFields } from './logger';
 import { redactPaths, REDACTED, scrubText } from './redact';
 
 describe('scrubText', () => {
@@ -14,6 +16,9 @@ describe('scrubText', () => {
     ['a user code as shown', 'code WDJB-MJHT typed', `code ${REDACTED} typed`],
     ['a user code typed in lower case without a dash', 'wdjbmjht', REDACTED],
     ['a user code typed with a space', 'wdjb mjht.', `${REDACTED}.`],
+    ['a digit user code as shown', 'code 123-456-789 typed', `code ${REDACTED} typed`],
+    ['a digit user code typed without dashes', '/activate/123456789', `/activate/${REDACTED}`],
+    ['a digit user code typed with spaces', '"123 456 789"', `"${REDACTED}"`],
     ['a bearer credential', 'authorization: Bearer abc.def-ghi', `authorization: Bearer ${REDACTED}`],
     ['a basic credential', 'Basic d2ViOnM9PQ==', `Basic ${REDACTED}`],
     ['a password in a form body', 'username=ada&password=hunter2&x=1', `username=ada&password=${REDACTED}&x=1`],
@@ -36,12 +41,13 @@ describe('scrubText', () => {
     'consonants BCDF, 8 letters in two groups of 4',
     'the interval is 5 s; slow_down adds 5',
     'http://127.0.0.1:3000/activate and postgres://db.internal:5432/pairgate',
+    'expires at 1700000000000 (epoch ms), 12345678 bytes, 1234-5678',
   ])('leaves ordinary text alone: %s', (text) => {
     expect(scrubText(text)).toBe(text);
   });
 
   it('is idempotent', () => {
-    const once = scrubText(`password=x ${secret} WDJB-MJHT`);
+    const once = scrubText(`password=x ${secret} WDJB-MJHT 123-456-789`);
     expect(scrubText(once)).toBe(once);
   });
 });
@@ -52,5 +58,23 @@ describe('redactPaths', () => {
     expect(paths).toEqual(expect.arrayContaining(['password', 'form.password', 'headers.authorization', 'req.headers.cookie', '["set-cookie"]', 'res.headers["set-cookie"]']));
     expect(paths.filter((p) => p.includes('*'))).toEqual([]);
     expect(paths).not.toContain('status');
+  });
+});
+
+describe('digit user codes never reach a log line', () => {
+  const shown = formatUserCode(generateUserCode('digits')); // 123-456-789
+  const typed = [shown, shown.replaceAll('-', ''), shown.replaceAll('-', ' ')];
+
+  it('in a message, a field and an access line: every typed form is gone', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line) => void lines.push(line) } });
+    for (const code of typed) {
+      log.info({ note: code }, `confirm screen for ${code}`);
+      // The access line scrubs each value on its own: a bare code is all the value holds.
+      writeFields(log, 'info', { route: '/activate', entered: code }, 'request');
+    }
+    expect(lines).toHaveLength(2 * typed.length);
+    for (const code of typed) for (const line of lines) expect(line).not.toContain(code);
+    expect(lines.join('')).toContain(REDACTED);
   });
 });

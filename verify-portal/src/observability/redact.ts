@@ -1,4 +1,4 @@
-import { USER_CODE_ALPHABET } from '@pairgate/shared';
+import { DIGIT_USER_CODE_LENGTH, USER_CODE_ALPHABET } from '@pairgate/shared';
 
 /**
  * What a log line must never carry, in two layers (DESIGN.md: "no token ever in a URL or a log
@@ -8,9 +8,9 @@ import { USER_CODE_ALPHABET } from '@pairgate/shared';
  *    text). The logger hands them to pino's `redact` as paths (`redactPaths`), and `scrubText`
  *    also replaces them as `"key":"…"` and `key=…` wherever they appear in free text.
  * 2. By shape: values that look like our secrets are replaced wherever they appear — JWTs,
- *    256-bit base64url secrets, user codes, `Authorization` credentials. This layer runs on the
- *    finished log line (see logger.ts), so messages, error stacks, bindings and anything a future
- *    caller logs pass through it.
+ *    256-bit base64url secrets, user codes (letters and digits), `Authorization` credentials.
+ *    This layer runs on the finished log line (see logger.ts), so messages, error stacks,
+ *    bindings and anything a future caller logs pass through it.
  */
 export const REDACTED = '[REDACTED]';
 
@@ -73,6 +73,8 @@ const keyAlternation = [...SECRET_KEYS].sort((a, b) => b.length - a.length).map(
 const anyPrefix = '[A-Za-z0-9_-]*';
 const B64URL = 'A-Za-z0-9_-';
 const codeChar = `[${USER_CODE_ALPHABET}]`;
+/** A third of a digit user code (`DIGIT_USER_CODE_LENGTH` = 9 digits). */
+const digitGroup = `[0-9]{${DIGIT_USER_CODE_LENGTH / 3}}`;
 
 /**
  * The other shapes, as one pattern scanned once: where several could start at the same place,
@@ -86,6 +88,10 @@ const SECRET_SHAPES = new RegExp(
     `(?<scheme>\\b(?:Bearer|Basic|DPoP)\\s+)[A-Za-z0-9._~+/-]+=*`,
     // RFC 8628 §6.1 user codes as shown (XXXX-XXXX) or typed (any case, a space or no dash).
     `(?<![A-Za-z0-9])${codeChar}{4}[- ]?${codeChar}{4}(?![A-Za-z0-9])`,
+    // Digit user codes (`--user-code digits`) as shown (XXX-XXX-XXX) or typed (spaces or no
+    // dashes). Any other 9-digit number goes too: over-scrubbing one in a log line costs an
+    // operator a number, leaving a live code in one hands a guesser the answer.
+    `(?<![0-9])${digitGroup}[- ]?${digitGroup}[- ]?${digitGroup}(?![0-9])`,
     // `"password":"…"` at any depth of a JSON line…
     `(?<jsonKey>"${anyPrefix}(?:${keyAlternation})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`,
     // …and inside a logged string, however deeply escaped (`\"password\":\"…\"`, `\\\"password…`).
@@ -99,6 +105,13 @@ const SECRET_SHAPES = new RegExp(
   'gi',
 );
 
+const SECRET_KEY = new RegExp(`^${anyPrefix}(?:${keyAlternation})$`, 'i');
+
+/** Whether a value under this key is a secret: one of `SECRET_KEYS`, or one with anything before it (the line scrub's rule). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
 interface Kept {
   scheme?: string;
   userinfo?: string;
@@ -111,7 +124,12 @@ interface Kept {
 /** Replaces every secret-looking part of a text (see `SECRET_SHAPES` and `replaceLongRuns`). Idempotent. */
 export function scrubText(text: string): string {
   // Whole JWTs first (their parts are long runs too, but the header would be left behind).
-  const shaped = text.replace(SECRET_SHAPES, (...args: unknown[]) => {
+  return replaceLongRuns(mayHoldShape(text) ? scrubShapes(text) : text);
+}
+
+/** The `SECRET_SHAPES` pass of `scrubText`. */
+export function scrubShapes(text: string): string {
+  return text.replace(SECRET_SHAPES, (...args: unknown[]) => {
     const kept = args.at(-1) as Kept;
     if (kept.scheme !== undefined) return `${kept.scheme}${REDACTED}`;
     if (kept.jsonKey !== undefined) return `${kept.jsonKey}${REDACTED}"`;
@@ -120,7 +138,33 @@ export function scrubText(text: string): string {
     if (kept.userinfo !== undefined) return `${kept.userinfo}${REDACTED}@`;
     return REDACTED;
   });
-  return replaceLongRuns(shaped);
+}
+
+const CODE_LETTER = new Set([...USER_CODE_ALPHABET, ...USER_CODE_ALPHABET.toLowerCase()].map((c) => c.charCodeAt(0)));
+
+/**
+ * False only for a text no `SECRET_SHAPES` pattern can match, found in one pass over its
+ * characters (the pattern itself tries every alternative at every position, a few µs for a
+ * short value): each needs one of `=` (parameters), `:` (JSON keys, URL userinfo), `\` (escaped
+ * keys), whitespace (`Bearer …`), `eyJ` (JWTs), four user-code letters in a row, in any case,
+ * or the nine digits of a digit user code (dashes between them allowed).
+ * A character beyond ASCII says true, so Unicode spaces and case rules need no thought here.
+ * Most short values (a path, an address, an id) have none, and skip the pattern.
+ */
+export function mayHoldShape(text: string): boolean {
+  let letters = 0;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c >= 127 || c === 61 || c === 58 || c === 92) return true;
+    if ((c | 32) === 101 && ((text.charCodeAt(i + 1) | 32) === 121) && ((text.charCodeAt(i + 2) | 32) === 106)) return true; // eyJ
+    letters = CODE_LETTER.has(c) ? letters + 1 : 0;
+    if (letters >= 4) return true;
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c !== 45) digits = 0; // a dash keeps the count: 123-456-789
+    if (digits >= DIGIT_USER_CODE_LENGTH) return true;
+  }
+  return false;
 }
 
 /**
