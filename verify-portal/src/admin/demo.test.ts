@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEVICES_API } from '../api/devices';
 import { openSqliteStore } from '../store/sqlite';
 import type { Store } from '../store/store';
-import { demo, grantDemoClientsApiAccess, seedDemo } from './demo';
+import { needsRehash, verifyPassword } from '../crypto/password';
+import { DEMO_PASSWORD_HASH, demo, grantDemoClientsApiAccess, seedDemo } from './demo';
 
 let store: Store;
 beforeEach(async () => {
@@ -13,6 +14,15 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 describe('demo seeding and the example API', () => {
+  it('seeds the demo user with the precomputed hash of the public demo password (one real check at full cost)', async () => {
+    await seedDemo(store, 1000);
+    const user = await store.findUserByEmail(demo.user.email);
+    expect(user?.passwordHash).toBe(DEMO_PASSWORD_HASH);
+    expect(await verifyPassword(demo.user.password, DEMO_PASSWORD_HASH)).toBe(true);
+    // At today's cost: a new cost needs a new constant (or the demo's first sign-in pays a rehash).
+    expect(needsRehash(DEMO_PASSWORD_HASH)).toBe(false);
+  });
+
   it('a fresh seed lets both demo clients ask for devices:read and get tokens for the API', async () => {
     await seedDemo(store, 1000);
     for (const id of [demo.kioskClientId, demo.desktopClientId]) {

@@ -1,5 +1,4 @@
 import { GrantType } from '@pairgate/shared';
-import { hashPassword } from '../crypto/password';
 import { DEVICES_API } from '../api/devices';
 import type { ClientRecord, ClientRegistration, Store } from '../store/store';
 
@@ -12,6 +11,15 @@ export const demo = {
   kioskClientId: 'tv-kiosk',
   desktopClientId: 'desktop-app',
 } as const;
+
+/**
+ * `demo.user.password` hashed once at today's scrypt cost and kept here: the password is public, so
+ * a fixed salt gives nothing away, and every start of an empty database (each end-to-end test
+ * portal, `npm start` on a fresh clone) would otherwise pay a full-cost hash (~0.4–1.5 s, 128 MiB).
+ * Should the cost rise, the first sign-in rehashes it (src/portal/forms/login.ts); demo.test.ts
+ * checks that it matches the password.
+ */
+export const DEMO_PASSWORD_HASH = 'scrypt$131072$8$1$xJwj3EIJ79qNMfpm-BQ2RQ$YegMSNEIlxV3-bZgjycNYErRJaS3dxAN4anBVFumys8';
 
 /** What the demo clients may ask for: sign-in scopes plus the example API's (see README, "Calling an API"). */
 const DEMO_SCOPES = ['openid', 'profile', 'email', 'offline_access', DEVICES_API.scope];
@@ -27,7 +35,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<void> {
       id: crypto.randomUUID(),
       email: demo.user.email,
       name: demo.user.name,
-      passwordHash: await hashPassword(demo.user.password),
+      passwordHash: DEMO_PASSWORD_HASH,
       createdAt: now,
     });
   }
