@@ -3,7 +3,7 @@
  * `ipcRenderer` itself (Electron security checklist §20: a page with `ipcRenderer` could send
  * anything on any channel). The renderer's type of it is `PairgateApi`, derived from this object.
  */
-import { Channel, invoke, type RendererIpc } from '../ipc';
+import { Channel, invoke, type EventChannels, type RendererIpc } from '../ipc';
 import type { ViewState } from '../core/view-state';
 
 export function createApi(ipc: RendererIpc) {
@@ -15,8 +15,8 @@ export function createApi(ipc: RendererIpc) {
     signIn: (): Promise<void> => invoke(ipc, Channel.command, { type: 'sign-in' }),
     cancel: (): Promise<void> => invoke(ipc, Channel.command, { type: 'cancel' }),
     /** Calls `listener` with every new view state; returns the unsubscribe function. */
-    onState(listener: (state: ViewState) => void): () => void {
-      const handler = (_event: unknown, state: unknown) => listener(state as ViewState);
+    onState(listener: (state: EventChannels[typeof Channel.state]) => void): () => void {
+      const handler = (_event: unknown, state: unknown) => listener(state as EventChannels[typeof Channel.state]);
       ipc.on(Channel.state, handler);
       return () => {
         ipc.removeListener(Channel.state, handler);
