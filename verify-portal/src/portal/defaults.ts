@@ -2,7 +2,7 @@
  * Settings of the portal pages (sessions, code-guessing limits): what each does, its value,
  * and why. The OAuth core's own settings are in `src/defaults.ts`.
  */
-import { USER_CODE_ALPHABET, USER_CODE_LENGTH } from '@pairgate/shared';
+import { DIGIT_USER_CODE_LENGTH, USER_CODE_ALPHABET, USER_CODE_LENGTH } from '@pairgate/shared';
 import { defaults as coreDefaults } from '../defaults';
 import type { LimitRule } from '../limits/rules';
 
@@ -41,8 +41,24 @@ const SCRYPT_LOG2N: number = coreDefaults.scryptLog2N;
  *
  * (Each account is also held to `codePerAccount`, ≤ 20 per span, so without the global budget
  * 128 accounts would already reach N.) Past G, failing accounts get 429 until the window slides
- * on; trusted ones carry on. More live codes at once, or a smaller code space (digit codes:
- * 10^9), scale N — and G — down by the same factor.
+ * on; trusted ones carry on. More live codes at once scale N — and G — down by the same factor.
+ *
+ * Digit codes (a client's `userCodeKind: 'digits'`, 9 digits) are a space of their own: a typed
+ * code's kind is known from its shape (`userCodeKind`; the kinds never overlap), a wrong digit
+ * guess can only hit a digit code, and it counts against budgets of its own kind, so the bound
+ * holds per kind and neither kind's guessers hold back the other's users. The same arithmetic:
+ *
+ *   codes in the space           S_d = 10^9                   (25.6× fewer than letters)
+ *   bound we keep: P = 1e-4 per 600 s ⇒ at most N_d = P · S_d / L = 100 wrong digit codes per 600 s
+ *   trusted accounts alone would bring 2K · A = 600 > N_d: no account is trusted with digit
+ *     guesses, so every wrong digit code meets the digit budgets, failing account or not
+ *   2G_d ≤ N_d  ⇒  G_d = 100 / 2 = 50
+ *
+ * The price of the smaller space: whoever spends the digit budget (5 accounts at their own
+ * limit) makes everyone typing a digit code wait until the window slides on; letter codes are
+ * not affected. A weight of 25.6 per digit guess in the letters' budget would not hold the bound
+ * (a trusted account's one digit guess per window would be worth 25.6 letters: 2 · 25.6 · A =
+ * 5,120 > N), and would let digit guessers hold back letter users.
  */
 export const GLOBAL_GUESS_BOUND = 1e-4;
 export const MAX_LIVE_CODES = 1_000;
@@ -55,6 +71,12 @@ export const TRUSTED_BELOW_FAILURES = 3;
 export const MAX_ATTACKER_ACCOUNTS = 100;
 /** G above: the sliding limit of wrong codes from failing accounts per code lifetime. */
 export const globalGuessBudget = Math.floor((guessesWithinBound - 2 * TRUSTED_BELOW_FAILURES * MAX_ATTACKER_ACCOUNTS) / 2);
+/** S_d above. */
+export const DIGIT_CODE_SPACE = 10 ** DIGIT_USER_CODE_LENGTH;
+/** N_d above: wrong digit codes per code lifetime that keep the success probability under the bound. */
+export const digitGuessesWithinBound = Math.floor((GLOBAL_GUESS_BOUND * DIGIT_CODE_SPACE) / MAX_LIVE_CODES);
+/** G_d above: the sliding limit of wrong digit codes from every account per code lifetime. */
+export const digitGlobalGuessBudget = Math.floor(digitGuessesWithinBound / 2);
 
 export const portalDefaults = {
   /** How long a sign-in lasts (absolute). Half a day: long enough to pair a few screens, short
@@ -84,6 +106,11 @@ export const portalDefaults = {
     codePerNetwork: { name: 'code-network', limit: 10, windowMs: MINUTE },
     /** Wrong codes from failing accounts everywhere, over one code lifetime (`globalGuessBudget`). */
     codeGlobal: { name: 'code-global', limit: globalGuessBudget, windowMs: CODE_LIFETIME_MS },
+    /** Wrong digit codes per client network, from every account (see "Digit codes" above): as
+     * `codePerNetwork`, counted apart, so one source cannot spend the digit budget alone. */
+    codePerNetworkDigits: { name: 'code-network-digits', limit: 10, windowMs: MINUTE },
+    /** Wrong digit codes from every account everywhere, over one code lifetime (`digitGlobalGuessBudget`). */
+    codeGlobalDigits: { name: 'code-global-digits', limit: digitGlobalGuessBudget, windowMs: CODE_LIFETIME_MS },
   } satisfies Record<string, LimitRule>,
   // Failed sign-ins are limited by `signInLimits` (src/limits/rules.ts), which the password
   // grant shares: a progressive delay per account and a budget per client network.

@@ -1,4 +1,4 @@
-import { normalizeUserCode } from '@pairgate/shared';
+import { normalizeUserCode, userCodeKind } from '@pairgate/shared';
 import { blockedBy, peekAll, recordFailure, slidingCount, type LimitCheck } from '../../limits/rate-limit';
 import { networkOf } from '../../net/address';
 import { checkCsrf, saveSessionData, sessionFromSecret, type ActivateResult, type ActiveSession } from '../session';
@@ -42,29 +42,33 @@ export const activate: FormHandler = async (ctx, req) => {
  * Every wrong code counts against the session, the account, the network and everyone; the
  * session's and the account's own budgets always apply, the shared ones (network, global) only
  * once the account is failing (see "Wrong user codes" in portal/defaults.ts): someone who has
- * not guessed is never held back by someone who has. Blocked callers are refused before the
- * look-up, right code or not.
+ * not guessed is never held back by someone who has. A digit code has a network and a global
+ * budget of its own, and meets them always. Blocked callers are refused before the look-up,
+ * right code or not.
  */
 export async function enterCode(ctx: FormContext, session: ActiveSession, typed: string, clientIp: string, now: number): Promise<FormResult> {
   const { limits } = ctx.settings;
+  const code = normalizeUserCode(typed);
+  // A digit code counts against the digit budgets, always: the smaller space affords no trusted
+  // guesses (see "Digit codes" in portal/defaults.ts).
+  const digits = code !== undefined && userCodeKind(code) === 'digits';
   const own: LimitCheck[] = [
     { rule: limits.codePerSession, subject: session.record.idHash },
     { rule: limits.codePerAccount, subject: session.record.userId },
   ];
   const shared: LimitCheck[] = [
-    { rule: limits.codePerNetwork, subject: networkOf(clientIp) },
-    { rule: limits.codeGlobal, subject: 'all' },
+    { rule: digits ? limits.codePerNetworkDigits : limits.codePerNetwork, subject: networkOf(clientIp) },
+    { rule: digits ? limits.codeGlobalDigits : limits.codeGlobal, subject: 'all' },
   ];
   const checks = [...own, ...shared];
   const counts = await peekAll(ctx.store, checks, now);
   const accountFailures = slidingCount(counts[1] ?? { current: 0, previous: 0 }, limits.codePerAccount.windowMs, now);
-  const failing = accountFailures >= ctx.settings.codeTrustedBelow;
+  const failing = digits || accountFailures >= ctx.settings.codeTrustedBelow;
   const blocked = failing ? blockedBy(checks, counts, now) : blockedBy(own, counts.slice(0, own.length), now);
   if (blocked !== undefined) return tooManyTries(blocked);
 
   // Put back in the input with the error, so one wrong letter is one letter to fix.
   const typedCode = typed.trim().slice(0, 32);
-  const code = normalizeUserCode(typed);
   if (!code) {
     // Not a possible code (wrong length, digits, vowels): a typo, not a guess; nothing to count.
     await saveSessionData(ctx.store, session, { flash: 'not-a-code', typedCode }, now);

@@ -9,7 +9,7 @@ import { TEST_PASSWORD_HASH, TEST_SCRYPT_LOG2N } from '../../crypto/test-support
 import { createProvider, type Provider } from '../../oauth/provider';
 import { openSqliteStore } from '../../store/sqlite';
 import type { Store } from '../../store/store';
-import { portalDefaults } from '../defaults';
+import { digitGlobalGuessBudget, portalDefaults } from '../defaults';
 import { cookieNames, createSession, csrfToken, newSecret } from '../session';
 import { formHandlerFor } from './index';
 import type { FormContext, FormResult } from './types';
@@ -109,6 +109,32 @@ describe('wrong codes: the global budget holds back failing accounts, never a pe
     expect(await enter(s, 'ZZZZZZZZ', '198.51.100.7')).toMatchObject({ status: 429 });
     now = T0 + 61_000;
     expect(await enter(s, 'ZZZZZZZZ', '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
+  });
+});
+
+describe('wrong digit codes: budgets of their own kind, sized for 10^9 codes (RFC 8628 §5.1)', () => {
+  const N = digitGlobalGuessBudget;
+
+  /** N wrong codes from six new accounts (none reaches its own limit), each from a fresh session and network. */
+  async function guessWrong(wrong: string, accounts: string): Promise<void> {
+    for (let i = 0; i < 6; i++) await store.createUser({ id: `${accounts}-${i}`, email: `${accounts}-${i}@example.com`, name: accounts, passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
+    for (let i = 0; i < N; i++) {
+      const s = await session(`${accounts}-${i % 6}`);
+      expect(await enter(s, wrong, `203.0.${i}.1`)).toEqual({ kind: 'redirect', location: '/activate' });
+    }
+  }
+
+  it('N letter wrong codes leave the next code through; N digit ones make it wait, whoever types it', async () => {
+    await liveCode('BCDFGHJK');
+    await liveCode('123456789');
+    await guessWrong('ZZZZ-ZZZZ', 'letters');
+    expect(await enter(await session('letters-0'), 'BCDFGHJK', '203.0.200.1')).toEqual({ kind: 'redirect', location: '/activate/confirm' });
+
+    await guessWrong('987-654-321', 'digits');
+    // Even a person who has not guessed, typing the right digit code: digit codes afford no trusted guesses.
+    expect(await enter(await session('victim'), '123-456-789', '198.51.100.7')).toMatchObject({ kind: 'page', status: 429, page: 'too-many-tries' });
+    // Letter codes are not held back by digit guessers.
+    expect(await enter(await session('victim'), 'BCDF-GHJK', '198.51.100.7')).toEqual({ kind: 'redirect', location: '/activate/confirm' });
   });
 });
 
