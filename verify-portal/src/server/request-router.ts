@@ -33,8 +33,8 @@ export function createRequestRouter(routes: RequestRoutes): (req: IncomingMessag
     const api = Object.hasOwn(routes.apis, pathname) ? routes.apis[pathname] : undefined;
     let served: Promise<void>;
     if (isHealthPath(pathname)) served = serveHealth(req, res, pathname, routes.health);
-    else if (isCorePath(pathname)) served = serveNode(routes.core, req, res, adapterOptions);
-    else if (api) served = serveNode(api, req, res, adapterOptions);
+    else if (isCorePath(pathname)) served = serveNode(routes.core, req, res, adapterOptions, target);
+    else if (api) served = serveNode(api, req, res, adapterOptions, target);
     else served = routes.portal(req, res, target);
     // Each handler answers its own failures; this is the last net, so none becomes an
     // unhandled rejection or a hung request.

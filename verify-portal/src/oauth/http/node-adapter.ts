@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { OAuthError, oauthError, toErrorResponse } from '@pairgate/shared';
 import { defaults } from '../../defaults';
 import { normalizeAddress } from '../../net/address';
@@ -21,10 +22,12 @@ export async function serveNode(
   req: IncomingMessage,
   res: ServerResponse,
   options: NodeAdapterOptions,
+  /** The request target, when the caller has parsed it already (the server's router has). */
+  target?: URL,
 ): Promise<void> {
   let response: OAuthResponse;
   try {
-    response = await handle(await toOAuthRequest(req, res, options));
+    response = await handle(await toOAuthRequest(req, res, options, target));
   } catch (thrown) {
     // Body too large / anything unexpected: an OAuth error body, never a stack.
     const { status, headers, body } = toErrorResponse(thrown);
@@ -33,13 +36,10 @@ export async function serveNode(
   writeNode(res, response);
 }
 
-async function toOAuthRequest(req: IncomingMessage, res: ServerResponse, options: NodeAdapterOptions): Promise<OAuthRequest> {
-  const url = parseRequestTarget(req.url);
+async function toOAuthRequest(req: IncomingMessage, res: ServerResponse, options: NodeAdapterOptions, target = parseRequestTarget(req.url)): Promise<OAuthRequest> {
+  const url = target;
   if (!url) throw oauthError.invalidRequest('The request target must be a path.');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  const headers = singleValued(req.headers);
   let form: URLSearchParams | undefined;
   if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
     const body = await readBody(req, res, options.maxBodyBytes ?? defaults.maxBodyBytes);
@@ -60,11 +60,33 @@ async function toOAuthRequest(req: IncomingMessage, res: ServerResponse, options
   };
 }
 
+/**
+ * Node joins repeated headers with ", " itself, except `set-cookie` (an array), which a request
+ * has no business sending; only then is a copy made.
+ */
+function singleValued(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  if (headers['set-cookie'] === undefined) return headers as Record<string, string | undefined>;
+  const joined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) joined[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return joined;
+}
+
+/** Each connection's normalized peer address, worked out once: a kept-alive connection carries many requests. */
+const peerAddresses = new WeakMap<Socket, string>();
+
 /** The client's address: the socket's, or the first `X-Forwarded-For` hop behind a trusted proxy. */
 export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
   const header = req.headers['x-forwarded-for'];
   const forwarded = trustProxy ? (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim() : undefined;
-  return normalizeAddress(forwarded || req.socket.remoteAddress || '');
+  if (forwarded) return normalizeAddress(forwarded);
+  let peer = peerAddresses.get(req.socket);
+  if (peer === undefined) {
+    peer = normalizeAddress(req.socket.remoteAddress || '');
+    peerAddresses.set(req.socket, peer);
+  }
+  return peer;
 }
 
 function writeNode(res: ServerResponse, response: OAuthResponse): void {
