@@ -80,9 +80,11 @@ describe.skipIf(!url)('PostgreSQL away and back', () => {
     proxy.stop();
     for (let i = 0; i < 3; i++) expect(await deviceCode()).toEqual(unavailable);
     expect(await store.checkReady()).toEqual({ ready: false, reason: expect.stringMatching(/^database unavailable: /) });
-    // The authorization endpoint cannot vouch for the client now: 503, not its 500 page.
+    // The authorization endpoint cannot vouch for the client now, and the person is on a browser
+    // navigation: the page that says to try again shortly, 503 with Retry-After (not JSON, not 500).
     const authorize = await serveFetch(core.handle, new Request('https://pairgate.test/oauth/authorize?response_type=code&client_id=desktop&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcallback'), '203.0.113.7');
-    expect({ status: authorize.status, retryAfter: authorize.headers.get('retry-after'), body: await authorize.json() }).toEqual(unavailable);
+    expect({ status: authorize.status, retryAfter: authorize.headers.get('retry-after'), type: authorize.headers.get('content-type') }).toEqual({ status: 503, retryAfter: '5', type: 'text/html; charset=utf-8' });
+    expect(await authorize.text()).toContain('data-authorization-error="unavailable"');
     proxy.restore();
     expect((await deviceCode()).status).toBe(200);
     expect(await store.checkReady()).toEqual({ ready: true });

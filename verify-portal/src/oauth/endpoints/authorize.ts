@@ -34,7 +34,9 @@ export async function authorizeEndpoint(ctx: CoreContext, req: OAuthRequest, onU
   } catch (thrown) {
     // RFC 6749 §4.1.2.1: no redirect to a client or URI we cannot vouch for.
     if (thrown instanceof UntrustedAuthorizationRequest) return authorizationErrorPage(thrown.reason);
-    if (isStoreUnavailable(thrown)) throw thrown; // the router answers 503 with Retry-After
+    // A browser navigation: the person gets a page saying to try again shortly (503, Retry-After).
+    // The store logs the outage once; each request during it is not logged.
+    if (isStoreUnavailable(thrown)) return authorizationErrorPage('unavailable');
     onUnexpected(thrown);
     return authorizationErrorPage('server-error');
   }
