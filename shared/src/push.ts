@@ -119,6 +119,14 @@ function secret(value: unknown, max: number): string | undefined {
 }
 
 /**
+ * A number-matching number as the server sends it — in a push `match` message, or as
+ * `pairgate_match` in an `authorization_pending` answer — or `undefined` when `value` is not one.
+ */
+export function parseMatchNumber(value: unknown): string | undefined {
+  return typeof value === 'string' && MATCH_NUMBER.test(value) ? value : undefined;
+}
+
+/**
  * Server → device, the statuses only (what devices before number matching and watching
  * understood); `undefined` for anything else, including the newer message types.
  */
@@ -136,7 +144,8 @@ export function parsePushServerMessage(text: string): PushServerMessage | undefi
     return status ? { type: 'status', status } : undefined;
   }
   if (value.type === 'match' && hasExactKeys(value, ['type', 'number'])) {
-    return typeof value.number === 'string' && MATCH_NUMBER.test(value.number) ? { type: 'match', number: value.number } : undefined;
+    const number = parseMatchNumber(value.number);
+    return number === undefined ? undefined : { type: 'match', number };
   }
   if (value.type === 'session' && hasExactKeys(value, ['type', 'status']) && (value.status === 'active' || value.status === 'ended')) return { type: 'session', status: value.status };
   return undefined;

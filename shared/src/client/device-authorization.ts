@@ -12,6 +12,12 @@ export interface DeviceAuthorizationParameters {
   device_name?: string;
   /** Pairgate extension shown on the confirm screen. */
   device_model?: string;
+  /**
+   * Pairgate extension (RFC 8628 §3.1 lets a server define more parameters): a random id the
+   * device keeps across restarts and sends with every code, so approving a new pairing of the
+   * same device ends its earlier sign-in instead of leaving a second one live. Never shown.
+   */
+  device_id?: string;
 }
 
 export function deviceAuthorizationRequest(
@@ -23,7 +29,7 @@ export function deviceAuthorizationRequest(
   return postForm(
     endpoint(metadata, 'device_authorization_endpoint'),
     client,
-    { scope: params.scope, device_name: params.device_name, device_model: params.device_model },
+    { scope: params.scope, device_name: params.device_name, device_model: params.device_model, device_id: params.device_id },
     options,
   );
 }

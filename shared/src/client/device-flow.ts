@@ -7,6 +7,7 @@
 import { OAuthError } from '../protocol/errors';
 import type { AuthorizationServerMetadata } from '../protocol/metadata';
 import type { DeviceAuthorizationResponse, TokenResponse } from '../protocol/responses';
+import { parseMatchNumber } from '../push';
 import { deviceAuthorizationRequest, processDeviceAuthorizationResponse } from './device-authorization';
 import type { FetchLike, OAuthClient, RequestOptions } from './http';
 import { sleep as defaultSleep, type Sleep } from './sleep';
@@ -31,6 +32,8 @@ export type DeviceFlowState =
       expiresAt: number;
       /** Current polling interval in seconds, slow_down increments included. */
       interval: number;
+      /** The number to show for number matching, once the server has drawn one (see `match` below). */
+      match?: string;
     }
   | {
       /** The server could not be reached or answered 5xx/429; retrying with back-off. */
@@ -42,6 +45,7 @@ export type DeviceFlowState =
       /** Consecutive failures so far (1 on the first). */
       attempt: number;
       error: Error;
+      match?: string;
     }
   | { status: 'approved'; tokens: TokenResponse }
   | { status: 'denied'; error: OAuthError }
@@ -60,6 +64,8 @@ export interface DeviceFlowOptions {
   /** Shown on the portal's confirm screen (Pairgate extension). */
   deviceName?: string;
   deviceModel?: string;
+  /** Sent as `device_id` (Pairgate extension): the random id this device keeps across restarts. */
+  deviceId?: string;
   fetch?: FetchLike;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
@@ -116,6 +122,16 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * Pairgate's number matching (RFC 10027 "authentication code"): an `authorization_pending`
+ * answer may carry `pairgate_match`, the number the person is asked to pick on their phone, for
+ * devices that only poll (the push channel sends the same number). Other servers send none.
+ */
+function matchOf(error: unknown): string | undefined {
+  if (!(error instanceof OAuthError) || typeof error.cause !== 'object' || error.cause === null) return undefined;
+  return parseMatchNumber((error.cause as Record<string, unknown>).pairgate_match);
 }
 
 function toError(value: unknown): Error {
@@ -238,6 +254,7 @@ export class DeviceFlow {
           ...(this.#options.scope === undefined ? {} : { scope: this.#options.scope }),
           ...(this.#options.deviceName === undefined ? {} : { device_name: this.#options.deviceName }),
           ...(this.#options.deviceModel === undefined ? {} : { device_model: this.#options.deviceModel }),
+          ...(this.#options.deviceId === undefined ? {} : { device_id: this.#options.deviceId }),
         },
         this.#requestOptions(signal),
       ).then(processDeviceAuthorizationResponse),
@@ -254,11 +271,14 @@ export class DeviceFlow {
     // A server may not ask for a hot loop: at least 1 s between polls, whatever it sent.
     let interval = Math.max(authorization.interval ?? DEFAULT_POLL_INTERVAL_SECONDS, 1);
     let attempt = 0;
+    /** The number-matching number, once an `authorization_pending` carried one; kept until the flow ends. */
+    let match: string | undefined;
+    const waiting = (): DeviceFlowState => ({ status: 'waiting', authorization, expiresAt, interval, ...(match === undefined ? {} : { match }) });
     const maxBackoffMs = this.#options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
 
     // RFC 8628 §3.5: wait one interval before the first poll too; no one has approved yet.
     let nextPollAt = this.#now() + interval * 1000;
-    this.#set({ status: 'waiting', authorization, expiresAt, interval });
+    this.#set(waiting());
 
     for (;;) {
       // Never poll past expiry: the wait ends at expiry at the latest, and then we stop.
@@ -287,12 +307,13 @@ export class DeviceFlow {
           this.#hinted = false;
           attempt = 0;
           nextPollAt = this.#now() + interval * 1000;
-          this.#set({ status: 'waiting', authorization, expiresAt, interval });
+          this.#set(waiting());
           break;
         case 'pending':
           attempt = 0;
+          match = matchOf(error) ?? match;
           nextPollAt = this.#now() + interval * 1000;
-          this.#set({ status: 'waiting', authorization, expiresAt, interval });
+          this.#set(waiting());
           break;
         case 'denied':
           return this.#finish({ status: 'denied', error: error as OAuthError });
@@ -302,7 +323,7 @@ export class DeviceFlow {
           attempt += 1;
           const retryInMs = backoffDelay(attempt, interval * 1000, maxBackoffMs, expiresAt - this.#now());
           nextPollAt = this.#now() + retryInMs;
-          this.#set({ status: 'reconnecting', authorization, expiresAt, interval, retryInMs, attempt, error: toError(error) });
+          this.#set({ status: 'reconnecting', authorization, expiresAt, interval, retryInMs, attempt, error: toError(error), ...(match === undefined ? {} : { match }) });
           break;
         }
         case 'fatal':

@@ -42,6 +42,12 @@ describe('deviceAuthorizationRequest', () => {
     });
   });
 
+  it('sends device_id (Pairgate extension) when given', async () => {
+    const fetch = fakeFetch(() => jsonResponse(valid));
+    await deviceAuthorizationRequest(metadata, { client_id: 'tv-app' }, { device_id: 'k3Yd1c9Qh0m2VZp7RkX4aLw8sNf6tGjB' }, { fetch });
+    expect(fetch.calls[0]!.form.get('device_id')).toBe('k3Yd1c9Qh0m2VZp7RkX4aLw8sNf6tGjB');
+  });
+
   it('omits absent optional parameters', async () => {
     const fetch = fakeFetch(() => jsonResponse(valid));
     await deviceAuthorizationRequest(metadata, { client_id: 'tv-app' }, {}, { fetch });

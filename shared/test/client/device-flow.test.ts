@@ -120,6 +120,29 @@ describe('DeviceFlow: RFC 8628 §3.5 polling rules', () => {
     });
   });
 
+  it('sends the device id (Pairgate extension) with the device authorization, never with a poll', async () => {
+    const h = instantFlow([ok], { deviceId: 'k3Yd1c9Qh0m2VZp7RkX4aLw8sNf6tGjB5uEoIyHqWcD' });
+    await h.flow.start();
+    const [authz, poll] = h.fetch.calls;
+    expect(authz!.form.get('device_id')).toBe('k3Yd1c9Qh0m2VZp7RkX4aLw8sNf6tGjB5uEoIyHqWcD');
+    expect(poll!.form.has('device_id')).toBe(false);
+  });
+
+  it("reports the number to match from authorization_pending's pairgate_match, and keeps it while pending and reconnecting", async () => {
+    const matching = () => jsonResponse({ error: 'authorization_pending', pairgate_match: '42' }, 400);
+    const h = instantFlow([pending, matching, pending, networkError, ok]);
+    expect((await h.flow.start()).status).toBe('approved');
+    const shown = h.states.flatMap((s) => (s.status === 'waiting' || s.status === 'reconnecting' ? [`${s.status}:${s.match ?? '-'}`] : []));
+    expect(shown).toEqual(['waiting:-', 'waiting:-', 'waiting:42', 'waiting:42', 'reconnecting:42']);
+  });
+
+  it('ignores a pairgate_match that is not a two-digit number', async () => {
+    const odd = (value: unknown) => () => jsonResponse({ error: 'authorization_pending', pairgate_match: value }, 400);
+    const h = instantFlow([odd('7'), odd(42), odd('042'), odd('<b>'), ok]);
+    await h.flow.start();
+    expect(h.states.some((s) => s.status === 'waiting' && s.match !== undefined)).toBe(false);
+  });
+
   it('keeps polling while authorization is pending', async () => {
     const h = instantFlow([...Array<Step>(20).fill(pending), ok]);
     expect((await h.flow.start()).status).toBe('approved');
