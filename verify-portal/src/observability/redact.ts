@@ -105,13 +105,6 @@ const SECRET_SHAPES = new RegExp(
   'gi',
 );
 
-const SECRET_KEY = new RegExp(`^${anyPrefix}(?:${keyAlternation})$`, 'i');
-
-/** Whether a value under this key is a secret: one of `SECRET_KEYS`, or one with anything before it (the line scrub's rule). */
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
-
 interface Kept {
   scheme?: string;
   userinfo?: string;
