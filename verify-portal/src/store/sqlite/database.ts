@@ -5,6 +5,7 @@ import { sqliteMigrations } from '../migrations/sqlite/index';
 import { PURGE_BATCH_ROWS, purgeInBatches } from '../purge';
 import type { DatabaseStore } from '../records/database';
 import { num, type Row } from '../rows';
+import type { BackgroundCheckpoints } from './checkpoints';
 import type { SqliteDb } from './db';
 import { forgetPollsBefore, type LastPolls } from './device-codes';
 import type { SqliteRateLimits } from './rate-limits';
@@ -17,9 +18,11 @@ const SQL = {
 interface InMemory {
   lastPolls: LastPolls;
   rateLimits: SqliteRateLimits;
+  /** The checkpoint worker, stopped before the connection closes (none for in-memory and read-only databases). */
+  checkpoints: BackgroundCheckpoints | undefined;
 }
 
-export function sqliteDatabase(q: SqliteDb, { lastPolls, rateLimits }: InMemory): DatabaseStore {
+export function sqliteDatabase(q: SqliteDb, { lastPolls, rateLimits, checkpoints }: InMemory): DatabaseStore {
   const { db, get, run } = q;
   let closed = false;
 
@@ -72,6 +75,7 @@ export function sqliteDatabase(q: SqliteDb, { lastPolls, rateLimits }: InMemory)
     async close() {
       if (closed) return;
       closed = true;
+      await checkpoints?.stop();
       rateLimits.close();
       q.clearStatements();
       db.close();

@@ -2,7 +2,7 @@
 import type { DeviceCodeRecord, DeviceCodeStore } from '../records/device-codes';
 import type { GrantRecord } from '../records/grants';
 import { DEVICE_CODE_COLUMNS, deviceCodeParams, placeholders, toDeviceCode } from '../rows';
-import { conflicts, type SqliteDb } from './db';
+import { conflicts, groupCommit, type SqliteDb } from './db';
 import { insertGrant } from './grants';
 
 const SQL = {
@@ -48,9 +48,11 @@ export function forgetPollsBefore(lastPolls: LastPolls, cutoff: number): void {
 export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCodeStore {
   const { db, get, run } = q;
 
+  // `record` is always fresh from `toDeviceCode`, so it is updated in place, not copied (a poll's largest allocation).
   const withLastPoll = (record: DeviceCodeRecord): DeviceCodeRecord => {
     const last = lastPolls.get(record.deviceCodeHash);
-    return last === undefined || (record.lastPolledAt !== null && record.lastPolledAt >= last) ? record : { ...record, lastPolledAt: last };
+    if (last !== undefined && (record.lastPolledAt === null || record.lastPolledAt < last)) record.lastPolledAt = last;
+    return record;
   };
 
   // Synchronous from read to write, so no other poll in this process can come in between.
@@ -60,15 +62,23 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCode
     const before = withLastPoll(toDeviceCode(row));
     const tooFast = before.status === 'pending' && before.lastPolledAt !== null && now - before.lastPolledAt < before.interval * 1000;
     lastPolls.set(hash, now);
-    if (!tooFast) return { record: { ...before, lastPolledAt: now }, tooFast };
+    if (!tooFast) {
+      before.lastPolledAt = now;
+      return { record: before, tooFast };
+    }
     const after = get(SQL.slowDown, now, hash);
     return after && { record: toDeviceCode(after), tooFast };
   };
 
-  const insertDeviceCodeTx = db.transaction((record: DeviceCodeRecord) => {
+  // One INSERT in the common case. Only when the user code is taken (rare: 20^8 codes) may an
+  // expired holder give it up: the delete and the insert again. A transaction of its own (a
+  // savepoint inside `insertTogether`'s), so a failure undoes this code's statements only.
+  const insertOne = db.transaction((record: DeviceCodeRecord): boolean => {
+    if (run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1) return true;
     run(SQL.deleteExpiredUserCode, record.userCode, record.createdAt);
     return run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1;
   });
+  const insertTogether = groupCommit(db, (record: DeviceCodeRecord) => conflicts('device code', () => insertOne(record)));
 
   const redeemDeviceCodeTx = db.transaction((hash: string, grant: GrantRecord, now: number): DeviceCodeRecord | undefined => {
     const row = get(SQL.redeem, hash, now);
@@ -81,9 +91,7 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCode
 
   return {
     async insertDeviceCode(record) {
-      // One INSERT in the common case. Only when the user code is taken (rare: 20^8 codes) may an
-      // expired holder give it up, which needs the delete and the insert in one transaction.
-      return conflicts('device code', () => run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1 || insertDeviceCodeTx.immediate(record));
+      return insertTogether(record);
     },
     async findDeviceCode(hash) {
       const row = get(SQL.deviceCodeByHash, hash);

@@ -12,6 +12,7 @@ import { logWarning } from '../../observability/logger';
 import { errorText, guardStore, isSqliteAway } from '../faults';
 import type { Store } from '../store';
 import { sqliteAuthorization } from './authorization';
+import { checkpointInBackground } from './checkpoints';
 import { sqliteClients } from './clients';
 import { sqliteDatabase } from './database';
 import { sqliteDb } from './db';
@@ -25,6 +26,8 @@ import { sqliteUsers } from './users';
 
 /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
+/** How often the worker copies the WAL back into the database file (checkpoints.ts). */
+const CHECKPOINT_INTERVAL_MS = 200;
 /** Rate-limit increments are written to the table at most this long after they happen. */
 const RATE_LIMIT_FLUSH_MS = 1_000;
 /** Rate-limit windows held in memory (~100 bytes each) before they are written out and dropped. */
@@ -59,6 +62,14 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
     throw err;
   }
 
+  // A file the process writes: its WAL is checkpointed by a worker thread, not on the event loop (checkpoints.ts).
+  const checkpoints = isInMemory(filename) || options.readonly
+    ? undefined
+    : checkpointInBackground(db, {
+        intervalMs: CHECKPOINT_INTERVAL_MS,
+        onError: (message) => (options.log ?? logWarning)(`[store] sqlite background checkpoints stopped (${message}); SQLite checkpoints by itself`),
+      });
+
   const q = sqliteDb(db);
   const lastPolls: LastPolls = new Map();
   // Counted in memory, written in the background (rate-limits.ts): exact for the one instance SQLite serves.
@@ -69,7 +80,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
   });
 
   const store: Store = {
-    ...sqliteDatabase(q, { lastPolls, rateLimits }),
+    ...sqliteDatabase(q, { lastPolls, rateLimits, checkpoints }),
     ...sqliteUsers(q),
     ...sqliteClients(q),
     ...sqliteDeviceCodes(q, lastPolls),
