@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ApprovalCheck, AuthorizationCodeRecord, ClientRecord, DeviceCodeRecord, DeviceDecision, GrantRecord, RefreshTokenRecord, UserRecord } from '../store';
 
+/** The schema version both dialects' migrations end at. */
+export const LATEST_VERSION = 8;
 export const T0 = 1_700_000_000_000;
 export const MIN = 60_000;
 /** A session cap no test reaches unless it means to. */

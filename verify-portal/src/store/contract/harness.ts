@@ -1,8 +1,7 @@
 /**
- * The Store contract's harness: each contract file (one per concept) runs its suite against
- * every implementation. SQLite always (a temp file); PostgreSQL when PAIRGATE_TEST_DATABASE_URL
- * is set (a fresh schema per file, dropped at the end). In CI (`CI=true`) a missing PostgreSQL
- * URL is a failure, not a skip.
+ * The Store contract's harness: the concepts' suites run against every implementation. SQLite
+ * always (a temp file); PostgreSQL when PAIRGATE_TEST_DATABASE_URL is set (a fresh schema,
+ * dropped at the end). In CI (`CI=true`) a missing PostgreSQL URL is a failure, not a skip.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

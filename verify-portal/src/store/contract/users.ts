@@ -1,13 +1,14 @@
 /**
- * The Store contract for users (`records/users.ts`), on every implementation.
+ * The Store contract for users (`records/users.ts`). Registered by contract.test.ts for every
+ * implementation.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../store';
 import { user } from './fixtures';
-import { forEachStore } from './harness';
+import type { Store } from '../store';
 
-forEachStore((store) => {
+export function usersContract(store: Store): void {
   describe('users', () => {
     it('creates and finds users; email is lower-cased and case-insensitive', async () => {
       const before = await store.countUsers();
@@ -38,4 +39,4 @@ forEachStore((store) => {
       await expect(store.createUser(user({ id: u.id }))).rejects.toBeInstanceOf(StoreConflictError);
     });
   });
-});
+}

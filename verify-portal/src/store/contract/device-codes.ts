@@ -1,12 +1,13 @@
 /**
- * The Store contract for device codes (`records/device-codes.ts`, RFC 8628), on every implementation.
+ * The Store contract for device codes (`records/device-codes.ts`, RFC 8628). Registered by
+ * contract.test.ts for every implementation.
  */
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../store';
 import { MIN, T0, approve, deviceCode, grant, grantOfDevice, id, userCode } from './fixtures';
-import { forEachStore } from './harness';
+import type { Store } from '../store';
 
-forEachStore((store) => {
+export function deviceCodesContract(store: Store): void {
   describe('device codes', () => {
     it('inserts and finds by hash and by user code', async () => {
       const d = deviceCode();
@@ -255,4 +256,4 @@ forEachStore((store) => {
       expect((await store.findDeviceCode(d.deviceCodeHash))?.interval).toBe(5 + 10 * 5);
     });
   });
-});
+}

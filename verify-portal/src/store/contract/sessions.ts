@@ -1,13 +1,13 @@
 /**
- * The Store contract for portal sessions (`records/sessions.ts`), on every implementation.
+ * The Store contract for portal sessions (`records/sessions.ts`). Registered by contract.test.ts
+ * for every implementation.
  */
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../store';
-import type { SessionRecord } from '../store';
+import type { SessionRecord, Store } from '../store';
 import { MANY, MIN, T0, id } from './fixtures';
-import { forEachStore } from './harness';
 
-forEachStore((store) => {
+export function sessionsContract(store: Store): void {
   describe('sessions', () => {
     const session = (over: Partial<SessionRecord> = {}): SessionRecord => ({
       idHash: id('s'),
@@ -62,4 +62,4 @@ forEachStore((store) => {
       await store.deleteSession(s.idHash); // idempotent
     });
   });
-});
+}

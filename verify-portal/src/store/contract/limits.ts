@@ -1,11 +1,12 @@
 /**
- * The Store contract for rate-limit windows and progressive delays (`records/limits.ts`), on every implementation.
+ * The Store contract for rate-limit windows and progressive delays (`records/limits.ts`).
+ * Registered by contract.test.ts for every implementation.
  */
 import { describe, expect, it } from 'vitest';
 import { MIN, T0, id } from './fixtures';
-import { forEachStore } from './harness';
+import type { Store } from '../store';
 
-forEachStore((store) => {
+export function limitsContract(store: Store): void {
   describe('throttles (progressive delays)', () => {
     const state = (failures: number, at: number) => ({ failures, nextAllowedAt: at + failures * 1_000, expiresAt: at + 15 * MIN });
 
@@ -65,4 +66,4 @@ forEachStore((store) => {
       expect(await store.peekRateLimit(key, MIN, now)).toEqual({ current: 40, previous: 0 });
     });
   });
-});
+}

@@ -1,12 +1,12 @@
 /**
- * The Store contract for clients and their assertions' `jti`s (`records/clients.ts`), on every implementation.
+ * The Store contract for clients and their assertions' `jti`s (`records/clients.ts`). Registered
+ * by contract.test.ts for every implementation.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientRecord } from '../store';
+import type { ClientRecord, Store } from '../store';
 import { MIN, T0, client, id } from './fixtures';
-import { forEachStore } from './harness';
 
-forEachStore((store) => {
+export function clientsContract(store: Store): void {
   describe('clients', () => {
     it('upserts, finds and lists clients; arrays and booleans round-trip', async () => {
       const c = client();
@@ -86,4 +86,4 @@ forEachStore((store) => {
       expect(results.filter(Boolean)).toHaveLength(1);
     });
   });
-});
+}

@@ -1,14 +1,14 @@
 /**
- * The Store contract for signing keys (`records/keys.ts`), on every implementation.
+ * The Store contract for signing keys (`records/keys.ts`). Registered by contract.test.ts for
+ * every implementation.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../store';
-import type { SigningKeyRecord } from '../store';
+import type { SigningKeyRecord, Store } from '../store';
 import { MIN, T0, id } from './fixtures';
-import { forEachStore } from './harness';
 
-forEachStore((store) => {
+export function signingKeysContract(store: Store): void {
   describe('signing keys', () => {
     it('lists keys newest first, up to the limit', async () => {
       const base = T0 + 1_000_000 * MIN; // later than anything another test inserts
@@ -41,4 +41,4 @@ forEachStore((store) => {
       expect((await store.listSigningKeys(1))[0]).toEqual({ ...record, privateJwk: 'sealed-1' });
     });
   });
-});
+}

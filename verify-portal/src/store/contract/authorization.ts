@@ -1,14 +1,14 @@
 /**
  * The Store contract for authorization codes, pending authorization requests and consents
- * (`records/authorization.ts`, RFC 6749 §4.1), on every implementation.
+ * (`records/authorization.ts`, RFC 6749 §4.1). Registered by contract.test.ts for every
+ * implementation.
  */
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../store';
-import type { AuthorizationRequestRecord } from '../store';
+import type { AuthorizationRequestRecord, Store } from '../store';
 import { MIN, T0, authorizationCode, grant, grantOf, id, refreshToken } from './fixtures';
-import { forEachStore } from './harness';
 
-forEachStore((store) => {
+export function authorizationContract(store: Store): void {
   describe('authorization codes (RFC 6749 §4.1)', () => {
     it('inserts and finds a code with all its bindings; duplicates conflict', async () => {
       const c = authorizationCode();
@@ -104,4 +104,4 @@ forEachStore((store) => {
       expect((await store.listConsents(userId)).map((c) => c.clientId)).toEqual(['b']);
     });
   });
-});
+}

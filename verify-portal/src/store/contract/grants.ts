@@ -1,12 +1,13 @@
 /**
- * The Store contract for grants and refresh tokens (`records/grants.ts`), on every implementation.
+ * The Store contract for grants and refresh tokens (`records/grants.ts`). Registered by
+ * contract.test.ts for every implementation.
  */
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../store';
 import { MIN, NEAR, T0, grant, id, refreshToken } from './fixtures';
-import { forEachStore } from './harness';
+import type { Store } from '../store';
 
-forEachStore((store) => {
+export function grantsContract(store: Store): void {
   describe('grants and refresh tokens', () => {
     it('creates, finds, lists (newest first, active only) and touches grants', async () => {
       const userId = id('u');
@@ -148,4 +149,4 @@ forEachStore((store) => {
       expect((await store.findGrant(g.id))?.revokedAt).toBe(T0 + MIN);
     });
   });
-});
+}
