@@ -94,7 +94,7 @@ async function firstScreen(firstCode: FirstCodeSource | undefined, render: Rende
   if (!first) return pageBody({});
   try {
     const code = shownCode(first.authorization, Date.now() + first.authorization.expires_in * 1000);
-    const body = render({ screen: 'pairing', status: 'waiting', code, failure: null, notice: null });
+    const body = render({ screen: 'pairing', status: 'waiting', code, match: null, failure: null, notice: null });
     return pageBody({ firstCode: first, body });
   } catch (error) {
     log(`could not render the first screen: ${error instanceof Error ? error.name : typeof error}`);

@@ -194,11 +194,27 @@ describe('pairgate login', () => {
     expect(JSON.parse(push.sent[0] as string)).toEqual({ type: 'subscribe', device_code: expect.stringMatching(/^dc-/) });
     push.socket.onmessage?.({ data: '{"type":"status","status":"opened"}' });
     await expect.poll(() => stderr.text).toContain('Continue on your phone…');
+    // Number matching: the number to pick on the phone.
+    push.socket.onmessage?.({ data: '{"type":"match","number":"42"}' });
+    await expect.poll(() => stderr.text).toContain('Pick 42 on your phone.');
     server.approveLatest();
     push.socket.onmessage?.({ data: '{"type":"status","status":"approved"}' });
     expect(await running).toBe(0);
     expect(server.count('/token')).toBe(1);
     expect(push.closed).toBe(true);
+  });
+
+  it('keeps a device id (0600) in the config directory and sends it as device_id with every login', async () => {
+    expect(await run(['login', '--device'], io())).toBe(0);
+    const file = path.join(dir, 'device-id');
+    const deviceId = readFileSync(file, 'utf8').trim();
+    expect(deviceId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    stderr = new Capture(false);
+    expect(await run(['login', '--device'], io({ stderr }))).toBe(0);
+    const sent = server.requests.filter((r) => r.path === '/device/code').map((r) => r.params.device_id);
+    expect(sent).toEqual([deviceId, deviceId]);
+    expect(stderr.text).not.toContain(deviceId);
   });
 
   it('--print-token prints the access token, on stdout only', async () => {

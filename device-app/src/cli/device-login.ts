@@ -1,15 +1,19 @@
 /**
  * `pairgate login` with a code (RFC 8628): the URL, the code and a QR code on the terminal, the
  * shared `DeviceFlow` polling, and — where the server offers it — the push hint, so an approval
- * on the phone is collected at once instead of at the next poll.
+ * on the phone is collected at once instead of at the next poll. The number to pick on the phone
+ * when the server asks for number matching, and this machine's device id (`device_id`, kept in
+ * the config directory), so logging in again replaces the earlier sign-in.
  */
 import { hostname } from 'node:os';
 import { DeviceFlow, OAuthError, formatUserCode, isTransient, type AuthorizationServerMetadata, type DeviceFlowResult } from '@pairgate/shared';
 import type { AppConfig } from '../config';
 import { IdTokenVerifier } from '../core/id-token-verifier';
 import { pushEndpoint, watchDeviceStatus } from '../core/push-hint';
+import { loadOrCreateDeviceId } from '../device-id-file';
 import { CliFailure, ExitCode, isConfigurationError, type CliIo, type SignedIn } from './io';
 import { formatRemaining, type Terminal } from './terminal';
+import { configDir } from './token-file';
 import { nodeWebSocketFactory } from './web-socket';
 
 export async function deviceLogin(config: AppConfig, metadata: AuthorizationServerMetadata, io: CliIo, out: Terminal): Promise<SignedIn> {
@@ -24,6 +28,7 @@ export async function deviceLogin(config: AppConfig, metadata: AuthorizationServ
     // RFC 8628 §5.4: the person checks on their phone which device they are approving.
     deviceName: `pairgate login on ${hostname()}`.slice(0, 80),
     deviceModel: 'Pairgate command line',
+    deviceId: loadOrCreateDeviceId(configDir(io.env, io.platform, io.home)),
     ...(io.fetch ? { fetch: io.fetch } : {}),
     ...(io.now ? { now: io.now } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
@@ -32,29 +37,39 @@ export async function deviceLogin(config: AppConfig, metadata: AuthorizationServ
   let expiresAt = 0;
   let reconnecting = false;
   let opened = false;
+  /** Number matching: the number to pick on the phone, once the server has sent it. */
+  let match: string | undefined;
   let closePush: (() => void) | undefined;
   let shown: Promise<void> = Promise.resolve();
   const redraw = () => {
     if (!shownCode) return;
     const left = formatRemaining(expiresAt - now());
     if (reconnecting) out.status(`Reconnecting… the code still works for ${left}`);
+    else if (match) out.status(`Pick ${match} on your phone… the code expires in ${left}`);
     else out.status(opened ? `Continue on your phone… the code expires in ${left}` : `Waiting for approval… the code expires in ${left}`);
   };
   const statusLine = () => {
     if (out.tty) redraw();
-    else out.status('', reconnecting ? 'Cannot reach the server; retrying. The code still works.' : opened ? 'Continue on your phone…' : 'Waiting for approval…');
+    else out.status('', reconnecting ? 'Cannot reach the server; retrying. The code still works.' : match ? `Pick ${match} on your phone.` : opened ? 'Continue on your phone…' : 'Waiting for approval…');
+  };
+  const showMatch = (number: string) => {
+    if (match === number) return;
+    match = number;
+    void shown.then(statusLine);
   };
   /**
    * The push hint (README "Push"), when the server offers it: `approved`, `denied` and `expired`
-   * poll at once — the token endpoint still decides (RFC 8628 §3.5) — and `opened` says the
-   * person has the page open. Without it, or if it fails, polling does all the work.
+   * poll at once — the token endpoint still decides (RFC 8628 §3.5) — `opened` says the
+   * person has the page open, and `match` brings the number to pick. Without it, or if it fails,
+   * polling does all the work (and the number comes with `authorization_pending`).
    */
   const watchPush = (deviceCode: string) => {
     const url = pushEndpoint(metadata);
     const create = io.webSocket === undefined ? nodeWebSocketFactory : io.webSocket;
     if (!url || !create) return () => undefined;
-    return watchDeviceStatus(create, url, deviceCode, (status) => {
-      if (status === 'opened') {
+    return watchDeviceStatus(create, url, deviceCode, (message) => {
+      if (message.type === 'match') showMatch(message.number);
+      else if (message.status === 'opened') {
         opened = true;
         void shown.then(statusLine);
       } else {
@@ -75,6 +90,8 @@ export async function deviceLogin(config: AppConfig, metadata: AuthorizationServ
         }
         closePush ??= watchPush(authorization.device_code);
         reconnecting = state.status === 'reconnecting';
+        // A device that only polls learns the number from authorization_pending (pairgate_match).
+        if (state.match !== undefined) match = state.match;
         void shown.then(statusLine);
         break;
       }

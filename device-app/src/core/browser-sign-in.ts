@@ -9,12 +9,12 @@ import type { Connection } from './connection';
 import { BrowserSignInError, signInWithBrowser, type BrowserHost } from './desktop-sign-in';
 import { Cancelled, describeError, type Log } from './diagnostics';
 import type { Identities } from './identity';
-import type { BrowserFailure, BrowserSignInStatus, Notice } from './view-state';
+import type { BrowserFailure, BrowserSignInStatus } from './view-state';
 
+/** What the browser sign-in screen shows (the controller adds the notice). */
 export interface BrowserSignInShown {
   status: BrowserSignInStatus;
   failure: BrowserFailure | null;
-  notice: Notice | null;
 }
 
 export interface BrowserSignInDeps {
@@ -38,7 +38,7 @@ function failureOf(error: unknown): BrowserFailure {
 
 export class BrowserSignIn {
   readonly #deps: BrowserSignInDeps;
-  #shown: BrowserSignInShown = { status: 'ready', failure: null, notice: null };
+  #shown: BrowserSignInShown = { status: 'ready', failure: null };
   /** The attempt under way, if any (aborted by Cancel). */
   #attempt: AbortController | undefined;
 
@@ -46,31 +46,31 @@ export class BrowserSignIn {
     this.#deps = deps;
   }
 
-  /** The screen with its button, and why the last session ended (if it says). */
-  ready(notice: Notice | null): void {
-    this.#shown = { status: 'ready', failure: null, notice };
+  /** The screen with its button. */
+  ready(): void {
+    this.#shown = { status: 'ready', failure: null };
     this.#deps.show(this.#shown);
   }
 
   /** "Sign in with your browser" (and "Try again"): only from the ready or failed screen. */
   start(phase: AbortSignal): void {
-    const { status, notice } = this.#shown;
+    const { status } = this.#shown;
     if (status !== 'ready' && status !== 'failed') return;
     const attempt = new AbortController();
     const onPhaseEnd = () => attempt.abort(phase.reason);
     phase.addEventListener('abort', onPhaseEnd, { once: true });
     this.#attempt = attempt;
-    this.#show({ status: 'starting', failure: null, notice });
+    this.#show({ status: 'starting', failure: null });
     this.#run(attempt.signal)
       .catch((error: unknown) => {
         if (phase.aborted) return;
         if (attempt.signal.aborted || (error instanceof BrowserSignInError && error.reason === 'cancelled')) {
-          this.#show({ status: 'ready', failure: null, notice: null });
+          this.#show({ status: 'ready', failure: null });
           return;
         }
         const failure = failureOf(error);
         this.#deps.log(`browser sign-in failed: ${failure} (${describeError(error instanceof BrowserSignInError && error.cause !== undefined ? error.cause : error)})`);
-        this.#show({ status: 'failed', failure, notice: null });
+        this.#show({ status: 'failed', failure });
       })
       .finally(() => {
         phase.removeEventListener('abort', onPhaseEnd);
@@ -103,7 +103,7 @@ export class BrowserSignIn {
       signal,
       ...connection.fetchOption(),
       verifyIdToken: (idToken, nonce) => identities.verifyWithNonce(idToken, metadata, signal, nonce),
-      onProgress: (progress) => this.#show({ status: progress.stage, failure: null, notice: null }),
+      onProgress: (progress) => this.#show({ status: progress.stage, failure: null }),
     });
     try {
       await this.#deps.accept(tokens, metadata, signal, claims);
@@ -116,7 +116,7 @@ export class BrowserSignIn {
   #show(next: BrowserSignInShown): void {
     const shown = this.#shown;
     this.#shown = next;
-    if (shown.status === next.status && shown.failure === next.failure && shown.notice === next.notice) return;
+    if (shown.status === next.status && shown.failure === next.failure) return;
     this.#deps.show(next);
   }
 }

@@ -6,7 +6,9 @@
  *   pairing.ts          a code and a QR until someone approves (DeviceFlow + the push hint)
  *   browser-sign-in.ts  desktop: "Sign in with your browser" (PKCE, loopback redirect)
  *   identity.ts         who signed in (verified ID token, or /userinfo)
- *   session.ts          the tokens: vault, refresh one at a time, revocation
+ *   session.ts          the tokens: vault, refresh one at a time
+ *   sign-in-watch.ts    push: the server says at once when the sign-in ends
+ *   revocations.ts      sign-outs, told to the server — later, if it cannot be reached now
  *   devices-list.ts     "Your devices" on the signed-in screen
  *
  * Tokens stay inside those modules; what leaves the controller is a `ViewState`, which never
@@ -15,13 +17,14 @@
  *   starting ─┬─ the vault has a session ──────────────────────────────▶ signed-in (refreshed at once)
  *             └─ nothing stored ──▶ pairing (kiosk) | browser-sign-in (desktop)
  *   pairing | browser-sign-in ── tokens accepted ──────────────────────▶ signed-in
- *   signed-in ── "Sign out" ──▶ signing-out ── revoked (or not) ──────▶ pairing | browser-sign-in
- *   signed-in ── the server says the sign-in is over ─────────────────▶ pairing | browser-sign-in
+ *   signed-in ── "Sign out" ──▶ signing-out ── revocation queued ─────▶ pairing | browser-sign-in
+ *   signed-in ── the server says the sign-in is over (push, or a refresh) ▶ pairing | browser-sign-in
  *   any ── stop() ──▶ stopped
  *
  * Every move is `#enter(phase)`: it ends the previous phase's work (its AbortSignal) and starts the
  * next one's. Failures that wait for the person ("Start again", "Try again") are statuses of the
- * pairing and browser sign-in screens, not phases of their own.
+ * pairing and browser sign-in screens, not phases of their own. The revocation queue is not a
+ * phase's work: it runs from `start()` to `stop()`, whatever is on screen.
  */
 import { sleep, type AuthorizationServerMetadata, type FetchLike, type IdTokenClaims, type Sleep, type TokenResponse } from '@pairgate/shared';
 import { BrowserSignIn } from './browser-sign-in';
@@ -34,7 +37,9 @@ import { IdTokenVerifier } from './id-token-verifier';
 import { Identities, type Identity } from './identity';
 import { DEFAULT_MAX_RENEWALS, Pairing, type FirstCode } from './pairing';
 import type { WebSocketFactory } from './push-hint';
+import { RevocationQueue } from './revocations';
 import { SessionKeeper, type RefreshOutcome } from './session';
+import { watchSignIn } from './sign-in-watch';
 import type { TokenVault } from './vault';
 import type { Command, Notice, ShownDevices, ViewState } from './view-state';
 
@@ -49,8 +54,13 @@ export interface ControllerOptions extends ClientConfig {
   maxRenewals?: number;
   /** Where safe, token-free diagnostics go (default: nowhere). */
   log?: (line: string) => void;
-  /** Opens the push channel (a hint to poll early); default the platform's WebSocket, null for none. */
+  /** Opens the push channel (a hint to poll early, and the sign-in watch); default the platform's WebSocket, null for none. */
   webSocket?: WebSocketFactory | null;
+  /**
+   * This device's stable random id, sent as `device_id` with every code (Pairgate extension), so
+   * that pairing it again replaces its earlier sign-in at the server instead of adding one.
+   */
+  deviceId?: string;
   /** `kiosk` (default): the device flow. `desktop`: sign in through the system browser. */
   mode?: 'kiosk' | 'desktop';
   /** Desktop mode: how to open the browser and listen for its redirect (required there). */
@@ -63,8 +73,8 @@ export type ViewListener = (state: ViewState) => void;
 
 type Phase =
   | { name: 'starting' }
-  | { name: 'pairing'; notice: Notice | null }
-  | { name: 'browser-sign-in'; notice: Notice | null }
+  | { name: 'pairing' }
+  | { name: 'browser-sign-in' }
   | { name: 'signed-in'; identity: Identity; notice: Notice | null; resumed: boolean }
   | { name: 'signing-out' }
   | { name: 'stopped' };
@@ -76,12 +86,22 @@ export class SessionController {
   readonly #session: SessionKeeper;
   readonly #devices: DevicesList;
   readonly #pairing: Pairing;
+  readonly #revocations: RevocationQueue;
+  readonly #webSocket: WebSocketFactory | null | undefined;
+  readonly #connection: Connection;
+  readonly #sleep: Sleep;
   /** Desktop mode only. */
   readonly #browser: BrowserSignIn | undefined;
   #phase: Phase = { name: 'starting' };
   /** Aborted when the phase ends: stops its work (polling, the refresh loop, a browser attempt). */
   #phaseControl = new AbortController();
-  #view: ViewState = { screen: 'pairing', status: 'connecting', code: null, failure: null, notice: null };
+  /** Aborted by `stop()`: the work that outlives phases (the revocation queue). */
+  readonly #lifetime = new AbortController();
+  /** A sign-out is still waiting for the server (it could not be reached): the signed-out screens say so. */
+  #signOutWaiting = false;
+  /** The signed-in phase whose sign-in is being watched (one watch per phase). */
+  #watched: AbortSignal | undefined;
+  #view: ViewState = { screen: 'pairing', status: 'connecting', code: null, match: null, failure: null, notice: null };
   /** The sign-out under way: what `signOut()` resolves with. */
   #signingOut: Promise<void> = Promise.resolve();
   #started = false;
@@ -92,11 +112,16 @@ export class SessionController {
     const wait = options.sleep ?? sleep;
     const connection = new Connection(options);
     this.#log = log;
+    this.#webSocket = options.webSocket;
+    this.#connection = connection;
+    this.#sleep = wait;
     this.#identities = new Identities({ connection, verifier: new IdTokenVerifier({ clientId: options.clientId, now, ...connection.fetchOption() }), log });
+    this.#revocations = new RevocationQueue({ connection, vault: options.vault, now, sleep: wait, log, waitingChanged: (waiting) => this.#signOutWaitingChanged(waiting) });
     this.#session = new SessionKeeper({
       connection,
       identities: this.#identities,
       vault: options.vault,
+      revocations: this.#revocations,
       now,
       sleep: wait,
       log,
@@ -117,6 +142,7 @@ export class SessionController {
       scope,
       deviceName: options.deviceName,
       deviceModel: options.deviceModel,
+      deviceId: options.deviceId,
       now,
       sleep: wait,
       maxRenewals: options.maxRenewals ?? DEFAULT_MAX_RENEWALS,
@@ -124,7 +150,7 @@ export class SessionController {
       first: options.firstCode,
       prefetchKeys: (metadata, signal) => this.#identities.prefetchKeys(metadata, signal),
       show: (shown) => {
-        if (this.#phase.name === 'pairing') this.#setView({ screen: 'pairing', ...shown, notice: this.#phase.notice });
+        if (this.#phase.name === 'pairing') this.#setView({ screen: 'pairing', ...shown, notice: this.#signedOutNotice() });
       },
       accept: (tokens, metadata, signal) => this.#signIn(tokens, metadata, signal),
       log,
@@ -137,7 +163,7 @@ export class SessionController {
         identities: this.#identities,
         scope,
         show: (shown) => {
-          if (this.#phase.name === 'browser-sign-in') this.#setView({ screen: 'browser-sign-in', ...shown });
+          if (this.#phase.name === 'browser-sign-in') this.#setView({ screen: 'browser-sign-in', ...shown, notice: this.#signedOutNotice() });
         },
         accept: (tokens, metadata, signal, claims) => this.#signIn(tokens, metadata, signal, claims),
         log,
@@ -167,16 +193,18 @@ export class SessionController {
   async start(): Promise<void> {
     if (this.#started) throw new Error('SessionController.start() may only be called once.');
     this.#started = true;
+    this.#revocations.run(this.#lifetime.signal).catch((error: unknown) => this.#log(`the revocation queue stopped: ${describeError(error)}`));
     const stored = await this.#session.resume();
     if (this.#phase.name !== 'starting') return; // stopped meanwhile
     // A stored refresh token is checked at once: if the person signed this device out meanwhile,
     // `invalid_grant` ends the session and a new code appears.
     if (stored) this.#enter({ name: 'signed-in', identity: { name: stored.name, sub: stored.sub }, notice: null, resumed: true });
-    else this.#enterSignedOut(null);
+    else this.#enterSignedOut();
   }
 
   /** Ends all work: no more requests, timers or view changes. */
   stop(): void {
+    this.#lifetime.abort(new Cancelled('stopped'));
     this.#enter({ name: 'stopped' });
   }
 
@@ -245,7 +273,7 @@ export class SessionController {
         this.#pairing.run(signal).catch(stopped('pairing'));
         break;
       case 'browser-sign-in':
-        this.#browser?.ready(next.notice);
+        this.#browser?.ready();
         break;
       case 'signed-in':
         this.#devices.reset();
@@ -258,13 +286,17 @@ export class SessionController {
           devices: !next.resumed && this.#devices.url() ? { status: 'loading' } : null,
         });
         this.#session.keepFresh(signal, next.resumed).catch(stopped('refresh loop'));
-        if (!next.resumed) void this.#devices.load(signal);
+        // A resumed session has no access token to watch with until its first refresh.
+        if (!next.resumed) {
+          void this.#devices.load(signal);
+          this.#watchSignIn(signal);
+        }
         break;
       case 'signing-out': {
         const view = this.#view;
         if (view.screen === 'signed-in') this.#setView({ ...view, signingOut: true });
-        this.#signingOut = this.#session.end(signal).then((notice) => {
-          if (!signal.aborted) this.#enterSignedOut(notice);
+        this.#signingOut = this.#session.end().then(() => {
+          if (!signal.aborted) this.#enterSignedOut();
         });
         break;
       }
@@ -275,8 +307,48 @@ export class SessionController {
   }
 
   /** Where a session that ends goes: pairing on a kiosk, the browser sign-in screen on a desktop. */
-  #enterSignedOut(notice: Notice | null): void {
-    this.#enter(this.#browser ? { name: 'browser-sign-in', notice } : { name: 'pairing', notice });
+  #enterSignedOut(): void {
+    this.#enter(this.#browser ? { name: 'browser-sign-in' } : { name: 'pairing' });
+  }
+
+  /** What the signed-out screens add: that a sign-out has not reached the server yet. */
+  #signedOutNotice(): Notice | null {
+    return this.#signOutWaiting ? 'sign-out-offline' : null;
+  }
+
+  #signOutWaitingChanged(waiting: boolean): void {
+    this.#signOutWaiting = waiting;
+    const view = this.#view;
+    if ((view.screen === 'pairing' && this.#phase.name === 'pairing') || (view.screen === 'browser-sign-in' && this.#phase.name === 'browser-sign-in')) {
+      this.#setView({ ...view, notice: this.#signedOutNotice() });
+    }
+  }
+
+  /**
+   * Push: the server tells this screen the moment its sign-in ends (`sign-in-watch.ts`). Once per
+   * signed-in phase, as soon as there is an access token to watch with.
+   */
+  #watchSignIn(signal: AbortSignal): void {
+    const metadata = this.#connection.metadata;
+    if (this.#watched === signal || signal.aborted || !metadata) return;
+    this.#watched = signal;
+    watchSignIn(
+      metadata,
+      {
+        webSocket: this.#webSocket,
+        accessToken: () => this.#session.bearer()?.accessToken,
+        refresh: () => this.refresh(),
+        ended: () => {
+          this.#log('the server ended this sign-in; pairing again');
+          void this.#sessionEnded();
+        },
+        sleep: this.#sleep,
+        log: this.#log,
+      },
+      signal,
+    ).catch((error: unknown) => {
+      if (!signal.aborted) this.#log(`the sign-in watch stopped: ${describeError(error)}`);
+    });
   }
 
   /**
@@ -292,13 +364,14 @@ export class SessionController {
   }
 
   /**
-   * The server says this sign-in is over (today: a refresh refused with `invalid_grant`, most
-   * likely a sign-out from the person's phone). The one way back from a sign-in ended elsewhere:
-   * forget it and show a new code.
+   * The server says this sign-in is over: its watch said `ended` (pushed the moment it was signed
+   * out on the phone, disowned or replaced), or a refresh was refused with `invalid_grant`. The
+   * one way back from a sign-in ended elsewhere: forget it (the server needs no revocation) and
+   * show a new code.
    */
   async #sessionEnded(): Promise<void> {
     await this.#session.forget();
-    if (this.#phase.name === 'signed-in') this.#enterSignedOut(null);
+    if (this.#phase.name === 'signed-in') this.#enterSignedOut();
   }
 
   // ── The signed-in screen ───────────────────────────────────────────────────────────────────
@@ -309,6 +382,8 @@ export class SessionController {
     if (this.#phase.name !== 'signed-in' || view.screen !== 'signed-in') return;
     this.#setView({ ...view, name: identity.name, notice: notice ?? view.notice });
     void this.#devices.load(this.#phaseControl.signal);
+    // A resumed session's first access token: now it can be watched.
+    this.#watchSignIn(this.#phaseControl.signal);
   }
 
   #showDevices(devices: ShownDevices | null): void {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ISSUER, createFakeServer, type FakeServer } from '../../test/support/fake-authorization-server';
 import { SpyVault, startController, until, useFakeClock, type Kiosk } from '../../test/support/controller-harness';
 import { formatUserCode, processDeviceAuthorizationResponse } from '@pairgate/shared';
+import { fakeWebSockets } from '../../test/support/fake-web-socket';
 import type { WebSocketLike } from './push-hint';
 
 describe('pairing', () => {
@@ -67,6 +68,35 @@ describe('pairing', () => {
     kiosk.controller.dispatch({ type: 'restart' });
     await until(() => kiosk.status() === 'waiting', 'a new code');
     expect(server.count('/device/code')).toBe(2);
+  });
+
+  it('sends the device id with every code it asks for, so a new pairing replaces the old sign-in', async () => {
+    const deviceId = 'k3Yd1c9Qh0m2VZp7RkX4aLw8sNf6tGjB5uEoIyHqWcD';
+    kiosk = startController(server, { deviceId });
+    await until(() => kiosk.status() === 'waiting', 'a code');
+    server.denyLatest();
+    await until(() => kiosk.status() === 'denied', 'denied');
+    kiosk.controller.restart();
+    await until(() => server.count('/device/code') === 2, 'a second code');
+    const sent = server.requests.filter((r) => r.path === '/device/code').map((r) => r.params.device_id);
+    expect(sent).toEqual([deviceId, deviceId]);
+    // Never shown, and never with a poll.
+    expect(JSON.stringify(kiosk.views)).not.toContain(deviceId);
+    expect(server.requests.filter((r) => r.path === '/token').every((r) => r.params.device_id === undefined)).toBe(true);
+  });
+
+  it('shows the number to pick beside the code when a poll brings pairgate_match (no push)', async () => {
+    kiosk = startController(server);
+    await until(() => kiosk.status() === 'waiting', 'a code');
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', match: null });
+    server.matchLatest('42');
+    await until(() => kiosk.view().screen === 'pairing' && (kiosk.view() as { match: string | null }).match === '42', 'the number');
+    // The phone has the confirm screen open (that is when the number is drawn).
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', status: 'opened', match: '42', code: { userCode: expect.any(String) } });
+    // A wrong pick denies: the number goes with the code.
+    server.denyLatest();
+    await until(() => kiosk.status() === 'denied', 'denied');
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', code: null, match: null });
   });
 
   it('keeps the code on screen while the server is unreachable, then completes the sign-in', async () => {
@@ -142,6 +172,28 @@ describe('pairing: faster to the first code', () => {
 
 describe('pairing with a push channel', () => {
   afterEach(() => vi.useRealTimers());
+
+  it('shows the pushed number beside the code after "opened", and a new code comes without it', async () => {
+    useFakeClock();
+    const server = await createFakeServer({ interval: 5, expiresIn: 60, push: true });
+    const { factory, sockets } = fakeWebSockets();
+    const kiosk = startController(server, { webSocket: factory, maxRenewals: 1 });
+    await until(() => sockets.length === 1, 'a push connection');
+    const push = sockets[0]!;
+    push.open();
+    push.receive({ type: 'status', status: 'opened' });
+    push.receive({ type: 'match', number: '73' });
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', status: 'opened', match: '73' });
+    // Malformed numbers and unknown messages are ignored.
+    push.receive({ type: 'match', number: '7' });
+    push.receive({ type: 'match', number: '73', extra: true });
+    push.receive({ type: 'session', status: 'ended' });
+    expect(kiosk.view()).toMatchObject({ screen: 'pairing', status: 'opened', match: '73' });
+    const first = kiosk.userCode();
+    await until(() => kiosk.status() === 'waiting' && kiosk.userCode() !== first, 'the next code');
+    expect(kiosk.view()).toMatchObject({ match: null });
+    kiosk.controller.stop();
+  });
 
   it('subscribes with the device code in the first message, shows "opened", and polls at once on "approved"', async () => {
     useFakeClock();

@@ -2,7 +2,9 @@
  * Pairing: a code and a QR on screen until someone approves (RFC 8628). Drives the shared
  * `DeviceFlow` (which owns the §3.5 polling rules), listens to the push hint when the server
  * offers one, gets new codes when they expire (a few times; then it waits for a key press), and
- * waits for "Start again" after a denial or a failure. Shows every step as a pairing status.
+ * waits for "Start again" after a denial or a failure. Shows every step as a pairing status, and
+ * the number to pick on the phone when the server asks for number matching (by push, or in its
+ * `authorization_pending` answers).
  */
 import {
   DeviceFlow,
@@ -32,6 +34,8 @@ const RETRY_MAX_MS = 30_000;
 export interface PairingShown {
   status: PairingStatus;
   code: ShownCode | null;
+  /** The number-matching number, beside the code (never without one). */
+  match: string | null;
   failure: Failure | null;
 }
 
@@ -53,6 +57,8 @@ export interface PairingDeps {
   scope(): string;
   deviceName: string;
   deviceModel: string;
+  /** Sent as `device_id` with every code: re-pairing this device replaces its earlier sign-in. */
+  deviceId: string | undefined;
   now: () => number;
   sleep: Sleep;
   /** New codes fetched by themselves after expiry before the screen waits for a key press. */
@@ -105,14 +111,16 @@ export class Pairing {
   #first: FirstCode | undefined;
   /** Set while the screen waits for "Start again" or a key press. */
   #restartWaiter: (() => void) | undefined;
+  /** The current code's number-matching number, once the server has sent one. */
+  #match: string | null = null;
 
   constructor(deps: PairingDeps) {
     this.#deps = deps;
     this.#first = deps.first;
     const first = deps.first;
     this.#shown = first
-      ? { status: 'waiting', code: shownCode(first.authorization, first.requestedAt + first.authorization.expires_in * 1000), failure: null }
-      : { status: 'connecting', code: null, failure: null };
+      ? { status: 'waiting', code: shownCode(first.authorization, first.requestedAt + first.authorization.expires_in * 1000), match: null, failure: null }
+      : { status: 'connecting', code: null, match: null, failure: null };
   }
 
   /** What the screen shows before pairing starts: the page's first code, or "connecting". */
@@ -147,12 +155,15 @@ export class Pairing {
         scope,
         deviceName: this.#deps.deviceName,
         deviceModel: this.#deps.deviceModel,
+        ...(this.#deps.deviceId === undefined ? {} : { deviceId: this.#deps.deviceId }),
         now: this.#deps.now,
         sleep: this.#deps.sleep,
         ...this.#deps.connection.fetchOption(),
         ...(first ? { authorization: { response: first.authorization, requestedAt: first.requestedAt } } : {}),
       });
       first = undefined;
+      // A number belongs to one code: a new code starts without one.
+      this.#match = null;
       const renewing = renewals > 0 && this.#shown.status === 'renewing';
       let closePush: (() => void) | undefined;
       const unsubscribe = flow.subscribe((state) => {
@@ -241,14 +252,18 @@ export class Pairing {
   /**
    * The push hint for one code, when the server advertises a channel: `approved`, `denied` or
    * `expired` polls at once (the token endpoint still decides, RFC 8628 §3.5); `opened` tells the
-   * screen the person has the page open on their phone.
+   * screen the person has the page open on their phone, and `match` brings the number to show.
    */
   #watchPush(metadata: AuthorizationServerMetadata, deviceCode: string, flow: DeviceFlow): (() => void) | undefined {
     const url = pushEndpoint(metadata);
     const create = this.#deps.webSocket === undefined ? defaultWebSocketFactory() : this.#deps.webSocket;
     if (!url || !create) return undefined;
-    return watchDeviceStatus(create, url, deviceCode, (status) => {
-      switch (status) {
+    return watchDeviceStatus(create, url, deviceCode, (message) => {
+      if (message.type === 'match') {
+        this.#showMatch(message.number);
+        return;
+      }
+      switch (message.status) {
         case 'approved':
         case 'denied':
         case 'expired':
@@ -259,6 +274,15 @@ export class Pairing {
           break;
       }
     });
+  }
+
+  /** The number to pick on the phone, from push or a poll: beside the code while it is on screen. */
+  #showMatch(number: string): void {
+    if (this.#match === number) return;
+    this.#match = number;
+    const { status, code } = this.#shown;
+    // The server draws the number when a phone opens the confirm screen: the page is open.
+    if (code && (status === 'waiting' || status === 'opened' || status === 'reconnecting')) this.#show(status === 'waiting' ? 'opened' : status, code);
   }
 
   #showFlowState(state: DeviceFlowState, renewing: boolean, retrying: boolean): void {
@@ -273,8 +297,11 @@ export class Pairing {
         const current = this.#shown.code;
         const same = current !== null && current.userCode === formatUserCode(authorization.user_code) && current.expiresAt === expiresAt;
         const code = same ? current : shownCode(authorization, expiresAt);
+        // A device that only polls learns the number from `authorization_pending` (pairgate_match).
+        if (state.match !== undefined) this.#match = state.match;
         // A pending poll after the phone opened the page changes nothing the person sees.
-        const status = state.status === 'waiting' && same && this.#shown.status === 'opened' ? 'opened' : state.status;
+        const opened = (same && this.#shown.status === 'opened') || this.#match !== null;
+        const status = state.status === 'waiting' && opened ? 'opened' : state.status;
         this.#show(status, code);
         break;
       }
@@ -304,8 +331,10 @@ export class Pairing {
 
   #show(status: PairingStatus, code: ShownCode | null, failure: Failure | null = null, always = false): void {
     const shown = this.#shown;
-    if (!always && shown.status === status && shown.code === code && shown.failure === failure) return;
-    this.#shown = { status, code, failure };
+    // The number only ever stands beside the code it was drawn for.
+    const match = code ? this.#match : null;
+    if (!always && shown.status === status && shown.code === code && shown.match === match && shown.failure === failure) return;
+    this.#shown = { status, code, match, failure };
     this.#deps.show(this.#shown);
   }
 }

@@ -1,21 +1,27 @@
 /**
- * The device status push channel, client side: a hint, never a source of tokens. The device
- * sends its device code in the first message (never in the URL: URLs end up in logs), and the
- * server says `opened`, `approved`, `denied` or `expired` for that code. On `approved`/`denied`
- * the controller asks `DeviceFlow` to poll at once instead of at the next interval; the token
- * endpoint still decides (RFC 8628 §3.4–3.5). Any failure just leaves polling to do the work.
+ * The device status push channel, client side, while pairing: a hint, never a source of tokens
+ * (the protocol is in `shared/src/push.ts`). The device sends its device code in the first
+ * message (never in the URL: URLs end up in logs), and the server says `opened`, `approved`,
+ * `denied` or `expired` for that code, and `match` with the number to show when the phone is
+ * asked for number matching. On `approved`/`denied` the controller asks `DeviceFlow` to poll at
+ * once instead of at the next interval; the token endpoint still decides (RFC 8628 §3.4–3.5).
+ * Any failure just leaves polling to do the work. (Once signed in: `sign-in-watch.ts`.)
  */
-import { parsePushStatusMessage, serializePushMessage, type PushStatus } from '@pairgate/shared';
+import { parsePushServerMessage, serializePushMessage, type PushMatchMessage, type PushStatusMessage } from '@pairgate/shared';
 
-/** The part of the WHATWG WebSocket the hint uses (browsers, Electron main, Node ≥ 22). */
+/** The part of the WHATWG WebSocket the channel uses (browsers, Electron main, Node ≥ 22). */
 export interface WebSocketLike {
   send(data: string): void;
   close(): void;
   onopen: (() => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
   onerror: (() => void) | null;
-  onclose: (() => void) | null;
+  /** RFC 6455 §7.1.5: the close code (1006 when the connection dropped without one). */
+  onclose: ((event: { code: number }) => void) | null;
 }
+
+/** What a device hears about its code while pairing (other messages are ignored, as the protocol asks). */
+export type PairingPushMessage = PushStatusMessage | PushMatchMessage;
 
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
@@ -43,7 +49,7 @@ export function pushEndpoint(metadata: Record<string, unknown>): string | undefi
 }
 
 /** Subscribes to one device code's status; returns the function that closes the channel. */
-export function watchDeviceStatus(create: WebSocketFactory, url: string, deviceCode: string, onStatus: (status: PushStatus) => void): () => void {
+export function watchDeviceStatus(create: WebSocketFactory, url: string, deviceCode: string, onMessage: (message: PairingPushMessage) => void): () => void {
   let socket: WebSocketLike;
   try {
     socket = create(url);
@@ -53,8 +59,9 @@ export function watchDeviceStatus(create: WebSocketFactory, url: string, deviceC
   let closed = false;
   socket.onopen = () => socket.send(serializePushMessage({ type: 'subscribe', device_code: deviceCode }));
   socket.onmessage = (event) => {
-    const message = typeof event.data === 'string' ? parsePushStatusMessage(event.data) : undefined;
-    if (message && !closed) onStatus(message.status);
+    const message = typeof event.data === 'string' ? parsePushServerMessage(event.data) : undefined;
+    if (!message || closed || message.type === 'session') return;
+    onMessage(message);
   };
   // Errors and closes need nothing: polling carries on by itself.
   socket.onerror = null;

@@ -1,16 +1,14 @@
 /**
  * The signed-in session: its tokens (which never leave this file, except the access token handed
- * to the devices list as a bearer), the vault that keeps the refresh token across restarts,
- * refreshing one at a time (in the background before the access token expires), and ending it
- * (sign-out revokes at the server).
+ * to the devices list as a bearer and to the sign-in watch), the vault that keeps the refresh
+ * token across restarts, refreshing one at a time (in the background before the access token
+ * expires), and ending it (sign-out hands the refresh token to the revocation queue).
  */
 import {
   OAuthError,
   backoffDelay,
-  processRevocationResponse,
   processTokenResponse,
   refreshTokenGrantRequest,
-  revocationRequest,
   type AuthorizationServerMetadata,
   type Sleep,
   type TokenResponse,
@@ -18,6 +16,7 @@ import {
 import type { Connection } from './connection';
 import { Cancelled, describeError, type Log } from './diagnostics';
 import type { Identities, Identity } from './identity';
+import type { RevocationQueue } from './revocations';
 import type { SaveResult, StoredSession, TokenVault } from './vault';
 import type { Notice } from './view-state';
 
@@ -58,8 +57,6 @@ const REFRESH_AT_FRACTION = 0.8;
 /** Failed background refreshes are retried from 5 s up to 5 minutes apart. */
 const REFRESH_RETRY_BASE_MS = 5_000;
 const REFRESH_RETRY_MAX_MS = 5 * 60_000;
-/** A sign-out must not hang on a dead network: the device forgets the session regardless. */
-const REVOCATION_TIMEOUT_MS = 10_000;
 /** Errors at the token endpoint that mean this refresh token will never work again. */
 const REFRESH_REFUSED = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
 
@@ -67,6 +64,7 @@ export class SessionKeeper {
   readonly #connection: Connection;
   readonly #identities: Identities;
   readonly #vault: TokenVault;
+  readonly #revocations: RevocationQueue;
   readonly #now: () => number;
   readonly #sleep: Sleep;
   readonly #log: Log;
@@ -74,10 +72,20 @@ export class SessionKeeper {
   #tokens: Tokens | undefined;
   #refreshing: Promise<RefreshOutcome> | undefined;
 
-  constructor(deps: { connection: Connection; identities: Identities; vault: TokenVault; now: () => number; sleep: Sleep; log: Log; events: SessionEvents }) {
+  constructor(deps: {
+    connection: Connection;
+    identities: Identities;
+    vault: TokenVault;
+    revocations: RevocationQueue;
+    now: () => number;
+    sleep: Sleep;
+    log: Log;
+    events: SessionEvents;
+  }) {
     this.#connection = deps.connection;
     this.#identities = deps.identities;
     this.#vault = deps.vault;
+    this.#revocations = deps.revocations;
     this.#now = deps.now;
     this.#sleep = deps.sleep;
     this.#log = deps.log;
@@ -146,45 +154,24 @@ export class SessionKeeper {
   }
 
   /**
-   * Sign-out: revokes the refresh token at the server (RFC 7009 §2.1; revoking it also ends the
-   * grant's other tokens where the server supports that) and forgets the session. Resolves to a
-   * notice when the server could not be told.
+   * Sign-out: forgets the session and queues its refresh token for revocation at the server
+   * (`revocations.ts`, RFC 7009), which is tried at once and, while the server cannot be
+   * reached, again until it can — so the screen need not wait for the network.
    */
-  async end(signal: AbortSignal): Promise<Notice | null> {
+  async end(): Promise<void> {
     // Let a refresh in flight finish, so the token revoked is the latest one.
     await this.#refreshing?.catch(() => undefined);
     const refreshToken = this.#tokens?.refreshToken;
     this.#tokens = undefined;
-    let notice: Notice | null = null;
-    if (refreshToken) {
-      // Resumed from the vault while the server was unreachable: one more try to find it.
-      const metadata = await this.#connection.discover(signal).catch(() => undefined);
-      if (!metadata) notice = 'sign-out-offline';
-      else if (metadata.revocation_endpoint && !(await this.#revoke(metadata, refreshToken))) notice = 'sign-out-offline';
-    }
+    // Queued (and kept in the vault) before the session is cleared: never neither.
+    if (refreshToken) await this.#revocations.add(refreshToken);
     await this.#clearVault();
-    return notice;
   }
 
   /** Forgets the session without telling the server (it already knows: it ended it). */
   async forget(): Promise<void> {
     this.#tokens = undefined;
     await this.#clearVault();
-  }
-
-  async #revoke(metadata: AuthorizationServerMetadata, refreshToken: string): Promise<boolean> {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new Cancelled('revocation timed out')), REVOCATION_TIMEOUT_MS);
-    try {
-      const options = this.#connection.requestOptions(timeout.signal);
-      await processRevocationResponse(await revocationRequest(metadata, this.#connection.client, refreshToken, 'refresh_token', options));
-      return true;
-    } catch (error) {
-      this.#log(`revocation failed: ${describeError(error)}`);
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async #refreshOnce(signal: AbortSignal): Promise<RefreshOutcome> {

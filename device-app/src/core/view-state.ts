@@ -43,7 +43,7 @@ export type Notice =
   | 'vault-plaintext-refused'
   /** OS encryption is not available at all; the sign-in was kept in memory only. */
   | 'vault-unavailable'
-  /** Signing out could not reach the server; this device forgot the sign-in anyway. */
+  /** Signing out could not reach the server: this device forgot the sign-in, and tells the server when it can. */
   | 'sign-out-offline';
 
 /**
@@ -100,6 +100,12 @@ export type ViewState =
       screen: 'pairing';
       status: PairingStatus;
       code: ShownCode | null;
+      /**
+       * Number matching (RFC 10027 "authentication code"): the two-digit number the person is
+       * asked to pick on their phone, shown beside the code; null when the server asks for none.
+       * Not a secret: it is on screen for whoever stands in front of it.
+       */
+      match: string | null;
       failure: Failure | null;
       notice: Notice | null;
     }

@@ -7,7 +7,7 @@ import { isTrustedSender, setupIpc } from './ipc';
 vi.mock('electron', () => import('../../test/support/electron'));
 
 const pageUrl = 'file:///opt/pairgate/dist/renderer/index.html';
-const view: ViewState = { screen: 'pairing', status: 'connecting', code: null, failure: null, notice: null };
+const view: ViewState = { screen: 'pairing', status: 'connecting', code: null, match: null, failure: null, notice: null };
 
 function frame(url: string, parent: unknown = null) {
   return { url, parent };

@@ -10,6 +10,7 @@ const pairing = (status: Extract<ViewState, { screen: 'pairing' }>['status']): V
   screen: 'pairing',
   status,
   code: status === 'waiting' || status === 'reconnecting' ? code : null,
+  match: null,
   failure: null,
   notice: null,
 });

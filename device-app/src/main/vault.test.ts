@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { app, resetElectron, safeStorage } from '../../test/support/electron';
-import { SafeStorageVault, VAULT_FILE, setupVault } from './vault';
+import { REVOCATIONS_FILE, SafeStorageVault, VAULT_FILE, setupVault } from './vault';
 
 vi.mock('electron', () => import('../../test/support/electron'));
 
@@ -64,5 +64,27 @@ describe('SafeStorageVault', () => {
       throw new Error('bad');
     });
     expect(await vault.load()).toBeUndefined();
+  });
+
+  it('keeps sign-outs still to be told to the server beside the session, sealed the same way, across a restart', async () => {
+    const pending = [{ refreshToken: 'rt-offline-sign-out', until: 1_900_000_000_000 }];
+    const vault = setupVault({ allowPlaintextTokens: false });
+    expect(await vault.loadRevocations()).toEqual([]);
+    expect(await vault.saveRevocations(pending)).toEqual({ stored: true });
+    const revocationsFile = path.join(app.userData, REVOCATIONS_FILE);
+    expect(readFileSync(revocationsFile, 'utf8')).not.toContain('rt-offline-sign-out');
+    // Clearing the session (the sign-out itself) leaves the queue alone.
+    await vault.clear();
+    const restarted = setupVault({ allowPlaintextTokens: false });
+    expect(await restarted.loadRevocations()).toEqual(pending);
+    expect(await restarted.saveRevocations([])).toEqual({ stored: true });
+    expect(existsSync(revocationsFile)).toBe(false);
+  });
+
+  it('refuses to write queued sign-outs in plaintext unless allowed, like the session', async () => {
+    safeStorage.getSelectedStorageBackend.mockReturnValue('basic_text');
+    const vault = new SafeStorageVault({ file, allowPlaintext: false, platform: 'linux' });
+    expect(await vault.saveRevocations([{ refreshToken: 'rt-x', until: 1 }])).toEqual({ stored: false, reason: 'plaintext-refused' });
+    expect(existsSync(path.join(app.userData, REVOCATIONS_FILE))).toBe(false);
   });
 });

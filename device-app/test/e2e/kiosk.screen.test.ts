@@ -25,7 +25,7 @@ const code = {
  * notice that the server could not be told. Then the server answers and a code comes, the notice
  * staying under it.
  */
-const offline: ViewState = { screen: 'pairing', status: 'reconnecting', code: null, failure: null, notice: 'sign-out-offline' };
+const offline: ViewState = { screen: 'pairing', status: 'reconnecting', code: null, match: null, failure: null, notice: 'sign-out-offline' };
 const offlineWithCode: ViewState = { ...offline, code };
 
 describe.skipIf(!chromiumAvailable('kiosk screen'))('the pairing screen while the server is away (renderer, preload stubbed)', () => {

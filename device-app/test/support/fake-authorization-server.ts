@@ -15,6 +15,8 @@ const CLIENT_ID = 'tv-kiosk';
 interface DeviceRecord {
   userCode: string;
   state: 'pending' | 'approved' | 'denied' | 'redeemed';
+  /** Number matching: sent as `pairgate_match` with `authorization_pending`, as Pairgate does. */
+  match?: string;
 }
 
 export interface FakeServerOptions {
@@ -65,6 +67,8 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
   /** What `GET /api/devices` answers instead of the list (a status), when set. */
   let devicesFailure: number | 'offline' | undefined;
   const devicesCalls: string[] = [];
+  /** What `POST /revoke` answers instead of revoking, when set. */
+  let revocationFailure: number | undefined;
   const hooks: { onDevicesCall?: () => void } = {};
   const issued: string[] = [];
 
@@ -135,7 +139,7 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
           if (!device) return error(400, 'invalid_grant');
           switch (device.state) {
             case 'pending':
-              return error(400, 'authorization_pending');
+              return device.match ? json(400, { error: 'authorization_pending', pairgate_match: device.match }) : error(400, 'authorization_pending');
             case 'denied':
               return error(400, 'access_denied');
             case 'redeemed':
@@ -161,6 +165,7 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
         return error(400, 'unsupported_grant_type');
       }
       case '/revoke':
+        if (revocationFailure !== undefined) return error(revocationFailure, revocationFailure >= 500 ? 'server_error' : 'unsupported_token_type');
         refreshTokens.delete(params.token ?? '');
         accessTokens.delete(params.token ?? '');
         return new Response(null, { status: 200 });
@@ -260,6 +265,16 @@ export async function createFakeServer(options: FakeServerOptions = {}) {
       const entry = pendingDevice();
       if (!entry) throw new Error('no pending device code');
       entry[1].state = 'approved';
+    },
+    /** The phone opened the confirm screen from afar: the latest code now carries a number to match. */
+    matchLatest(number: string) {
+      const entry = pendingDevice();
+      if (!entry) throw new Error('no pending device code');
+      entry[1].match = number;
+    },
+    /** Make `POST /revoke` answer this error status; undefined: revoke normally. */
+    failRevocations(status: number | undefined) {
+      revocationFailure = status;
     },
     denyLatest() {
       const entry = pendingDevice();
