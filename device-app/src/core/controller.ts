@@ -39,7 +39,7 @@ import { DEFAULT_MAX_RENEWALS, Pairing, type FirstCode } from './pairing';
 import type { WebSocketFactory } from './push-hint';
 import { RevocationQueue } from './revocations';
 import { SessionKeeper, type RefreshOutcome } from './session';
-import { watchSignIn } from './sign-in-watch';
+import { SignInWatch } from './sign-in-watch';
 import type { TokenVault } from './vault';
 import type { Command, Notice, ShownDevices, ViewState } from './view-state';
 
@@ -87,9 +87,7 @@ export class SessionController {
   readonly #devices: DevicesList;
   readonly #pairing: Pairing;
   readonly #revocations: RevocationQueue;
-  readonly #webSocket: WebSocketFactory | null | undefined;
-  readonly #connection: Connection;
-  readonly #sleep: Sleep;
+  readonly #watch: SignInWatch;
   /** Desktop mode only. */
   readonly #browser: BrowserSignIn | undefined;
   #phase: Phase = { name: 'starting' };
@@ -99,8 +97,6 @@ export class SessionController {
   readonly #lifetime = new AbortController();
   /** A sign-out is still waiting for the server (it could not be reached): the signed-out screens say so. */
   #signOutWaiting = false;
-  /** The signed-in phase whose sign-in is being watched (one watch per phase). */
-  #watched: AbortSignal | undefined;
   #view: ViewState = { screen: 'pairing', status: 'connecting', code: null, match: null, failure: null, notice: null };
   /** The sign-out under way: what `signOut()` resolves with. */
   #signingOut: Promise<void> = Promise.resolve();
@@ -112,9 +108,6 @@ export class SessionController {
     const wait = options.sleep ?? sleep;
     const connection = new Connection(options);
     this.#log = log;
-    this.#webSocket = options.webSocket;
-    this.#connection = connection;
-    this.#sleep = wait;
     this.#identities = new Identities({ connection, verifier: new IdTokenVerifier({ clientId: options.clientId, now, ...connection.fetchOption() }), log });
     this.#revocations = new RevocationQueue({ connection, vault: options.vault, now, sleep: wait, log, waitingChanged: (waiting) => this.#signOutWaitingChanged(waiting) });
     this.#session = new SessionKeeper({
@@ -126,6 +119,18 @@ export class SessionController {
       sleep: wait,
       log,
       events: { refreshed: (identity, notice) => this.#refreshed(identity, notice), ended: () => this.#sessionEnded() },
+    });
+    // Push: the server tells this screen the moment its sign-in ends.
+    this.#watch = new SignInWatch(connection, {
+      webSocket: options.webSocket,
+      accessToken: () => this.#session.bearer()?.accessToken,
+      refresh: () => this.refresh(),
+      ended: () => {
+        log('the server ended this sign-in; pairing again');
+        void this.#sessionEnded();
+      },
+      sleep: wait,
+      log,
     });
     this.#devices = new DevicesList({
       connection,
@@ -289,7 +294,7 @@ export class SessionController {
         // A resumed session has no access token to watch with until its first refresh.
         if (!next.resumed) {
           void this.#devices.load(signal);
-          this.#watchSignIn(signal);
+          this.#watch.start(signal);
         }
         break;
       case 'signing-out': {
@@ -325,33 +330,6 @@ export class SessionController {
   }
 
   /**
-   * Push: the server tells this screen the moment its sign-in ends (`sign-in-watch.ts`). Once per
-   * signed-in phase, as soon as there is an access token to watch with.
-   */
-  #watchSignIn(signal: AbortSignal): void {
-    const metadata = this.#connection.metadata;
-    if (this.#watched === signal || signal.aborted || !metadata) return;
-    this.#watched = signal;
-    watchSignIn(
-      metadata,
-      {
-        webSocket: this.#webSocket,
-        accessToken: () => this.#session.bearer()?.accessToken,
-        refresh: () => this.refresh(),
-        ended: () => {
-          this.#log('the server ended this sign-in; pairing again');
-          void this.#sessionEnded();
-        },
-        sleep: this.#sleep,
-        log: this.#log,
-      },
-      signal,
-    ).catch((error: unknown) => {
-      if (!signal.aborted) this.#log(`the sign-in watch stopped: ${describeError(error)}`);
-    });
-  }
-
-  /**
    * Tokens from either flow: find out who signed in, keep the session (the vault gets the refresh
    * token), and move to signed-in. Throws if the identity does not verify — then nothing is kept.
    */
@@ -383,7 +361,7 @@ export class SessionController {
     this.#setView({ ...view, name: identity.name, notice: notice ?? view.notice });
     void this.#devices.load(this.#phaseControl.signal);
     // A resumed session's first access token: now it can be watched.
-    this.#watchSignIn(this.#phaseControl.signal);
+    this.#watch.start(this.#phaseControl.signal);
   }
 
   #showDevices(devices: ShownDevices | null): void {

@@ -18,7 +18,8 @@
  *                                       server is not met by every screen in the same second)
  */
 import { backoffDelay, parsePushServerMessage, serializePushMessage, type AuthorizationServerMetadata, type Sleep } from '@pairgate/shared';
-import type { Log } from './diagnostics';
+import type { Connection } from './connection';
+import { describeError, type Log } from './diagnostics';
 import { defaultWebSocketFactory, pushEndpoint, type WebSocketFactory, type WebSocketLike } from './push-hint';
 import type { RefreshOutcome } from './session';
 
@@ -47,6 +48,29 @@ export interface SignInWatchDeps {
 
 /** How one connection ended. */
 type WatchEnd = { ended: true } | { ended: false; code: number; active: boolean };
+
+/** The controller's handle: one watch per signed-in phase, started once there is an access token. */
+export class SignInWatch {
+  readonly #connection: Connection;
+  readonly #deps: SignInWatchDeps;
+  /** The phase being watched. */
+  #watched: AbortSignal | undefined;
+
+  constructor(connection: Connection, deps: SignInWatchDeps) {
+    this.#connection = connection;
+    this.#deps = deps;
+  }
+
+  /** Starts watching for the phase `signal` belongs to, unless it already is (or there is nothing to watch with yet). */
+  start(signal: AbortSignal): void {
+    const metadata = this.#connection.metadata;
+    if (this.#watched === signal || signal.aborted || !metadata || !this.#deps.accessToken()) return;
+    this.#watched = signal;
+    watchSignIn(metadata, this.#deps, signal).catch((error: unknown) => {
+      if (!signal.aborted) this.#deps.log(`the sign-in watch stopped: ${describeError(error)}`);
+    });
+  }
+}
 
 /**
  * Watches the sign-in until it ends (then calls `ended`) or `signal` aborts. Returns at once when
