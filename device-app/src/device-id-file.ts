@@ -31,7 +31,11 @@ export function loadOrCreateDeviceId(dir: string, log: (line: string) => void = 
     chmodSync(temporary, 0o600); // whatever the umask
     renameSync(temporary, file);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // the directory itself could not be made: nothing to remove
+    }
     log(`could not keep the device id (${(error as NodeJS.ErrnoException).code ?? 'error'}); a new one is used next time`);
   }
   return id;

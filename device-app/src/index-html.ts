@@ -8,6 +8,7 @@ import type { ClientConfig } from './core/client-config';
 /** Where the page finds its data: `<script type="application/json" id=…>` blocks (data, never run). */
 export const CONFIG_ELEMENT_ID = 'pairgate-config';
 export const FIRST_CODE_ELEMENT_ID = 'pairgate-first-code';
+export const DEVICE_ID_ELEMENT_ID = 'pairgate-device-id';
 
 /**
  * The Content-Security-Policy of the page. Scripts and styles only from the app itself, no
@@ -35,6 +36,8 @@ function scriptJson(value: unknown): string {
 export interface PageHeadOptions {
   cspMeta?: string;
   config?: ClientConfig;
+  /** The web host's screen's device id (`web-server.ts`), for the page's controller. */
+  deviceId?: string;
 }
 
 export interface PageBodyOptions {
@@ -60,7 +63,7 @@ ${options.cspMeta ? `<meta http-equiv="Content-Security-Policy" content="${optio
 <link rel="icon" href="data:,">
 <title>Pairgate</title>
 <link rel="stylesheet" href="app.css">
-${options.config ? data(CONFIG_ELEMENT_ID, options.config) : ''}<script defer src="app.js"></script>
+${options.config ? data(CONFIG_ELEMENT_ID, options.config) : ''}${options.deviceId ? data(DEVICE_ID_ELEMENT_ID, options.deviceId) : ''}<script defer src="app.js"></script>
 </head>
 <body>
 `;

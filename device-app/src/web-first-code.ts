@@ -29,13 +29,14 @@ export interface EmbeddedFirstCode {
   authorization: DeviceAuthorizationResponse;
 }
 
-export type FirstCodeSource = () => Promise<EmbeddedFirstCode | undefined>;
+/** Asks for a code for the screen whose device id (`device_id`) is given. */
+export type FirstCodeSource = (deviceId: string | undefined) => Promise<EmbeddedFirstCode | undefined>;
 
 export function firstCodeSource(config: ClientConfig, options: { fetch?: FetchLike | undefined; now?: () => number; log: Log }): FirstCodeSource {
   const now = options.now ?? Date.now;
   // Discovery is kept between pages; a failed one is tried again with the next page.
   const connection = new Connection({ issuer: config.issuer, clientId: config.clientId, fetch: options.fetch });
-  return async () => {
+  return async (deviceId) => {
     const signal = AbortSignal.timeout(FIRST_CODE_TIMEOUT_MS);
     const requestedAt = now();
     try {
@@ -46,7 +47,7 @@ export function firstCodeSource(config: ClientConfig, options: { fetch?: FetchLi
         await deviceAuthorizationRequest(
           metadata,
           connection.client,
-          { scope, device_name: config.deviceName, device_model: config.deviceModel },
+          { scope, device_name: config.deviceName, device_model: config.deviceModel, device_id: deviceId },
           connection.requestOptions(signal),
         ),
       );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUER, createFakeServer } from '../test/support/fake-authorization-server';
-import { FIRST_CODE_ELEMENT_ID } from './index-html';
+import { DEVICE_ID_ELEMENT_ID, FIRST_CODE_ELEMENT_ID } from './index-html';
 import { FIRST_SCREEN_MODULE, NotBuiltError, startWebServer, type RunningWebServer } from './web-server';
 
 const config = {
@@ -127,6 +127,29 @@ describe('web host server: the first code in the page', () => {
     expect((await get(server.url, {}, 'HEAD')).status).toBe(200);
     expect(authorizationServer.count('/device/code')).toBe(2);
     expect(logged).toEqual([]);
+  });
+
+  it("gives each screen a device id in a cookie of its own, sent with its first code and given to the page; a reload keeps it", async () => {
+    const authorizationServer = await createFakeServer();
+    server = await startWebServer({ config: { ...config, issuer: ISSUER }, port: 0, host: '127.0.0.1', rendererDir: rendererDir(), fetch: authorizationServer.fetch, log: () => undefined });
+    const first = await get(server.url);
+    const cookie = String(first.headers['set-cookie']);
+    const deviceId = /^pairgate_device_id=([A-Za-z0-9_-]{43}); Path=\/; Max-Age=34560000; HttpOnly; SameSite=Strict$/.exec(cookie)?.[1];
+    expect(deviceId).toBeDefined();
+    const inPage = (html: string) => JSON.parse(new RegExp(`<script id="${DEVICE_ID_ELEMENT_ID}" type="application/json">(.*?)</script>`).exec(html)?.[1] ?? 'null') as unknown;
+    expect(inPage(first.body.toString())).toBe(deviceId);
+    // The reload: the browser sends the cookie back, and the same id goes to the server again.
+    const reload = await get(server.url, { Cookie: `other=1; pairgate_device_id=${deviceId}` });
+    expect(inPage(reload.body.toString())).toBe(deviceId);
+    expect(String(reload.headers['set-cookie'])).toContain(`pairgate_device_id=${deviceId};`);
+    // Another screen (no cookie), or a cookie that is not one of ours: a new id.
+    const other = inPage((await get(server.url)).body.toString());
+    const forged = inPage((await get(server.url, { Cookie: 'pairgate_device_id=short' })).body.toString());
+    expect(new Set([deviceId, other, forged]).size).toBe(3);
+    const sent = authorizationServer.requests.filter((r) => r.path === '/device/code').map((r) => r.params.device_id);
+    expect(sent).toEqual([deviceId, deviceId, other, forged]);
+    // A HEAD makes no id.
+    expect((await get(server.url, {}, 'HEAD')).headers['set-cookie']).toBeUndefined();
   });
 
   it('without a server to ask, sends the page without a code (the page will ask), and says why in the log', async () => {

@@ -5,6 +5,12 @@
  * itself (whose OAuth endpoints answer CORS). The page is made per request: the configuration
  * inlined, and the first code asked for here and rendered into it (`web-first-code.ts`), so it is
  * on screen at first paint. The bundle is sent brotli- or gzip-compressed as the browser accepts.
+ *
+ * Each screen's device id (`core/device-id.ts`) lives in a cookie of this origin: made at the
+ * screen's first visit, read back at every later one — a reload, a restart of the browser or of
+ * this host — and given to the page and to the first-code request. A cookie, not a file of the
+ * host's: one host may serve several screens (each browser is one), and the first code is asked
+ * for before any script of the page has run, so localStorage could not reach it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FetchLike } from '@pairgate/shared';
 import type { ClientConfig } from './core/client-config';
+import { isDeviceId, newDeviceId } from './core/device-id';
 import { shownCode } from './core/pairing';
 import type { ViewState } from './core/view-state';
 import { contentSecurityPolicy, pageBody, pageHead } from './index-html';
@@ -24,6 +31,13 @@ export const defaultRendererDir = path.resolve(path.dirname(fileURLToPath(import
 export const FIRST_SCREEN_MODULE = 'first-screen.mjs';
 /** The files the build compresses ahead (`.br`, `.gz` beside each). */
 export const COMPRESSED_FILES = ['app.js', 'app.css'] as const;
+/** The cookie holding the screen's device id. */
+export const DEVICE_ID_COOKIE = 'pairgate_device_id';
+/**
+ * 400 days, the most browsers keep a cookie (RFC 6265bis §5.5 caps Max-Age there); renewed at
+ * every page load, so a screen in use keeps its id for good.
+ */
+const DEVICE_ID_MAX_AGE_SECONDS = 400 * 24 * 3600;
 
 export interface WebServerOptions {
   config: ClientConfig;
@@ -88,9 +102,18 @@ async function loadFirstScreen(dir: string): Promise<RenderFirstScreen> {
   return module.renderFirstScreen;
 }
 
+/** The screen's device id from its cookie, or a new one when it has none (or not one of ours). */
+function deviceIdOf(cookieHeader: string | undefined): string {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const [name, value] = part.split('=', 2).map((s) => s.trim());
+    if (name === DEVICE_ID_COOKIE && isDeviceId(value)) return value;
+  }
+  return newDeviceId();
+}
+
 /** The page's body, with the first code when the server gave one in time (else the page asks itself). */
-async function firstScreen(firstCode: FirstCodeSource | undefined, render: RenderFirstScreen, log: (line: string) => void): Promise<string> {
-  const first: EmbeddedFirstCode | undefined = await firstCode?.();
+async function firstScreen(firstCode: FirstCodeSource | undefined, deviceId: string, render: RenderFirstScreen, log: (line: string) => void): Promise<string> {
+  const first: EmbeddedFirstCode | undefined = await firstCode?.(deviceId);
   if (!first) return pageBody({});
   try {
     const code = shownCode(first.authorization, Date.now() + first.authorization.expires_in * 1000);
@@ -132,13 +155,23 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return;
     }
     if (pathname === '/' || pathname === '/index.html') {
-      // The page holds this screen's code: never stored, never reused.
-      res.writeHead(200, { ...security, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      // A HEAD asks for no code: nobody will show it.
-      if (req.method === 'HEAD') return void res.end();
+      // A HEAD asks for no code and gets no id: nobody will show it.
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { ...security, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+        return void res.end();
+      }
+      const deviceId = deviceIdOf(req.headers.cookie);
+      // The page holds this screen's code and id: never stored, never reused. The cookie is for
+      // this host only (HttpOnly: no script needs it; SameSite=Strict: no other site's request).
+      res.writeHead(200, {
+        ...security,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Set-Cookie': `${DEVICE_ID_COOKIE}=${deviceId}; Path=/; Max-Age=${DEVICE_ID_MAX_AGE_SECONDS}; HttpOnly; SameSite=Strict`,
+      });
       // The head at once (the browser starts on app.css and app.js), the body once the code is in.
-      res.write(pageHead({ config: options.config }));
-      void firstScreen(firstCode, render, log).then((body) => res.end(body));
+      res.write(pageHead({ config: options.config, deviceId }));
+      void firstScreen(firstCode, deviceId, render, log).then((body) => res.end(body));
       return;
     }
     const asset = assets.get(pathname);

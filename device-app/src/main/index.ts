@@ -6,6 +6,7 @@
 import { app, net, session, type BrowserWindow } from 'electron';
 import { ConfigError, clientConfigOf, loadConfig, type AppConfig } from '../config';
 import { SessionController } from '../core/controller';
+import { loadOrCreateDeviceId } from '../device-id-file';
 import { setupBrowserHost } from './browser';
 import { setupIpc } from './ipc';
 import { appPaths } from './paths';
@@ -43,12 +44,15 @@ export async function onReady(config: AppConfig, electronDir: string): Promise<B
   const paths = appPaths(electronDir);
   setupSecurity(app, session.defaultSession);
   const vault = setupVault(config);
+  const log = (line: string) => console.log(`[pairgate] ${line}`);
   const controller = new SessionController({
     ...clientConfigOf(config),
     vault,
+    // Kept beside the vault: pairing this screen again replaces its earlier sign-in.
+    deviceId: loadOrCreateDeviceId(app.getPath('userData'), log),
     // Chromium's network stack: honours the system proxy and certificate store, like a browser.
     fetch: (url, init) => net.fetch(url, init),
-    log: (line) => console.log(`[pairgate] ${line}`),
+    log,
     // Desktop mode: "Sign in with your browser" (RFC 8252), the tokens staying in this process.
     ...(config.mode === 'desktop' ? { mode: 'desktop' as const, browser: setupBrowserHost(config) } : {}),
   });

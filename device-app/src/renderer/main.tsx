@@ -8,8 +8,9 @@ import { createRoot } from 'react-dom/client';
 import { parseClientConfig, type ClientConfig } from '../core/client-config';
 import type { Host } from '../core/host';
 import type { FirstCode } from '../core/pairing';
+import { isDeviceId } from '../core/device-id';
 import { createWebHost } from '../core/web-host';
-import { CONFIG_ELEMENT_ID, FIRST_CODE_ELEMENT_ID } from '../index-html';
+import { CONFIG_ELEMENT_ID, DEVICE_ID_ELEMENT_ID, FIRST_CODE_ELEMENT_ID } from '../index-html';
 import { App } from './App';
 import { createElectronHost, electronApi } from './electron-host';
 import { strings } from './strings';
@@ -41,12 +42,22 @@ async function readFirstCode(): Promise<FirstCode | undefined> {
   }
 }
 
+/** The screen's device id, which the web host put in the page (from its cookie); none: no id is sent. */
+function readDeviceId(): string | undefined {
+  try {
+    const value: unknown = JSON.parse(document.getElementById(DEVICE_ID_ELEMENT_ID)?.textContent ?? 'null');
+    return isDeviceId(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function start(): Promise<void> {
   const root = createRoot(document.getElementById('root') as HTMLElement);
   const api = electronApi();
   let host: Host;
   try {
-    host = api ? createElectronHost(api) : createWebHost(await readConfig(), await readFirstCode());
+    host = api ? createElectronHost(api) : createWebHost(await readConfig(), await readFirstCode(), readDeviceId());
   } catch (error) {
     console.error('[pairgate] configuration:', error instanceof Error ? error.message : String(error));
     root.render(
