@@ -43,13 +43,16 @@ const SQL = {
 export function postgresDeviceCodes({ pool, tx }: PostgresDb): DeviceCodeStore {
   return {
     async insertDeviceCode(record) {
-      return conflicts('device code', () =>
-        tx(async (client) => {
-          // An expired holder of this user code gives it up; a live one makes the insert a no-op.
+      return conflicts('device code', async () => {
+        // One statement in the common case (a transaction cost four round trips: BEGIN, DELETE,
+        // INSERT, COMMIT). Only when the user code is taken (rare: 20^8 codes) may an expired
+        // holder give it up, and a live one makes the insert a no-op.
+        if ((await rows(pool, SQL.insertDeviceCode, deviceCodeParams(record))).length === 1) return true;
+        return tx(async (client) => {
           await client.query(SQL.deleteExpiredUserCode, [record.userCode, record.createdAt]);
           return (await rows(client, SQL.insertDeviceCode, deviceCodeParams(record))).length === 1;
-        }),
-      );
+        });
+      });
     },
     async findDeviceCode(hash) {
       const row = await one(pool, SQL.deviceCodeByHash, [hash]);

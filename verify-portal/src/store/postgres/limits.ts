@@ -4,10 +4,14 @@ import { num, rateLimitWindow, toThrottle } from '../rows';
 import { one, type PostgresDb } from './db';
 
 const SQL = {
-  // One statement: concurrent hits on any instance serialise on the row and all add up.
-  hitRateLimit: `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
-    ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
-  rateLimitCount: 'SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2',
+  // One statement, one round trip: concurrent hits on any instance serialise on the row and all
+  // add up; the previous window's count comes back with it.
+  hitRateLimit: `WITH hit AS (
+      INSERT INTO rate_limits (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
+      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count)
+    SELECT hit.count, (SELECT count FROM rate_limits WHERE key = $1 AND window_start = $4) AS previous FROM hit`,
+  rateLimitCounts: `SELECT (SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2) AS current,
+    (SELECT count FROM rate_limits WHERE key = $1 AND window_start = $3) AS previous`,
 
   throttleOf: 'SELECT * FROM throttles WHERE subject = $1 AND expires_at > $2',
   // No live row: insert, or take over an expired one. A live row makes this return nothing;
@@ -25,19 +29,13 @@ export function postgresLimits({ pool }: PostgresDb): LimitStore {
   return {
     async hitRateLimit(key, windowMs, now) {
       const { start, end } = rateLimitWindow(windowMs, now);
-      const [hit, previous] = await Promise.all([
-        one(pool, SQL.hitRateLimit, [key, start, end]),
-        one(pool, SQL.rateLimitCount, [key, start - windowMs]),
-      ]);
-      return { current: num(hit?.count), previous: previous ? num(previous.count) : 0 };
+      const row = await one(pool, SQL.hitRateLimit, [key, start, end, start - windowMs]);
+      return { current: num(row?.count), previous: row?.previous == null ? 0 : num(row.previous) };
     },
     async peekRateLimit(key, windowMs, now) {
       const { start } = rateLimitWindow(windowMs, now);
-      const [current, previous] = await Promise.all([
-        one(pool, SQL.rateLimitCount, [key, start]),
-        one(pool, SQL.rateLimitCount, [key, start - windowMs]),
-      ]);
-      return { current: current ? num(current.count) : 0, previous: previous ? num(previous.count) : 0 };
+      const row = await one(pool, SQL.rateLimitCounts, [key, start, start - windowMs]);
+      return { current: row?.current == null ? 0 : num(row.current), previous: row?.previous == null ? 0 : num(row.previous) };
     },
 
     async peekThrottle(subject, now) {
