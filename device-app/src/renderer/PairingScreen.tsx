@@ -12,7 +12,7 @@ function shortUrl(uri: string): string {
 }
 
 export function PairingScreen({ view, send }: { view: Pairing; send: (command: Command) => void }) {
-  const { code, status } = view;
+  const { code, status, match } = view;
   const needsAction = status === 'denied' || status === 'failed' || status === 'expired';
   const button = useRef<HTMLButtonElement>(null);
 
@@ -33,7 +33,7 @@ export function PairingScreen({ view, send }: { view: Pairing; send: (command: C
   const statusText = status === 'failed' ? `${strings.status.failed} ${strings.failure[view.failure ?? 'unknown']}` : strings.status[status];
 
   return (
-    <main className="screen pairing" data-status={status}>
+    <main className="screen pairing" data-status={status} data-match={match ?? undefined}>
       <h1 className="title">{strings.pairingTitle}</h1>
       {code && !needsAction ? (
         <div className="pairing-body">
@@ -45,9 +45,20 @@ export function PairingScreen({ view, send }: { view: Pairing; send: (command: C
             <p className="lead">{strings.orGoTo}</p>
             <p className="url">{shortUrl(code.verificationUri)}</p>
             <p className="lead">{strings.andEnterCode}</p>
-            <p className="code" role="img" aria-label={strings.codeLabel(code.spokenCode)} data-code={code.userCode}>
-              {code.userCode}
-            </p>
+            <div className="code-row">
+              <p className="code" role="img" aria-label={strings.codeLabel(code.spokenCode)} data-code={code.userCode}>
+                {code.userCode}
+              </p>
+              {/* Number matching (RFC 10027): the phone asks which of three numbers is on this screen. */}
+              {match && (
+                <div className="match">
+                  <p className="match-number" aria-hidden="true">
+                    {match}
+                  </p>
+                  <p className="match-line">{strings.pickOnPhone(match)}</p>
+                </div>
+              )}
+            </div>
             <Countdown expiresAt={code.expiresAt} />
           </div>
         </div>

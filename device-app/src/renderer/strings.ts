@@ -13,6 +13,7 @@ export const strings = {
   andEnterCode: 'and enter the code',
   goTo: 'Go to',
   codeLabel: (spoken: string) => `Your code is ${spoken}`,
+  pickOnPhone: (number: string) => `Pick ${number} on your phone`,
   status: {
     connecting: 'Getting a code…',
     waiting: 'Waiting for you to approve on your phone…',
@@ -47,7 +48,7 @@ export const strings = {
     'vault-plaintext-refused':
       'This kiosk cannot store your sign-in securely (no encrypted storage), so it will forget it when it restarts.',
     'vault-unavailable': 'This kiosk has no secure storage, so it will forget your sign-in when it restarts.',
-    'sign-out-offline': 'The sign-in server could not be reached, but this kiosk has forgotten your sign-in.',
+    'sign-out-offline': 'The sign-in server could not be reached, but this kiosk has forgotten your sign-in. It will tell the server when it can.',
   } satisfies Record<Notice, string>,
   browser: {
     title: 'Sign in with your browser',

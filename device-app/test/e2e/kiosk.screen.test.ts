@@ -27,8 +27,10 @@ const code = {
  */
 const offline: ViewState = { screen: 'pairing', status: 'reconnecting', code: null, match: null, failure: null, notice: 'sign-out-offline' };
 const offlineWithCode: ViewState = { ...offline, code };
+/** Number matching: the phone, on another network, asks which of three numbers this screen shows. */
+const matching: ViewState = { screen: 'pairing', status: 'opened', code, match: '42', failure: null, notice: null };
 
-describe.skipIf(!chromiumAvailable('kiosk screen'))('the pairing screen while the server is away (renderer, preload stubbed)', () => {
+describe.skipIf(!chromiumAvailable('kiosk screen'))('the pairing screen in states a server rarely gives on cue (renderer, preload stubbed)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
@@ -69,6 +71,26 @@ describe.skipIf(!chromiumAvailable('kiosk screen'))('the pairing screen while th
       const png = await screenshot(tab, `offline-notice-code-${width}x${height}`);
       expect(decodeQr(png)).toBe(code.qrUri);
       await expectInsideSafeArea(tab, ['.title', '.qr', '.code', '.url', '.countdown', '.status', '.status .detail', '.notice'], width, height);
+      expect(await axeViolations(tab)).toEqual([]);
+      await tab.close();
+    });
+
+    it(`fits ${width}×${height}: the number to pick, large beside the code, with its line, inside the safe area`, async () => {
+      const tab = await browser.newPage({ viewport: { width, height } });
+      await openWithFakePreload(tab, matching);
+      await tab.locator('.match').waitFor();
+      const png = await screenshot(tab, `number-match-${width}x${height}`);
+      expect(decodeQr(png)).toBe(code.qrUri);
+      expect(await tab.locator('.match-number').textContent()).toBe('42');
+      expect(await tab.locator('.match-line').textContent()).toBe('Pick 42 on your phone');
+      await expectInsideSafeArea(tab, ['.title', '.qr', '.code', '.match', '.url', '.countdown', '.status'], width, height);
+      // Beside the code (same row), and the largest text on the screen: read from across the room.
+      const [codeBox, numberBox] = await Promise.all([tab.locator('.code').boundingBox(), tab.locator('.match-number').boundingBox()]);
+      expect(numberBox!.x).toBeGreaterThan(codeBox!.x + codeBox!.width);
+      expect(numberBox!.y).toBeLessThan(codeBox!.y + codeBox!.height);
+      expect(numberBox!.height).toBeGreaterThanOrEqual(height * 0.15);
+      // The code is still whole: nothing overflows its box.
+      expect(await tab.locator('.code').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
       expect(await axeViolations(tab)).toEqual([]);
       await tab.close();
     });
