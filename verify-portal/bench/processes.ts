@@ -242,6 +242,16 @@ export async function startServer(
   return { child, origin, pid: servingPid(child.pid ?? 0), output };
 }
 
+/**
+ * Issuance limits far above what one loopback address asks for, for the bench portal
+ * (bench/portal-server.ts): still checked and counted on every device authorization. At the
+ * defaults (30 per network per 30 s, then 1/s; 3,000 per client per minute) the one address
+ * every benchmark request comes from would be answered 429 after its first 30 codes.
+ */
+export const RAISED_ISSUANCE_LIMITS = { PAIRGATE_BENCH_CODES_PER_NETWORK: '1000000000', PAIRGATE_BENCH_CODES_PER_CLIENT: '1000000000' } as const;
+/** 64 load connections + the orchestrator's own from one address: the default cap (64 per address) would refuse one. */
+export const RAISED_CONNECTION_CAP = { PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS: '128' } as const;
+
 export interface PortalOptions {
   /** The SQLite directory (`PAIRGATE_DATA_DIR`); an empty one makes a fresh store. */
   dataDir: string;

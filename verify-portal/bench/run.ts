@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { LoadJob, LoadResult } from './common';
 import { LoadWorker } from './load-worker';
 import { postgresServerUrl } from './postgres';
-import { BenchError, cleanupNow, cores, LOAD_CORE, log, onCleanup, pin, rssMb, SERVER_CORE, setting } from './processes';
+import { BenchError, cleanupNow, cores, LOAD_CORE, log, onCleanup, pin, RAISED_CONNECTION_CAP, RAISED_ISSUANCE_LIMITS, rssMb, SERVER_CORE, setting } from './processes';
 import { median, round } from './stats';
 import { cpuBetween, profileRun, sampleCpu, startTarget, stopTarget, type Target, type TargetName } from './targets';
 
@@ -72,10 +72,6 @@ function intervalFor(liveCodes: number): number {
   return liveCodes >= 100_000 ? DEFAULT_INTERVAL_S : 0;
 }
 
-/** Issuance limits far above what one loopback address asks for: still checked and counted on every request. */
-const RAISED_LIMITS = { PAIRGATE_BENCH_CODES_PER_NETWORK: '1000000000', PAIRGATE_BENCH_CODES_PER_CLIENT: '1000000000' };
-/** 64 load connections + the orchestrator's own: the default cap (64 per address) would refuse one. */
-const CONNECTION_CAP = { PAIRGATE_MAX_CONNECTIONS_PER_ADDRESS: '128' };
 
 /** BENCH_CPU_PROF=<dir>: a CPU profile of each measured run per server (bench/profiler.ts); slows the servers down. */
 const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
@@ -160,7 +156,7 @@ async function compare(targets: Target[], label: string, jobFor: (t: Target, dur
 async function withTargets<T>(names: TargetName[], portalEnv: Record<string, string>, fn: (targets: Target[]) => Promise<T>): Promise<T> {
   const targets: Target[] = [];
   try {
-    for (const name of names) targets.push(await startTarget(name, { portalEnv: { ...CONNECTION_CAP, ...portalEnv }, postgresUrl, profileDir }));
+    for (const name of names) targets.push(await startTarget(name, { portalEnv: { ...RAISED_CONNECTION_CAP, ...portalEnv }, postgresUrl, profileDir }));
     return await fn(targets);
   } finally {
     for (const t of targets) await stopTarget(t);
@@ -201,7 +197,7 @@ async function pendingPolls() {
   const rss: Record<string, Record<string, number>> = {};
   for (const liveCodes of settings.liveCodes) {
     const intervalS = intervalFor(liveCodes);
-    const env = { ...RAISED_LIMITS, PAIRGATE_BENCH_POLL_INTERVAL_SECONDS: String(intervalS) };
+    const env = { ...RAISED_ISSUANCE_LIMITS, PAIRGATE_BENCH_POLL_INTERVAL_SECONDS: String(intervalS) };
     await withTargets([...settings.stores, 'baseline'], env, async (targets) => {
       const pools = new Map<Target, string>();
       for (const t of targets) {
@@ -233,7 +229,7 @@ async function pendingPolls() {
 }
 
 async function deviceAuthorizations() {
-  return withTargets([...settings.stores, 'baseline'], RAISED_LIMITS, async (targets) => {
+  return withTargets([...settings.stores, 'baseline'], RAISED_ISSUANCE_LIMITS, async (targets) => {
     const reports: ShapeReport<{ connections: number }>[] = [];
     for (const connections of settings.connections) {
       const results = await compare(targets, `device authz ${connections} conn`, (t, durationS) => ({
