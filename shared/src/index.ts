@@ -49,6 +49,7 @@ export {
   parsePushStatusMessage,
   parsePushServerMessage,
   parsePushClientMessage,
+  parseMatchNumber,
   serializePushMessage,
 } from './push';
 export type {
