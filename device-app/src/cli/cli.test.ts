@@ -316,28 +316,8 @@ describe('pairgate login', () => {
     });
   });
 
-  describe('logout and status', () => {
+  describe('logout (status: status.test.ts)', () => {
     const saved = () => JSON.parse(readFileSync(tokenFile(), 'utf8')) as Record<string, string>;
-
-    it('status says who, with which server and client, until when — and prints no token', async () => {
-      expect(await run(['status'], io())).toBe(1);
-      expect(stderr.text).toContain('Not signed in. Run `pairgate login` to sign in.');
-      expect(await run(['login', '--device'], io())).toBe(0);
-      const signedInAt = clock;
-      stderr = new Capture(false);
-      expect(await run(['status'], io())).toBe(0);
-      expect(stderr.text).toContain(`Signed in to ${ISSUER} as Ada Lovelace (user-1), with client tv-kiosk.`);
-      expect(stderr.text).toContain(`Access token: expires ${saved().expires_at} (in 10 minutes).`);
-      expect(stderr.text).toContain('Refresh token: kept');
-      expect(stderr.text).toContain(`tokens in ${tokenFile()}`);
-      for (const secret of server.issued) expect(stderr.text).not.toContain(secret);
-      // Later: the access token has expired, but the refresh token can renew the sign-in.
-      clock = signedInAt + 3 * 3600_000;
-      stderr = new Capture(false);
-      expect(await run(['status'], io())).toBe(0);
-      expect(stderr.text).toMatch(/Access token: expired \S+ \(2 hours ago\)\./);
-      expect(stderr.text).toContain('Signed in 3 hours ago');
-    });
 
     it('logout revokes the refresh token (RFC 7009) and removes the file; then there is nothing to do', async () => {
       expect(await run(['login', '--device'], io())).toBe(0);
