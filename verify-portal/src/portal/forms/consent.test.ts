@@ -3,57 +3,21 @@
  * OAuth core (with the portal's own session reader).
  */
 import { computeCodeChallenge, generateCodeVerifier, GrantType } from '@pairgate/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
-import { TEST_PASSWORD_HASH } from '../../crypto/test-support';
-import { serveFetch } from '../../oauth/http/fetch-adapter';
-import { createProvider, type Provider } from '../../oauth/provider';
-import { openSqliteStore } from '../../store/sqlite';
-import type { Store } from '../../store/store';
-import { portalDefaults } from '../defaults';
 import { cspSourceFor } from '../../oauth/authorization/form-post';
+import { serveFetch } from '../../oauth/http/fetch-adapter';
 import { authorizationFormTargets } from '../http/form-targets';
-import { portalSessionReader } from '../oauth-sessions';
-import { cookieNames, createSession, csrfToken, parseSessionData } from '../session';
-import { formHandlerFor } from './index';
-import type { FormContext, FormResult } from './types';
+import { ISSUER, T0, usePortal } from '../test-support';
 
-const ISSUER = 'http://portal.test';
-const T0 = Date.UTC(2026, 0, 1, 12);
-const names = cookieNames(false);
-let store: Store;
-let provider: Provider;
-let ctx: FormContext;
-let now: number;
-
-beforeEach(async () => {
-  now = T0;
-  store = openSqliteStore(':memory:');
-  await store.migrate();
-  await store.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
-  await store.upsertClient({
+/** A third-party app (so it asks for consent) on a loopback redirect URI (RFC 8252 §7.3: any port). */
+const portal = usePortal({
+  clients: [{
     clientId: 'photos', name: 'Photo Printer', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
     grantTypes: [GrantType.AuthorizationCode], redirectUris: ['http://127.0.0.1/callback'], scopes: ['openid', 'profile'], firstParty: false, createdAt: T0,
-  });
-  provider = createProvider({ store, issuer: ISSUER, now: () => now, sessions: portalSessionReader(store, false, () => now), onUnexpectedError: () => {} });
-  ctx = { store, provider, secure: false, names, settings: portalDefaults };
+  }],
 });
-
-afterEach(async () => {
-  provider.close();
-  await store.close();
-});
-
-function post(path: string, form: Record<string, string>, cookies: Record<string, string> = {}): Promise<FormResult> {
-  const handler = formHandlerFor(path);
-  if (!handler) throw new Error(`no handler for ${path}`);
-  return handler(ctx, { path, form: new URLSearchParams(form), cookies: new Map(Object.entries(cookies)), clientIp: '198.51.100.1', now });
-}
-
-async function signedIn(userId = 'u1') {
-  const { secret, record } = await createSession(store, userId, now, portalDefaults.sessionTtlMs);
-  return { cookies: { [names.session]: secret }, cookie: `${names.session}=${secret}`, csrf: csrfToken(secret, 'session'), idHash: record.idHash };
-}
+const { post, signedIn, sessionData } = portal;
 
 /** GET /oauth/authorize with the session cookie → the pending request id on the consent page. */
 async function pendingRequest(cookie: string): Promise<string> {
@@ -61,7 +25,7 @@ async function pendingRequest(cookie: string): Promise<string> {
     response_type: 'code', client_id: 'photos', redirect_uri: 'http://127.0.0.1:50123/callback', scope: 'openid profile',
     state: 'st', code_challenge: await computeCodeChallenge(generateCodeVerifier()), code_challenge_method: 'S256',
   });
-  const r = await serveFetch(provider.handle, new Request(`${ISSUER}/oauth/authorize?${q}`, { headers: { cookie } }), '127.0.0.1');
+  const r = await serveFetch(portal.provider.handle, new Request(`${ISSUER}/oauth/authorize?${q}`, { headers: { cookie } }), '127.0.0.1');
   const location = new URL(r.headers.get('location') ?? '', ISSUER);
   expect(location.pathname).toBe('/consent');
   return location.searchParams.get('request') ?? '';
@@ -69,11 +33,11 @@ async function pendingRequest(cookie: string): Promise<string> {
 
 describe('POST /consent', () => {
   it('an implicit request (form post): Allow answers with the core’s page, its own CSP, no redirect', async () => {
-    const client = (await store.findClient('photos'))!;
-    await store.upsertClient({ ...client, responseTypes: ['code', 'id_token'] });
+    const client = (await portal.store.findClient('photos'))!;
+    await portal.store.upsertClient({ ...client, responseTypes: ['code', 'id_token'] });
     const s = await signedIn();
     const q = new URLSearchParams({ response_type: 'id_token', response_mode: 'form_post', client_id: 'photos', redirect_uri: 'http://127.0.0.1:50123/callback', scope: 'openid', state: 'st', nonce: 'n' });
-    const r = await serveFetch(provider.handle, new Request(`${ISSUER}/oauth/authorize?${q}`, { headers: { cookie: s.cookie } }), '127.0.0.1');
+    const r = await serveFetch(portal.provider.handle, new Request(`${ISSUER}/oauth/authorize?${q}`, { headers: { cookie: s.cookie } }), '127.0.0.1');
     const request = new URL(r.headers.get('location') ?? '', ISSUER).searchParams.get('request') ?? '';
     const result = await post('/consent', { csrf: s.csrf, request, decision: 'allow' }, s.cookies);
     if (result.kind !== 'document') throw new Error(`expected the form-post page, got ${result.kind}`);
@@ -93,8 +57,8 @@ describe('POST /consent', () => {
     expect(url.origin + url.pathname).toBe('http://127.0.0.1:50123/callback');
     expect(url.searchParams.get('state')).toBe('st');
     expect(url.searchParams.get('iss')).toBe(ISSUER);
-    expect(await store.findAuthorizationCode(hashSecret(url.searchParams.get('code') ?? ''))).toMatchObject({ clientId: 'photos', userId: 'u1' });
-    expect(await store.findConsent('u1', 'photos')).toMatchObject({ scope: 'openid profile' });
+    expect(await portal.store.findAuthorizationCode(hashSecret(url.searchParams.get('code') ?? ''))).toMatchObject({ clientId: 'photos', userId: 'u1' });
+    expect(await portal.store.findConsent('u1', 'photos')).toMatchObject({ scope: 'openid profile' });
     // Answered: a second submit lands on the "ended" page.
     expect(await post('/consent', { csrf: s.csrf, request, decision: 'allow' }, s.cookies)).toEqual({ kind: 'redirect', location: `/consent?request=${request}` });
   });
@@ -105,7 +69,7 @@ describe('POST /consent', () => {
     const result = await post('/consent', { csrf: s.csrf, request, decision: 'deny' }, s.cookies);
     const url = new URL(result.kind === 'redirect' ? result.location : '');
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ error: 'access_denied', state: 'st', iss: ISSUER });
-    expect(await store.findConsent('u1', 'photos')).toBeUndefined();
+    expect(await portal.store.findConsent('u1', 'photos')).toBeUndefined();
   });
 
   it('refuses a forged POST (no or another session’s token) and another person’s request', async () => {
@@ -116,11 +80,11 @@ describe('POST /consent', () => {
     expect(await post('/consent', { csrf: other.csrf, request, decision: 'allow' }, s.cookies)).toMatchObject({ kind: 'page', status: 403 });
     expect(await post('/consent', { csrf: s.csrf, request, decision: 'maybe' }, s.cookies)).toMatchObject({ kind: 'page', status: 400 });
     expect(await post('/consent', { csrf: s.csrf, request, decision: 'allow' })).toEqual({ kind: 'redirect', location: `/login?next=${encodeURIComponent(`/consent?request=${request}`)}` });
-    await store.createUser({ id: 'u2', email: 'bob@example.com', name: 'Bob', passwordHash: 'x', createdAt: T0 });
+    await portal.store.createUser({ id: 'u2', email: 'bob@example.com', name: 'Bob', passwordHash: 'x', createdAt: T0 });
     const bob = await signedIn('u2');
     expect(await post('/consent', { csrf: bob.csrf, request, decision: 'allow' }, bob.cookies)).toEqual({ kind: 'redirect', location: `/consent?request=${request}` });
     // Still Ada's to answer.
-    expect(await provider.pendingAuthorization(request, 'u1')).toBeDefined();
+    expect(await portal.provider.pendingAuthorization(request, 'u1')).toBeDefined();
   });
 });
 
@@ -130,10 +94,10 @@ describe('POST /account/apps (withdraw)', () => {
     await post('/consent', { csrf: s.csrf, request: await pendingRequest(s.cookie), decision: 'allow' }, s.cookies);
     expect(await post('/account/apps', { client_id: 'photos' }, s.cookies)).toMatchObject({ status: 403 });
     expect(await post('/account/apps', { csrf: s.csrf, client_id: 'photos' }, s.cookies)).toEqual({ kind: 'redirect', location: '/account/devices' });
-    expect(parseSessionData((await store.findSession(s.idHash, now))?.data ?? '{}').flash).toBe('consent-withdrawn');
-    expect(await store.findConsent('u1', 'photos')).toBeUndefined();
+    expect((await sessionData(s.idHash)).flash).toBe('consent-withdrawn');
+    expect(await portal.store.findConsent('u1', 'photos')).toBeUndefined();
     await post('/account/apps', { csrf: s.csrf, client_id: 'photos' }, s.cookies);
-    expect(parseSessionData((await store.findSession(s.idHash, now))?.data ?? '{}').flash).toBe('consent-not-found');
+    expect((await sessionData(s.idHash)).flash).toBe('consent-not-found');
     await pendingRequest(s.cookie); // asks again (expects /consent)
   });
 });
@@ -142,13 +106,13 @@ describe('CSP form-action for the sign-in and consent pages', () => {
   it('allows the checked redirect URI of the authorization request, nothing for anything else', async () => {
     const s = await signedIn();
     const authorize = `/oauth/authorize?${new URLSearchParams({ client_id: 'photos', redirect_uri: 'http://127.0.0.1:50123/callback' })}`;
-    const login = (next: string) => authorizationFormTargets(ctx, '/login', new URLSearchParams({ next }), undefined, now);
+    const login = (next: string) => authorizationFormTargets(portal.ctx, '/login', new URLSearchParams({ next }), undefined, portal.now);
     expect(await login(authorize)).toEqual(['http://127.0.0.1:50123']);
     expect(await login(authorize.replace('127.0.0.1', 'evil.example'))).toEqual([]);
     expect(await login('/activate')).toEqual([]);
     const request = await pendingRequest(s.cookie);
-    expect(await authorizationFormTargets(ctx, '/consent', new URLSearchParams({ request }), s.cookie, now)).toEqual(['http://127.0.0.1:50123']);
-    expect(await authorizationFormTargets(ctx, '/consent', new URLSearchParams({ request }), undefined, now)).toEqual([]);
+    expect(await authorizationFormTargets(portal.ctx, '/consent', new URLSearchParams({ request }), s.cookie, portal.now)).toEqual(['http://127.0.0.1:50123']);
+    expect(await authorizationFormTargets(portal.ctx, '/consent', new URLSearchParams({ request }), undefined, portal.now)).toEqual([]);
   });
 
   it('turns redirect URIs into CSP sources', () => {

@@ -1,72 +1,21 @@
 /**
  * The form handlers in-process, on a real SQLite `:memory:` store and the real OAuth core.
  */
-import { GrantType } from '@pairgate/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
-import { TEST_PASSWORD_HASH, TEST_SCRYPT_LOG2N } from '../../crypto/test-support';
-import { createProvider, type Provider } from '../../oauth/provider';
-import { openSqliteStore } from '../../store/sqlite';
-import type { DeviceCodeRecord, Store } from '../../store/store';
+import { TEST_PASSWORD } from '../../crypto/test-support';
 import { signInLimits } from '../../limits/rules';
-import { portalDefaults } from '../defaults';
 import { parseCookies } from '../http/cookies';
-import { cookieNames, createSession, csrfToken, newSecret, parseSessionData } from '../session';
-import { formHandlerFor } from './index';
-import type { FormContext, FormResult } from './types';
+import { csrfToken, newSecret } from '../session';
+import { names, usePortal, type SignedIn } from '../test-support';
 
-const T0 = Date.UTC(2026, 0, 1, 12);
-const names = cookieNames(false);
-let store: Store;
-let provider: Provider;
-let ctx: FormContext;
-let now: number;
-
-beforeEach(async () => {
-  now = T0;
-  store = openSqliteStore(':memory:');
-  await store.migrate();
-  await store.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
-  await store.upsertClient({
-    clientId: 'tv', name: 'Living-room app', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
-    grantTypes: [GrantType.DeviceCode, GrantType.RefreshToken], redirectUris: [], scopes: ['openid', 'offline_access'], firstParty: true, createdAt: T0,
-  });
-  provider = createProvider({ store, issuer: 'http://portal.test', now: () => now, onUnexpectedError: () => {} });
-  ctx = { store, provider, secure: false, names, settings: { ...portalDefaults, scryptLog2N: TEST_SCRYPT_LOG2N } };
-});
-
-afterEach(async () => {
-  provider.close();
-  await store.close();
-});
-
-function post(path: string, form: Record<string, string>, cookies: Record<string, string> = {}, clientIp = '198.51.100.1'): Promise<FormResult> {
-  const handler = formHandlerFor(path);
-  if (!handler) throw new Error(`no handler for ${path}`);
-  return handler(ctx, { path, form: new URLSearchParams(form), cookies: new Map(Object.entries(cookies)), clientIp, now });
-}
-
-async function signedIn(userId = 'u1') {
-  const { secret, record } = await createSession(store, userId, now, portalDefaults.sessionTtlMs);
-  return { cookies: { [names.session]: secret }, csrf: csrfToken(secret, 'session'), idHash: record.idHash };
-}
-
-async function deviceCode(over: Partial<DeviceCodeRecord> = {}): Promise<DeviceCodeRecord> {
-  const record: DeviceCodeRecord = {
-    deviceCodeHash: hashSecret(newSecret()), userCode: 'BCDFGHJK', clientId: 'tv', scope: 'openid offline_access',
-    deviceName: 'Kitchen TV', deviceModel: null, clientIp: '192.0.2.1', createdAt: now, expiresAt: now + 600_000,
-    interval: 5, lastPolledAt: null, status: 'pending', userId: null, decidedAt: null, ...over,
-  };
-  expect(await store.insertDeviceCode(record)).toBe(true);
-  return record;
-}
-
-const sessionData = async (idHash: string) => parseSessionData((await store.findSession(idHash, now))?.data ?? '{}');
+const portal = usePortal({ checksPasswords: true });
+const { post, signedIn, deviceCode, sessionData } = portal;
 
 describe('POST /login', () => {
   const pre = newSecret();
   const preCookies = { [names.preSession]: pre };
-  const form = (over: Record<string, string> = {}) => ({ csrf: csrfToken(pre, 'login'), email: 'Ada@Example.com', password: 'correct horse', next: '/activate?user_code=BCDF-GHJK', ...over });
+  const form = (over: Record<string, string> = {}) => ({ csrf: csrfToken(pre, 'login'), email: 'Ada@Example.com', password: TEST_PASSWORD, next: '/activate?user_code=BCDF-GHJK', ...over });
 
   it('signs in with a fresh session and goes back to a same-site `next`', async () => {
     const result = await post('/login', form(), { ...preCookies, [names.session]: 'x'.repeat(43) });
@@ -77,7 +26,7 @@ describe('POST /login', () => {
     expect(clearPre).toBe('pairgate-pre=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0');
     const secret = parseCookies(sessionCookie).get(names.session)!;
     expect(secret).not.toBe('x'.repeat(43));
-    expect((await store.findSession(hashSecret(secret), now))?.userId).toBe('u1');
+    expect((await portal.store.findSession(hashSecret(secret), portal.now))?.userId).toBe('u1');
   });
 
   it('never redirects off-site', async () => {
@@ -120,7 +69,7 @@ describe('POST /activate', () => {
     expect(await post('/activate', { csrf: s.csrf, user_code: ' bcdf ghjk ' }, s.cookies)).toEqual({ kind: 'redirect', location: '/activate/confirm' });
     expect((await sessionData(s.idHash)).confirming).toBe('BCDFGHJK');
     // Looking is not deciding (RFC 8628 §5.4).
-    expect((await store.findDeviceCodeByUserCode('BCDFGHJK'))?.status).toBe('pending');
+    expect((await portal.store.findDeviceCodeByUserCode('BCDFGHJK'))?.status).toBe('pending');
   });
 
   it('refuses a POST without the CSRF token, changing nothing', async () => {
@@ -131,7 +80,7 @@ describe('POST /activate', () => {
 
   it('explains expired codes on the result page', async () => {
     const s = await signedIn();
-    await deviceCode({ createdAt: now - 700_000, expiresAt: now - 100_000 });
+    await deviceCode({ createdAt: portal.now - 700_000, expiresAt: portal.now - 100_000 });
     expect(await post('/activate', { csrf: s.csrf, user_code: 'BCDF-GHJK' }, s.cookies)).toEqual({ kind: 'redirect', location: '/activate/done' });
     expect((await sessionData(s.idHash)).result).toEqual({ kind: 'expired' });
   });
@@ -145,7 +94,7 @@ describe('POST /activate', () => {
     expect((await sessionData(s.idHash)).flash).toBe('wrong-code');
     expect(await post('/activate', { csrf: s.csrf, user_code: 'BCDFGHJK' }, s.cookies, '203.0.113.99')).toMatchObject({ kind: 'page', status: 429 });
     // A minute and a bit later the sliding window lets the person try again.
-    now += 75_000;
+    portal.now += 75_000;
     expect(await post('/activate', { csrf: s.csrf, user_code: 'BCDFGHJK' }, s.cookies, '203.0.113.99')).toMatchObject({ location: '/activate/confirm' });
   });
 
@@ -162,13 +111,13 @@ describe('POST /activate', () => {
     const s = await signedIn();
     for (let i = 0; i < 8; i++) await post('/activate', { csrf: s.csrf, user_code: 'hello' }, s.cookies);
     expect((await sessionData(s.idHash)).flash).toBe('not-a-code');
-    expect(await store.peekRateLimit(`code-session:${s.idHash}`, 60_000, now)).toEqual({ current: 0, previous: 0 });
+    expect(await portal.store.peekRateLimit(`code-session:${s.idHash}`, 60_000, portal.now)).toEqual({ current: 0, previous: 0 });
   });
 });
 
 describe('POST /activate/confirm', () => {
   /** The person typed the code and sees the confirm screen for it. */
-  async function shown(s: Awaited<ReturnType<typeof signedIn>>, userCode: string) {
+  async function shown(s: SignedIn, userCode: string) {
     expect(await post('/activate', { csrf: s.csrf, user_code: userCode }, s.cookies)).toMatchObject({ location: '/activate/confirm' });
   }
 
@@ -176,7 +125,7 @@ describe('POST /activate/confirm', () => {
     const s = await signedIn();
     const code = await deviceCode();
     expect(await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'approve' }, s.cookies)).toMatchObject({ status: 400 });
-    expect((await store.findDeviceCode(code.deviceCodeHash))?.status).toBe('pending');
+    expect((await portal.store.findDeviceCode(code.deviceCodeHash))?.status).toBe('pending');
   });
 
   it('approves once; a second submit lands on "already approved"', async () => {
@@ -184,11 +133,11 @@ describe('POST /activate/confirm', () => {
     const code = await deviceCode();
     await shown(s, code.userCode);
     expect(await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'approve' }, s.cookies)).toEqual({ kind: 'redirect', location: '/activate/done' });
-    expect(await store.findDeviceCode(code.deviceCodeHash)).toMatchObject({ status: 'approved', userId: 'u1' });
-    expect((await sessionData(s.idHash)).result).toEqual({ kind: 'approved', deviceName: 'Kitchen TV', deviceModel: null, clientName: 'Living-room app' });
+    expect(await portal.store.findDeviceCode(code.deviceCodeHash)).toMatchObject({ status: 'approved', userId: 'u1' });
+    expect((await sessionData(s.idHash)).result).toEqual({ kind: 'approved', deviceName: 'Living room TV', deviceModel: null, clientName: 'Pairgate TV' });
     await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'deny' }, s.cookies);
     expect((await sessionData(s.idHash)).result).toEqual({ kind: 'already-approved' });
-    expect((await store.findDeviceCode(code.deviceCodeHash))?.status).toBe('approved');
+    expect((await portal.store.findDeviceCode(code.deviceCodeHash))?.status).toBe('approved');
   });
 
   it('denies', async () => {
@@ -196,7 +145,7 @@ describe('POST /activate/confirm', () => {
     const code = await deviceCode();
     await shown(s, code.userCode);
     await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'deny' }, s.cookies);
-    expect((await store.findDeviceCode(code.deviceCodeHash))?.status).toBe('denied');
+    expect((await portal.store.findDeviceCode(code.deviceCodeHash))?.status).toBe('denied');
     expect((await sessionData(s.idHash)).result?.kind).toBe('denied');
   });
 
@@ -208,7 +157,7 @@ describe('POST /activate/confirm', () => {
     expect(await post('/activate/confirm', { user_code: code.userCode, decision: 'approve' }, s.cookies)).toMatchObject({ status: 403 });
     expect(await post('/activate/confirm', { csrf: other.csrf, user_code: code.userCode, decision: 'approve' }, s.cookies)).toMatchObject({ status: 403 });
     expect(await post('/activate/confirm', { csrf: s.csrf, user_code: code.userCode, decision: 'approve' })).toMatchObject({ kind: 'redirect', location: '/login?next=%2Factivate' });
-    expect((await store.findDeviceCode(code.deviceCodeHash))?.status).toBe('pending');
+    expect((await portal.store.findDeviceCode(code.deviceCodeHash))?.status).toBe('pending');
   });
 
   it('answers nonsense with a 400 page', async () => {
@@ -219,8 +168,8 @@ describe('POST /activate/confirm', () => {
 
 describe('POST /account/devices and /logout', () => {
   async function grant(userId: string) {
-    const g = { id: `g-${newSecret()}`, userId, clientId: 'tv', scope: 'openid', deviceName: 'TV', deviceModel: null, authTime: now, createdAt: now, lastUsedAt: null, revokedAt: null };
-    await store.createGrant(g);
+    const g = { id: `g-${newSecret()}`, userId, clientId: 'tv', scope: 'openid', deviceName: 'TV', deviceModel: null, authTime: portal.now, createdAt: portal.now, lastUsedAt: null, revokedAt: null };
+    await portal.store.createGrant(g);
     return g;
   }
 
@@ -229,10 +178,10 @@ describe('POST /account/devices and /logout', () => {
     const mine = await grant('u1');
     const theirs = await grant('someone-else');
     expect(await post('/account/devices', { csrf: s.csrf, grant_id: theirs.id }, s.cookies)).toEqual({ kind: 'redirect', location: '/account/devices' });
-    expect((await store.findGrant(theirs.id))?.revokedAt).toBeNull();
+    expect((await portal.store.findGrant(theirs.id))?.revokedAt).toBeNull();
     expect((await sessionData(s.idHash)).flash).toBe('device-not-found');
     await post('/account/devices', { csrf: s.csrf, grant_id: mine.id }, s.cookies);
-    expect((await store.findGrant(mine.id))?.revokedAt).toBe(now);
+    expect((await portal.store.findGrant(mine.id))?.revokedAt).toBe(portal.now);
     expect((await sessionData(s.idHash)).flash).toBe('device-signed-out');
     expect(await post('/account/devices', { grant_id: mine.id }, s.cookies)).toMatchObject({ status: 403 });
   });
@@ -242,11 +191,11 @@ describe('POST /account/devices and /logout', () => {
     const mine = [await grant('u1'), await grant('u1')];
     const theirs = await grant('someone-else');
     expect(await post('/account/devices', { everywhere: '1' }, s.cookies)).toMatchObject({ status: 403 });
-    expect((await store.listActiveGrants('u1')).length).toBe(2);
+    expect((await portal.store.listActiveGrants('u1')).length).toBe(2);
     expect(await post('/account/devices', { csrf: s.csrf, everywhere: '1' }, s.cookies)).toEqual({ kind: 'redirect', location: '/account/devices' });
-    for (const g of mine) expect((await store.findGrant(g.id))?.revokedAt).toBe(now);
-    expect((await store.findGrant(theirs.id))?.revokedAt).toBeNull();
-    expect(await store.findSession(s.idHash, now)).toBeDefined();
+    for (const g of mine) expect((await portal.store.findGrant(g.id))?.revokedAt).toBe(portal.now);
+    expect((await portal.store.findGrant(theirs.id))?.revokedAt).toBeNull();
+    expect(await portal.store.findSession(s.idHash, portal.now)).toBeDefined();
     expect((await sessionData(s.idHash)).flash).toBe('signed-out-everywhere');
   });
 
@@ -265,6 +214,6 @@ describe('POST /account/devices and /logout', () => {
     const result = await post('/logout', { csrf: s.csrf }, s.cookies);
     expect(result).toMatchObject({ kind: 'redirect', location: '/login?signed_out=1' });
     expect(result.kind === 'redirect' && result.setCookies?.[0]).toContain('Max-Age=0');
-    expect(await store.findSession(s.idHash, now)).toBeUndefined();
+    expect(await portal.store.findSession(s.idHash, portal.now)).toBeUndefined();
   });
 });

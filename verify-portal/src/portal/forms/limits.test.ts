@@ -2,66 +2,29 @@
  * Who the guessing limits hold back: the attacker, not everyone. In-process form handlers on a
  * real SQLite store and the real OAuth core, with a clock the test moves.
  */
-import { GrantType } from '@pairgate/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../crypto/hash';
-import { TEST_PASSWORD_HASH, TEST_SCRYPT_LOG2N } from '../../crypto/test-support';
-import { createProvider, type Provider } from '../../oauth/provider';
-import { openSqliteStore } from '../../store/sqlite';
-import type { Store } from '../../store/store';
+import { describe, expect, it } from 'vitest';
+import { TEST_PASSWORD, TEST_PASSWORD_HASH } from '../../crypto/test-support';
 import { digitGlobalGuessBudget, portalDefaults } from '../defaults';
-import { cookieNames, createSession, csrfToken, newSecret } from '../session';
-import { formHandlerFor } from './index';
-import type { FormContext, FormResult } from './types';
+import { csrfToken, newSecret } from '../session';
+import { names, T0, usePortal, type SignedIn } from '../test-support';
 
-const T0 = Date.UTC(2026, 0, 1, 12); // a whole minute: a window boundary for every rule
-const names = cookieNames(false);
-let store: Store;
-let provider: Provider;
-let now: number;
-let ctx: FormContext;
-
-beforeEach(async () => {
-  now = T0;
-  store = openSqliteStore(':memory:');
-  await store.migrate();
-  for (const [id, email] of [['victim', 'victim@example.com'], ['mallory', 'mallory@example.com'], ['mallory2', 'mallory2@example.com']]) {
-    await store.createUser({ id: id!, email: email!, name: id!, passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
-  }
-  await store.upsertClient({
-    clientId: 'tv', name: 'TV', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
-    grantTypes: [GrantType.DeviceCode], redirectUris: [], scopes: ['openid'], firstParty: true, createdAt: T0,
-  });
-  provider = createProvider({ store, issuer: 'http://portal.test', now: () => now, onUnexpectedError: () => {} });
-  // scrypt at the fixture's cost (2^10): the password check is real, the cost is not.
-  ctx = { store, provider, secure: false, names, settings: { ...portalDefaults, scryptLog2N: TEST_SCRYPT_LOG2N } };
+const portal = usePortal({
+  checksPasswords: true,
+  users: [
+    { id: 'victim', email: 'victim@example.com', name: 'victim' },
+    { id: 'mallory', email: 'mallory@example.com', name: 'mallory' },
+    { id: 'mallory2', email: 'mallory2@example.com', name: 'mallory2' },
+  ],
 });
-afterEach(async () => {
-  provider.close();
-  await store.close();
-});
+const { post, signedIn: session } = portal;
 
-function post(path: string, form: Record<string, string>, cookies: Record<string, string>, clientIp: string): Promise<FormResult> {
-  return formHandlerFor(path)!(ctx, { path, form: new URLSearchParams(form), cookies: new Map(Object.entries(cookies)), clientIp, now });
-}
+const liveCode = (userCode: string) => portal.deviceCode({ userCode });
 
-async function session(userId: string) {
-  const { secret } = await createSession(store, userId, now, portalDefaults.sessionTtlMs);
-  return { cookies: { [names.session]: secret }, csrf: csrfToken(secret, 'session') };
-}
-
-async function liveCode(userCode: string): Promise<void> {
-  await store.insertDeviceCode({
-    deviceCodeHash: hashSecret(newSecret()), userCode, clientId: 'tv', scope: 'openid', deviceName: 'Hall TV', deviceModel: null,
-    clientIp: '192.0.2.1', createdAt: now, expiresAt: now + 600_000, interval: 5, lastPolledAt: null, status: 'pending', userId: null, decidedAt: null,
-  });
-}
-
-const enter = async (s: Awaited<ReturnType<typeof session>>, code: string, ip: string) => post('/activate', { csrf: s.csrf, user_code: code }, s.cookies, ip);
+const enter = (s: SignedIn, code: string, ip: string) => post('/activate', { csrf: s.csrf, user_code: code }, s.cookies, ip);
 
 describe('wrong codes: the global budget holds back failing accounts, never a person who has not guessed', () => {
   it('a victim with a valid session enters the right code while an attacker has spent the global budget', async () => {
-    ctx = { ...ctx, settings: { ...ctx.settings, limits: { ...portalDefaults.limits, codeGlobal: { ...portalDefaults.limits.codeGlobal, limit: 8 } } } };
+    portal.ctx = { ...portal.ctx, settings: { ...portal.ctx.settings, limits: { ...portalDefaults.limits, codeGlobal: { ...portalDefaults.limits.codeGlobal, limit: 8 } } } };
     await liveCode('BCDFGHJK');
     // The attacker: two accounts, a fresh session and address for every guess (no per-session,
     // per-network limit is reached), until the global budget is spent.
@@ -105,9 +68,9 @@ describe('wrong codes: the global budget holds back failing accounts, never a pe
     // 5 in this minute's window: blocked until it ends, then until 5·(1 − t/60) < 5, i.e. just
     // after the boundary: 60 whole seconds plus one.
     expect(blocked).toEqual({ kind: 'page', status: 429, page: 'too-many-tries', retryAfterSeconds: 61 });
-    now = T0 + 60_000;
+    portal.now = T0 + 60_000;
     expect(await enter(s, 'ZZZZZZZZ', '198.51.100.7')).toMatchObject({ status: 429 });
-    now = T0 + 61_000;
+    portal.now = T0 + 61_000;
     expect(await enter(s, 'ZZZZZZZZ', '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
   });
 });
@@ -117,7 +80,7 @@ describe('wrong digit codes: budgets of their own kind, sized for 10^9 codes (RF
 
   /** N wrong codes from six new accounts (none reaches its own limit), each from a fresh session and network. */
   async function guessWrong(wrong: string, accounts: string): Promise<void> {
-    for (let i = 0; i < 6; i++) await store.createUser({ id: `${accounts}-${i}`, email: `${accounts}-${i}@example.com`, name: accounts, passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
+    for (let i = 0; i < 6; i++) await portal.store.createUser({ id: `${accounts}-${i}`, email: `${accounts}-${i}@example.com`, name: accounts, passwordHash: TEST_PASSWORD_HASH, createdAt: T0 });
     for (let i = 0; i < N; i++) {
       const s = await session(`${accounts}-${i % 6}`);
       expect(await enter(s, wrong, `203.0.${i}.1`)).toEqual({ kind: 'redirect', location: '/activate' });
@@ -146,34 +109,34 @@ describe('wrong passwords: a progressive delay per account, not a lock-out', () 
   it('10 wrong passwords from 10 addresses: the owner signs in 32 s later, not 15 minutes', async () => {
     for (let i = 0; i < 10; i++) {
       expect(await login('victim@example.com', `guess-${i}`, `203.0.${i}.9`)).toMatchObject({ kind: 'redirect', location: expect.stringMatching(/^\/login\?error=credentials/) });
-      now += delayFor(i + 1); // each guesser waits out the delay its predecessor set
+      portal.now += delayFor(i + 1); // each guesser waits out the delay its predecessor set
     }
-    now -= delayFor(10);
+    portal.now -= delayFor(10);
     // The tenth failure set 2^(10−5) = 32 s.
-    const blocked = await login('victim@example.com', 'correct horse', '198.51.100.7');
+    const blocked = await login('victim@example.com', TEST_PASSWORD, '198.51.100.7');
     expect(blocked).toEqual({ kind: 'page', status: 429, page: 'too-many-tries', retryAfterSeconds: 32 });
-    now += 31_999;
-    expect(await login('victim@example.com', 'correct horse', '198.51.100.7')).toMatchObject({ status: 429, retryAfterSeconds: 1 });
-    now += 1;
-    expect(await login('victim@example.com', 'correct horse', '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
+    portal.now += 31_999;
+    expect(await login('victim@example.com', TEST_PASSWORD, '198.51.100.7')).toMatchObject({ status: 429, retryAfterSeconds: 1 });
+    portal.now += 1;
+    expect(await login('victim@example.com', TEST_PASSWORD, '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
   });
 
   it('the delay doubles to a cap of two minutes and no further; another account is not slowed', async () => {
     let wait = 0;
     for (let i = 0; i < 20; i++) {
-      now += wait;
+      portal.now += wait;
       await login('victim@example.com', `guess-${i}`, `203.0.${i}.9`);
       wait = delayFor(i + 1);
     }
     expect(wait).toBe(120_000);
-    expect(await login('victim@example.com', 'correct horse', '198.51.100.7')).toMatchObject({ retryAfterSeconds: 120 });
-    expect(await login('mallory@example.com', 'correct horse', '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
+    expect(await login('victim@example.com', TEST_PASSWORD, '198.51.100.7')).toMatchObject({ retryAfterSeconds: 120 });
+    expect(await login('mallory@example.com', TEST_PASSWORD, '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
   });
 
   it('a network spraying wrong passwords over many accounts is stopped; other networks are not', async () => {
     for (let i = 0; i < 30; i++) await login(`nobody${i}@example.com`, 'guess', `203.0.113.${i}`);
-    expect(await login('victim@example.com', 'correct horse', '203.0.113.77')).toMatchObject({ status: 429 });
-    expect(await login('victim@example.com', 'correct horse', '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
+    expect(await login('victim@example.com', TEST_PASSWORD, '203.0.113.77')).toMatchObject({ status: 429 });
+    expect(await login('victim@example.com', TEST_PASSWORD, '198.51.100.7')).toMatchObject({ kind: 'redirect', location: '/activate' });
   });
 });
 
