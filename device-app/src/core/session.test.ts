@@ -1,81 +1,68 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFakeServer, type FakeServer } from '../../test/support/fake-authorization-server';
-import { SpyVault, realTick, startController, until, useFakeClock, type Kiosk } from '../../test/support/controller-harness';
+import { describe, expect, it } from 'vitest';
+import { realTick, until, useControllerFakes } from '../../test/support/controller-harness';
+import { createFakeServer } from '../../test/support/fake-authorization-server';
 import { MemoryVault, type TokenVault } from './vault';
 
 describe('the signed-in session', () => {
-  let server: FakeServer;
-  let kiosk: Kiosk;
-  let vault: SpyVault;
-
-  beforeEach(async () => {
-    useFakeClock();
-    server = await createFakeServer({ interval: 5 });
-    vault = new SpyVault();
-  });
-
-  afterEach(() => {
-    kiosk?.controller.stop();
-    vi.useRealTimers();
-  });
+  const fakes = useControllerFakes();
 
   it('refreshes one at a time, and stores the rotated refresh token', async () => {
-    kiosk = startController(server, { vault });
+    const kiosk = fakes.start();
     await kiosk.signIn();
-    const release = server.holdRefreshes();
+    const release = fakes.server.holdRefreshes();
     const first = kiosk.controller.refresh();
     const second = kiosk.controller.refresh();
     await realTick();
     release();
     expect(await first).toBe('refreshed');
     expect(await second).toBe('refreshed');
-    expect(server.count('/token', 'refresh_token')).toBe(1);
-    const latest = vault.saved.at(-1)?.refreshToken;
-    expect(latest && server.refreshTokens.has(latest)).toBe(true);
+    expect(fakes.server.count('/token', 'refresh_token')).toBe(1);
+    const latest = fakes.vault.saved.at(-1)?.refreshToken;
+    expect(latest && fakes.server.refreshTokens.has(latest)).toBe(true);
   });
 
   it('refreshes in the background before the access token expires', async () => {
-    server = await createFakeServer({ interval: 5, accessTokenTtl: 100 });
-    kiosk = startController(server);
+    fakes.server = await createFakeServer({ interval: 5, accessTokenTtl: 100 });
+    const kiosk = fakes.start();
     await kiosk.signIn();
     const signedInAt = Date.now();
-    await until(() => server.count('/token', 'refresh_token') === 1, 'a background refresh');
+    await until(() => fakes.server.count('/token', 'refresh_token') === 1, 'a background refresh');
     expect(Date.now() - signedInAt).toBeLessThan(100_000);
-    await until(() => server.count('/token', 'refresh_token') === 2, 'a second one');
+    await until(() => fakes.server.count('/token', 'refresh_token') === 2, 'a second one');
     expect(kiosk.view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace' });
   });
 
   it('goes back to pairing by itself when a refresh fails with invalid_grant', async () => {
-    kiosk = startController(server, { vault });
+    const kiosk = fakes.start();
     await kiosk.signIn();
-    server.revokeAll(); // the person signed the device out from their phone
+    fakes.server.revokeAll(); // the person signed the device out from their phone
     expect(await kiosk.controller.refresh()).toBe('signed-out');
     await until(() => kiosk.status() === 'waiting', 'a new code');
-    expect(await vault.load()).toBeUndefined();
+    expect(await fakes.vault.load()).toBeUndefined();
   });
 
   it('sign-out revokes the refresh token at the server, clears the vault and shows a new code', async () => {
-    kiosk = startController(server, { vault });
+    const kiosk = fakes.start();
     await kiosk.signIn();
-    const refreshToken = vault.saved.at(-1)?.refreshToken as string;
+    const refreshToken = fakes.vault.saved.at(-1)?.refreshToken as string;
     kiosk.controller.dispatch({ type: 'sign-out' });
     expect(kiosk.view()).toMatchObject({ screen: 'signed-in', signingOut: true });
     await until(() => kiosk.status() === 'waiting', 'a new code');
-    const revoke = server.requests.find((r) => r.path === '/revoke');
+    const revoke = fakes.server.requests.find((r) => r.path === '/revoke');
     expect(revoke?.params).toMatchObject({ token: refreshToken, token_type_hint: 'refresh_token', client_id: 'tv-kiosk' });
-    expect(server.refreshTokens.has(refreshToken)).toBe(false);
-    expect(vault.cleared).toBeGreaterThan(0);
-    expect(await vault.load()).toBeUndefined();
+    expect(fakes.server.refreshTokens.has(refreshToken)).toBe(false);
+    expect(fakes.vault.cleared).toBeGreaterThan(0);
+    expect(await fakes.vault.load()).toBeUndefined();
   });
 
   it('resumes a stored session by refreshing it at start', async () => {
-    kiosk = startController(server, { vault });
-    await kiosk.signIn();
-    kiosk.controller.stop();
-    kiosk = startController(server, { vault }); // same vault: a restart of the app
-    await until(() => server.count('/token', 'refresh_token') === 1, 'a refresh at start');
+    const before = fakes.start();
+    await before.signIn();
+    before.controller.stop();
+    const kiosk = fakes.start(); // same vault: a restart of the app
+    await until(() => fakes.server.count('/token', 'refresh_token') === 1, 'a refresh at start');
     expect(kiosk.view()).toMatchObject({ screen: 'signed-in', name: 'Ada Lovelace' });
-    expect(server.count('/device/code')).toBe(1);
+    expect(fakes.server.count('/device/code')).toBe(1);
   });
 
   it('says so when the vault refuses to store the refresh token', async () => {
@@ -86,7 +73,7 @@ describe('the signed-in session', () => {
       loadRevocations: async () => [],
       saveRevocations: async () => ({ stored: false, reason: 'plaintext-refused' }),
     };
-    kiosk = startController(server, { vault: refusing });
+    const kiosk = fakes.start({ vault: refusing });
     await kiosk.signIn();
     expect(kiosk.view()).toMatchObject({ screen: 'signed-in', notice: 'vault-plaintext-refused' });
   });
@@ -94,8 +81,8 @@ describe('the signed-in session', () => {
   it('sign-out while the server is unreachable forgets the session anyway, says the server could not be told yet, and keeps the token to tell it', async () => {
     const stored = new MemoryVault();
     await stored.save({ refreshToken: 'rt-stored', name: 'Ada', sub: 'user-1' });
-    server.setOffline(true);
-    kiosk = startController(server, { vault: stored, scope: 'openid' });
+    fakes.server.setOffline(true);
+    const kiosk = fakes.start({ vault: stored, scope: 'openid' });
     await until(() => kiosk.view().screen === 'signed-in', 'resumed offline');
     expect(kiosk.view()).toMatchObject({ screen: 'signed-in', name: 'Ada' });
     await kiosk.controller.signOut();

@@ -2,11 +2,11 @@
  * The controller's unit tests drive it through its public face (commands in, view states out)
  * against the in-memory authorization server, on a fake clock. This is what they share.
  */
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { SessionController, type ControllerOptions } from '../../src/core/controller';
 import { MemoryVault, type SaveResult, type StoredSession } from '../../src/core/vault';
 import type { ViewState } from '../../src/core/view-state';
-import { ISSUER, type FakeServer } from './fake-authorization-server';
+import { ISSUER, createFakeServer, type FakeServer, type FakeServerOptions } from './fake-authorization-server';
 
 const realTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -56,6 +56,9 @@ export interface Kiosk {
   signIn(): Promise<void>;
 }
 
+/** Every controller `startController` started, for `useControllerFakes` to stop after the test. */
+const running = new Set<SessionController>();
+
 export function startController(server: FakeServer, options: Partial<ControllerOptions> = {}): Kiosk {
   const controller = new SessionController({
     issuer: ISSUER,
@@ -67,6 +70,7 @@ export function startController(server: FakeServer, options: Partial<ControllerO
     fetch: server.fetch,
     ...options,
   });
+  running.add(controller);
   const views: ViewState[] = [];
   controller.subscribe((view) => views.push(view));
   const started = controller.start();
@@ -91,4 +95,39 @@ export function startController(server: FakeServer, options: Partial<ControllerO
       await until(() => view().screen === 'signed-in', 'signed in');
     },
   };
+}
+
+/** What a controller test runs against, fresh for each test (see `useControllerFakes`). */
+export class ControllerFakes<V extends SpyVault> {
+  /** The authorization server; a test that needs another kind assigns one before it starts a controller. */
+  server!: FakeServer;
+  vault!: V;
+
+  constructor(readonly makeVault: () => V) {}
+
+  /** Starts a kiosk controller against `server`, with `vault` unless `options` gives another. */
+  start = (options: Partial<ControllerOptions> = {}): Kiosk => startController(this.server, { vault: this.vault, ...options });
+}
+
+/**
+ * The setup the controller-module tests share. Before each test: the fake clock, a fresh fake
+ * server (`server` options; a 5 s interval unless given) and a fresh vault (a `SpyVault` unless
+ * `vault` makes another). After it: every controller the test started is stopped, so no timer
+ * of one test runs on into the next, and the clock is real again.
+ */
+export function useControllerFakes(setup?: { server?: FakeServerOptions }): ControllerFakes<SpyVault>;
+export function useControllerFakes<V extends SpyVault>(setup: { server?: FakeServerOptions; vault: () => V }): ControllerFakes<V>;
+export function useControllerFakes(setup: { server?: FakeServerOptions; vault?: () => SpyVault } = {}): ControllerFakes<SpyVault> {
+  const fakes = new ControllerFakes(setup.vault ?? (() => new SpyVault()));
+  beforeEach(async () => {
+    useFakeClock();
+    fakes.server = await createFakeServer({ interval: 5, ...setup.server });
+    fakes.vault = fakes.makeVault();
+  });
+  afterEach(() => {
+    for (const controller of running) controller.stop();
+    running.clear();
+    vi.useRealTimers();
+  });
+  return fakes;
 }
