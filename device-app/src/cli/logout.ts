@@ -7,30 +7,24 @@
 import { discover, processRevocationResponse, revocationRequest, type TokenTypeHint } from '@pairgate/shared';
 import { describeError } from '../core/diagnostics';
 import { ExitCode, type CliIo } from './io';
+import { loadSavedSignIn, serverRequestOptions } from './saved-sign-in';
 import { Terminal } from './terminal';
-import { TokenFileError, configDir, readTokenFile, removeTokenFile, type SavedTokens } from './token-file';
-
-/** Revocation must not hang a terminal on a dead network. */
-const REVOCATION_TIMEOUT_MS = 10_000;
+import { removeTokenFile, type SavedTokens } from './token-file';
 
 export async function logout(io: CliIo): Promise<number> {
   const out = new Terminal(io.stderr);
-  const dir = configDir(io.env, io.platform, io.home);
-  let saved: ReturnType<typeof readTokenFile>;
-  try {
-    saved = readTokenFile(dir);
-  } catch (error) {
-    if (!(error instanceof TokenFileError)) throw error;
-    removeTokenFile(dir);
-    out.line(`pairgate: ${error.message} Removed it; nothing could be revoked.`);
+  const saved = loadSavedSignIn(io);
+  if (saved.kind === 'unreadable') {
+    removeTokenFile(saved.dir);
+    out.line(`pairgate: ${saved.problem} Removed it; nothing could be revoked.`);
     return ExitCode.failed;
   }
-  if (!saved) {
+  if (saved.kind === 'none') {
     out.line('Not signed in.');
     return ExitCode.ok;
   }
   const problem = await revoke(saved.tokens, io);
-  removeTokenFile(dir);
+  removeTokenFile(saved.dir);
   if (problem) {
     out.line(`Signed out here (${saved.file} removed), but ${problem}`);
     out.line('The sign-in stays live at the server until it expires, or until you sign this device out from your account’s devices page.');
@@ -42,8 +36,7 @@ export async function logout(io: CliIo): Promise<number> {
 
 /** Revokes the sign-in; resolves to what went wrong (a sentence's end), or undefined. */
 async function revoke(tokens: SavedTokens, io: CliIo): Promise<string | undefined> {
-  const signal = AbortSignal.any([io.signal, AbortSignal.timeout(REVOCATION_TIMEOUT_MS)]);
-  const options = { signal, ...(io.fetch ? { fetch: io.fetch } : {}) };
+  const options = serverRequestOptions(io);
   try {
     const metadata = await discover(tokens.issuer, options);
     if (!metadata.revocation_endpoint) return `${tokens.issuer} offers no way to revoke a sign-in (no revocation endpoint).`;

@@ -18,11 +18,9 @@ import {
 } from '@pairgate/shared';
 import { describeError } from '../core/diagnostics';
 import { ExitCode, type CliIo } from './io';
+import { loadSavedSignIn, serverRequestOptions } from './saved-sign-in';
 import { Terminal } from './terminal';
-import { TokenFileError, configDir, readTokenFile, savedTokens, writeTokenFile, type SavedTokens } from './token-file';
-
-/** A status must not hang a terminal on a dead network. */
-const CHECK_TIMEOUT_MS = 10_000;
+import { savedTokens, writeTokenFile, type SavedTokens } from './token-file';
 
 /** What the server said of the saved sign-in. */
 type Check = { kind: 'live' } | { kind: 'renewed'; tokens: SavedTokens } | { kind: 'ended' } | { kind: 'unknown'; reason: string } | { kind: 'unchecked' };
@@ -45,20 +43,16 @@ export function relativeTime(at: number, now: number): string {
 export async function status(io: CliIo): Promise<number> {
   const out = new Terminal(io.stderr);
   const now = (io.now ?? Date.now)();
-  const dir = configDir(io.env, io.platform, io.home);
-  let saved: ReturnType<typeof readTokenFile>;
-  try {
-    saved = readTokenFile(dir);
-  } catch (error) {
-    if (!(error instanceof TokenFileError)) throw error;
-    out.line(`pairgate: ${error.message} Run \`pairgate login\` to sign in again.`);
+  const saved = loadSavedSignIn(io);
+  if (saved.kind === 'unreadable') {
+    out.line(`pairgate: ${saved.problem} Run \`pairgate login\` to sign in again.`);
     return ExitCode.failed;
   }
-  if (!saved) {
+  if (saved.kind === 'none') {
     out.line('Not signed in. Run `pairgate login` to sign in.');
     return ExitCode.failed;
   }
-  const { file } = saved;
+  const { dir, file } = saved;
   let { tokens } = saved;
   const who = tokens.name ? `${tokens.name}${tokens.sub ? ` (${tokens.sub})` : ''}` : (tokens.sub ?? 'someone the server did not name');
   out.line(`Signed in to ${tokens.issuer} as ${who}, with client ${tokens.client_id}.`);
@@ -86,8 +80,7 @@ export async function status(io: CliIo): Promise<number> {
 
 /** Asks the server about the saved sign-in, with the access token while it is current, else by renewing it. */
 async function checkWithServer(tokens: SavedTokens, now: number, io: CliIo): Promise<Check> {
-  const signal = AbortSignal.any([io.signal, AbortSignal.timeout(CHECK_TIMEOUT_MS)]);
-  const options = { signal, ...(io.fetch ? { fetch: io.fetch } : {}) };
+  const options = serverRequestOptions(io);
   const current = tokens.expires_at === undefined || Date.parse(tokens.expires_at) > now;
   try {
     const metadata = await discover(tokens.issuer, options);
