@@ -5,18 +5,13 @@
  * "on another network" claims 203.0.113.5 with X-Forwarded-For, a phone next to it sends none.
  * The clients' policies are set with the admin command, as an operator would.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { devices, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../verify-portal/test/support/browser';
-import { DEMO_EMAIL, DEMO_PASSWORD, goToConfirm, signIn } from '../../../verify-portal/test/support/phone';
-import { startPortal, type RunningPortal } from '../../../verify-portal/test/support/portal';
+import { decideOnPhone, goToConfirm, numberChoices, pickNumberOnPhone, signedInPhone } from '../../../verify-portal/test/support/phone';
+import { runAdmin, startPortal, type RunningPortal } from '../../../verify-portal/test/support/portal';
 import { decodeQr, screenshot, shownCode, startKiosk, watchKioskTraffic, type RunningKiosk } from '../support/kiosk';
 
-const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'verify-portal');
 /** A phone on another network than the kiosk (which is on loopback). */
 const AWAY_IP = '203.0.113.5';
 
@@ -28,20 +23,8 @@ describe.skipIf(!chromiumAvailable('kiosk cross-device end to end'))('kiosk: num
   let away: Page;
   const kiosks: RunningKiosk[] = [];
 
-  /** The compiled admin command on the portal's database (README "Admin"). */
-  async function admin(...args: string[]): Promise<string> {
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/admin.js', ...args], { cwd: portalDir, env: { ...process.env, ...portal.env } });
-    return stdout;
-  }
-
-  async function phone(headers: Record<string, string>): Promise<Page> {
-    const context = await browser.newContext({ ...devices['Pixel 7'], extraHTTPHeaders: headers });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${portal.issuer}/activate`);
-    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
-    return page;
-  }
+  const admin = (...args: string[]) => runAdmin(portal, ...args);
+  const phone = (headers: Record<string, string>) => signedInPhone(browser, portal.issuer, headers);
 
   beforeAll(async () => {
     [portal, browser] = await Promise.all([startPortal({ env: { PAIRGATE_TRUST_PROXY: 'true', PAIRGATE_POLL_INTERVAL_SECONDS: '1' } }), launchChromium()]);
@@ -76,6 +59,12 @@ describe.skipIf(!chromiumAvailable('kiosk cross-device end to end'))('kiosk: num
 
   const status = (page: Page) => page.locator('[role=status]').textContent();
 
+  /** A refresh with `refreshToken` at the token endpoint (RFC 6749 §6), as a thief holding it would try: the status and the error. */
+  async function refresh(refreshToken: string, clientId: string): Promise<{ status: number; error: string | undefined }> {
+    const response = await fetch(`${portal.issuer}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }) });
+    return { status: response.status, error: ((await response.json()) as { error?: string }).error };
+  }
+
   /** Clicks `button` on the phone, then waits until the kiosk shows a code other than `before` (a new pairing) at most `timeout` ms from the click; how long it took. */
   async function clickUntilNewCode(button: ReturnType<Page['locator']>, page: Page, before: string, timeout: number): Promise<number> {
     const clicked = Date.now();
@@ -100,13 +89,11 @@ describe.skipIf(!chromiumAvailable('kiosk cross-device end to end'))('kiosk: num
     expect(await page.locator('.match-line').textContent()).toBe(`Pick ${number} on your phone`);
     expect(await status(page)).toContain('Continue on your phone');
     await screenshot(page, 'cross-device-kiosk-number-1920x1080');
-    const choices = await away.locator('button[name=number]').evaluateAll((buttons) => buttons.map((b) => (b as HTMLButtonElement).value));
+    const choices = await numberChoices(away);
     expect(choices).toHaveLength(3);
     expect(choices).toContain(number);
 
-    await away.locator(`button[name=number][value="${choices.find((c) => c !== number)!}"]`).click();
-    await away.waitForURL((u) => u.pathname === '/activate/done');
-    expect(await away.locator('[data-result]').getAttribute('data-result')).toBe('wrong-number');
+    expect(await pickNumberOnPhone(away, choices.find((c) => c !== number)!)).toBe('wrong-number');
     await page.getByText('Access was denied').waitFor({ timeout: 5_000 });
     await expect.poll(() => pollErrors).toContain('access_denied');
     expect(await page.locator('.match').count()).toBe(0);
@@ -118,9 +105,7 @@ describe.skipIf(!chromiumAvailable('kiosk cross-device end to end'))('kiosk: num
     const code = await shownCode(page);
     await goToConfirm(away, { url: await qr() });
     const number = (await page.locator('.match-number').textContent({ timeout: 5_000 })) ?? '';
-    await away.locator(`button[name=number][value="${number}"]`).click();
-    await away.waitForURL((u) => u.pathname === '/activate/done');
-    expect(await away.locator('[data-result]').getAttribute('data-result')).toBe('approved');
+    expect(await pickNumberOnPhone(away, number)).toBe('approved');
     await page.getByText('Demo User').waitFor({ timeout: 20_000 });
     const refreshToken = await traffic.refreshToken(1);
 
@@ -128,12 +113,7 @@ describe.skipIf(!chromiumAvailable('kiosk cross-device end to end'))('kiosk: num
     console.log(`[kiosk cross-device] "This wasn't me" → a new code on the kiosk in ${tookMs} ms`);
     await away.waitForURL((u) => u.pathname === '/activate/done');
     expect(await away.locator('[data-result]').getAttribute('data-result')).toBe('disowned');
-    const refused = await fetch(`${portal.issuer}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'hall-kiosk' }),
-    });
-    expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: string }).error).toBe('invalid_grant');
+    expect(await refresh(refreshToken, 'hall-kiosk')).toEqual({ status: 400, error: 'invalid_grant' });
     await page.close();
   }, 90_000);
 
@@ -150,8 +130,7 @@ describe.skipIf(!chromiumAvailable('kiosk cross-device end to end'))('kiosk: num
   /** Approves the kiosk's current code from the phone next to it; resolves once the kiosk shows the name. */
   async function approveNearby(page: Page, qr: () => Promise<string>) {
     await goToConfirm(near, { url: await qr() });
-    await near.locator('button[name=decision][value=approve]').click();
-    await near.waitForURL((u) => u.pathname === '/activate/done');
+    await decideOnPhone(near, 'approve');
     await page.getByText('Demo User').waitFor({ timeout: 20_000 });
   }
 
@@ -182,11 +161,7 @@ describe.skipIf(!chromiumAvailable('kiosk cross-device end to end'))('kiosk: num
     await approveNearby(page, qr);
     expect(await (await cardsNamed('Reloaded screen')).count()).toBe(1);
     // The first sign-in was ended by the second (the same device_id), not merely hidden.
-    const refused = await fetch(`${portal.issuer}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: firstRefreshToken, client_id: 'tv-kiosk' }),
-    });
-    expect(((await refused.json()) as { error: string }).error).toBe('invalid_grant');
+    expect(await refresh(firstRefreshToken, 'tv-kiosk')).toEqual({ status: 400, error: 'invalid_grant' });
     await page.close();
   }, 90_000);
 });

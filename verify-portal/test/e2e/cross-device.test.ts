@@ -6,23 +6,20 @@
  * as shared/src/push.ts specifies it). The clients' policies are set with the admin CLI, as an
  * operator would.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { parsePushServerMessage, serializePushMessage, type PushClientMessage, type PushServerMessage } from '@pairgate/shared';
-import { devices, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { chromiumAvailable, launchChromium } from '../support/browser';
-import { DEMO_EMAIL, DEMO_PASSWORD, goToConfirm, signIn } from '../support/phone';
-import { startPortal, type RunningPortal } from '../support/portal';
+import { decideOnPhone, goToConfirm, numberChoices, pickNumberOnPhone, signedInPhone } from '../support/phone';
+import { runAdmin, startPortal, type RunningPortal } from '../support/portal';
 
 const run = chromiumAvailable('cross-device protection end to end');
 const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const artifacts = path.join(portalDir, 'test-artifacts');
-const tsx = path.resolve(portalDir, '..', 'node_modules', '.bin', 'tsx');
 
 /** The device's network, a phone next to it (same /24), and a phone somewhere else. */
 const DEVICE_IP = '198.51.100.77';
@@ -46,20 +43,8 @@ describe.skipIf(!run)('cross-device protection end to end (Chromium, Pixel 7, be
   let introspector: { id: string; secret: string };
   const channels: Channel[] = [];
 
-  /** The admin CLI, as its own process, on the portal's database. */
-  async function admin(...args: string[]): Promise<string> {
-    const { stdout } = await promisify(execFile)(tsx, ['src/admin/cli.ts', ...args], { cwd: portalDir, env: { ...process.env, ...portal.env } });
-    return stdout;
-  }
-
-  async function phoneAt(ip: string): Promise<Page> {
-    const context = await browser.newContext({ ...devices['Pixel 7'], extraHTTPHeaders: { 'X-Forwarded-For': ip } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${portal.issuer}/activate`);
-    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
-    return page;
-  }
+  const admin = (...args: string[]) => runAdmin(portal, ...args);
+  const phoneAt = (ip: string) => signedInPhone(browser, portal.issuer, { 'X-Forwarded-For': ip });
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -135,8 +120,7 @@ describe.skipIf(!run)('cross-device protection end to end (Chromium, Pixel 7, be
 
   async function approveOn(page: Page, url: string): Promise<void> {
     await goToConfirm(page, { url });
-    await page.locator('button[name=decision][value=approve]').click();
-    await page.waitForURL((u) => u.pathname === '/activate/done');
+    await decideOnPhone(page, 'approve');
     expect(await page.locator('[data-result]').getAttribute('data-result')).toBe('approved');
   }
 
@@ -168,15 +152,13 @@ describe.skipIf(!run)('cross-device protection end to end (Chromium, Pixel 7, be
       body: { error: 'authorization_pending', error_description: expect.any(String), pairgate_match: number },
     });
 
-    const choices = await away.locator('button[name=number]').evaluateAll((buttons) => buttons.map((b) => (b as HTMLButtonElement).value));
+    const choices = await numberChoices(away);
     expect(choices).toHaveLength(3);
     expect(choices).toContain(number);
     expect(await away.locator('button[name=decision][value=approve]').count()).toBe(0);
     await away.screenshot({ path: path.join(artifacts, 'cross-device-number-match.png'), fullPage: true });
 
-    await away.locator(`button[name=number][value="${choices.find((c) => c !== number)!}"]`).click();
-    await away.waitForURL((u) => u.pathname === '/activate/done');
-    expect(await away.locator('[data-result]').getAttribute('data-result')).toBe('wrong-number');
+    expect(await pickNumberOnPhone(away, choices.find((c) => c !== number)!)).toBe('wrong-number');
     await device.push.next(status('denied'));
     expect((await device.poll()).body.error).toBe('access_denied');
   });
@@ -185,9 +167,7 @@ describe.skipIf(!run)('cross-device protection end to end (Chromium, Pixel 7, be
     const device = await pairDevice('hall-kiosk');
     await goToConfirm(away, { url: device.verification_uri_complete });
     const { number } = (await device.push.next(isMatch)) as { number: string };
-    await away.locator(`button[name=number][value="${number}"]`).click();
-    await away.waitForURL((u) => u.pathname === '/activate/done');
-    expect(await away.locator('[data-result]').getAttribute('data-result')).toBe('approved');
+    expect(await pickNumberOnPhone(away, number)).toBe('approved');
     await device.push.next(status('approved'));
     const tokens = await device.poll();
     expect(tokens.status).toBe(200);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DeviceFlow, discover, type AuthorizationServerMetadata, type DeviceAuthorizationResponse, type DeviceFlowResult, type DeviceFlowState } from '@pairgate/shared';
-import type { BrowserContext, Page } from 'playwright-core';
+import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** The demo account `npm start` seeds (see src/admin/demo.ts). */
 export const DEMO_EMAIL = 'demo@example.com';
@@ -27,7 +27,8 @@ export interface ApproveOnPhoneOptions {
  * Form contract (stable; the portal's e2e tests use the same names):
  *   /login            input[name=email], input[name=password], button[type=submit]
  *   /activate         input[name=user_code], button[type=submit] (typing a code; the QR link skips it)
- *   /activate/confirm button[name=decision][value=approve|deny]
+ *   /activate/confirm button[name=decision][value=approve|deny], or under number matching
+ *                     button[name=number][value=NN] (three choices)
  *   result page       /activate/done, with [data-result=approved|denied|expired|…]
  */
 export async function approveOnPhone(context: BrowserContext, options: ApproveOnPhoneOptions): Promise<void> {
@@ -72,6 +73,31 @@ export async function decideOnPhone(page: Page, decision: 'approve' | 'deny'): P
   await page.locator(`button[name=decision][value=${decision}]`).click();
   await page.waitForURL((u) => u.pathname === '/activate/done');
   await page.locator('[data-result]').waitFor();
+}
+
+/**
+ * A phone of its own (a Pixel 7 context) signed in as the demo user. `headers` go with every
+ * request: `X-Forwarded-For` to a portal that trusts its proxy puts the phone on that network.
+ */
+export async function signedInPhone(browser: Browser, issuer: string, headers: Record<string, string> = {}): Promise<Page> {
+  const context = await browser.newContext({ ...devices['Pixel 7'], extraHTTPHeaders: headers });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${issuer}/activate`);
+  await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+  return page;
+}
+
+/** The numbers the confirm screen offers under number matching, in the order shown. */
+export function numberChoices(page: Page): Promise<string[]> {
+  return page.locator('button[name=number]').evaluateAll((buttons) => buttons.map((b) => (b as HTMLButtonElement).value));
+}
+
+/** Picks `number` on the confirm screen; resolves with the result page's outcome (`approved`, `wrong-number`). */
+export async function pickNumberOnPhone(page: Page, number: string): Promise<string | null> {
+  await page.locator(`button[name=number][value="${number}"]`).click();
+  await page.waitForURL((u) => u.pathname === '/activate/done');
+  return page.locator('[data-result]').getAttribute('data-result');
 }
 
 /** Fills and submits the sign-in form on the current page (which must be /login). */

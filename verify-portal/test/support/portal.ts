@@ -1,15 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** What `npm run portal` and the Docker image run: the compiled server, with the built pages. */
 const compiledServer = path.join(portalDir, 'dist', 'server.js');
 const builtPages = path.join(portalDir, '.next', 'BUILD_ID');
+/** What `npm run admin` runs (README "Admin"). */
+const compiledAdmin = path.join(portalDir, 'dist', 'admin.js');
 
 /**
  * The end-to-end suites test what ships, so they need the build (`npm test` builds first: turbo's
@@ -110,6 +113,12 @@ export async function startPortal(
       await dropDatabase?.();
     },
   };
+}
+
+/** The compiled admin CLI on this portal's database, as an operator runs it beside the server; what it printed. */
+export async function runAdmin(portal: RunningPortal, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [compiledAdmin, ...args], { cwd: portalDir, env: { ...process.env, ...portal.env } });
+  return stdout;
 }
 
 function waitForReady(child: ChildProcess, output: () => string): Promise<void> {
