@@ -10,6 +10,23 @@ export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded
 /** A device code poll's body, the code left to append (URL-encoded). */
 export const POLL_BODY_PREFIX = `grant_type=${encodeURIComponent(DEVICE_CODE_GRANT)}&client_id=${CLIENT_ID}&device_code=`;
 
+export interface Account {
+  email: string;
+  password: string;
+}
+
+/** Public, and only ever in a benchmark's throwaway database. */
+export const BENCH_PASSWORD = 'pairgate-bench-person';
+
+/**
+ * The people bench/portal-server.ts adds with `PAIRGATE_BENCH_PEOPLE=n` (person-1 … person-n):
+ * one account per phone, as in life. One account for all would meet the cap on sessions per
+ * account (20) and its progressive delay.
+ */
+export function benchPerson(n: number): Account {
+  return { email: `person-${n}@bench.example`, password: BENCH_PASSWORD };
+}
+
 /** What the orchestrator asks the load worker to do (one JSON line per job on its stdin). */
 export type LoadJob =
   | {
@@ -35,6 +52,18 @@ export type LoadJob =
        * `intervalS` after its previous poll (0: as fast as the server answers).
        */
       kind: 'pendingPoll';
+      url: string;
+      connections: number;
+      durationS: number;
+      codesFile: string;
+      intervalS: number;
+    }
+  | {
+      /**
+       * Pending polls as waiting devices make them, for latency: each code on its own clock,
+       * `intervalS` apart, the clocks spread evenly (bench/pacer.ts), not in autocannon's bursts.
+       */
+      kind: 'pacedPoll';
       url: string;
       connections: number;
       durationS: number;

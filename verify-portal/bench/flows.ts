@@ -124,20 +124,21 @@ export function distribution(values: number[]): Distribution {
 }
 
 /**
- * Runs the flows in `queue` (their modes), one lane per approver, each lane's channels from its
- * own loopback address (25 lanes on 127.0.0.1 would pass the per-address limit).
+ * Runs flows, one lane per approver, each taking the mode of its next flow from `next` until it
+ * says none; each lane's channels come from its own loopback address (25 lanes on 127.0.0.1
+ * would pass the per-address limit).
  */
-export async function runLanes(ctx: FlowContext, approvers: Approver[], queue: readonly Mode[], label: string) {
+export async function runLanes(ctx: FlowContext, approvers: Approver[], next: () => Mode | undefined, label: string) {
   const samples: FlowSample[] = [];
   const errors: Record<string, number> = {};
-  let next = 0;
   const started = now();
   let lastReport = started;
+  let begun = 0;
   await Promise.all(
     approvers.map(async (approver, lane) => {
       const address = `127.0.100.${lane + 1}`;
-      while (next < queue.length) {
-        const mode = queue[next++] as Mode;
+      for (let mode = next(); mode !== undefined; mode = next()) {
+        begun++;
         try {
           samples.push(await runFlow(ctx, mode, approver, address));
         } catch (err) {
@@ -146,13 +147,13 @@ export async function runLanes(ctx: FlowContext, approvers: Approver[], queue: r
         }
         if (now() - lastReport > 15_000) {
           lastReport = now();
-          log(`${label}: ${samples.length}/${queue.length} flows done (${Math.round((now() - started) / 1000)} s)`);
+          log(`${label}: ${samples.length} flows done (${Math.round((now() - started) / 1000)} s)`);
         }
       }
     }),
   );
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
-  if (errorCount > queue.length * 0.05) throw new BenchError(`${label}: ${errorCount} of ${queue.length} flows failed: ${JSON.stringify(errors)}`);
+  if (errorCount > begun * 0.05) throw new BenchError(`${label}: ${errorCount} of ${begun} flows failed: ${JSON.stringify(errors)}`);
   return { samples, errors, errorCount, durationS: round((now() - started) / 1000, 1) };
 }
 

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DEVICE_AUTH_BODY, FORM_HEADERS, POLL_BODY_PREFIX, type LoadJob, type LoadResult } from './common';
+import { pacedPolls } from './pacer';
 
 // autocannon has no type declarations; this is the part of its API used here.
 interface CannonRequest {
@@ -23,6 +24,7 @@ interface CannonOptions {
   duration?: number;
   amount?: number;
   overallRate?: number;
+  ignoreCoordinatedOmission?: boolean;
   timeout?: number;
   requests?: CannonRequest[];
 }
@@ -30,7 +32,9 @@ interface CannonResult {
   duration: number;
   errors: number;
   timeouts: number;
-  latency: { p50: number; p99: number; totalCount: number };
+  latency: { p50: number; p99: number };
+  /** `total`: responses received. */
+  requests: { total: number };
 }
 type Autocannon = (opts: CannonOptions) => PromiseLike<CannonResult>;
 
@@ -69,13 +73,13 @@ async function measured(run: () => PromiseLike<CannonResult>, counts: ReturnType
   if (result.timeouts > 0) counts.errorKinds.timeout = result.timeouts;
   const durationS = result.duration;
   return {
-    rps: durationS > 0 ? result.latency.totalCount / durationS : 0,
+    rps: durationS > 0 ? result.requests.total / durationS : 0,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: Object.values(counts.errorKinds).reduce((a, b) => a + b, 0),
     errorKinds: counts.errorKinds,
     answers: counts.answers,
-    requests: result.latency.totalCount,
+    requests: result.requests.total,
     durationS,
     clientCpuShare: durationS > 0 ? Math.round(((cpu.user + cpu.system) / 1e6 / durationS) * 100) / 100 : 0,
   };
@@ -141,13 +145,18 @@ function pollRateCap(codes: number, intervalS: number): number | undefined {
   return intervalS > 0 ? Math.floor(codes / (intervalS + 1)) : undefined;
 }
 
-async function pendingPoll(job: Extract<LoadJob, { kind: 'pendingPoll' }>): Promise<LoadResult> {
-  let codes = codeFiles.get(job.codesFile);
-  if (!codes) {
-    codes = readFileSync(job.codesFile, 'utf8').split('\n').filter((c) => c.length > 0).map((c) => POLL_BODY_PREFIX + encodeURIComponent(c));
-    codeFiles.set(job.codesFile, codes);
+/** The poll bodies of a pool of codes, read once. */
+function pollBodies(codesFile: string): string[] {
+  let bodies = codeFiles.get(codesFile);
+  if (!bodies) {
+    bodies = readFileSync(codesFile, 'utf8').split('\n').filter((c) => c.length > 0).map((c) => POLL_BODY_PREFIX + encodeURIComponent(c));
+    codeFiles.set(codesFile, bodies);
   }
-  const bodies = codes;
+  return bodies;
+}
+
+async function pendingPoll(job: Extract<LoadJob, { kind: 'pendingPoll' }>): Promise<LoadResult> {
+  const bodies = pollBodies(job.codesFile);
   if (bodies.length === 0) throw new Error(`no device codes in ${job.codesFile}`);
   const counts = tally(new Set(['400 authorization_pending']));
   // Round-robin from where the previous job on this pool stopped, so no code is polled early.
@@ -159,7 +168,9 @@ async function pendingPoll(job: Extract<LoadJob, { kind: 'pendingPoll' }>): Prom
         url: job.url,
         connections: job.connections,
         duration: job.durationS,
-        ...(rateCapPerS === undefined ? {} : { overallRate: rateCapPerS }),
+        // Paced, the latencies are the polls' own: autocannon would otherwise add made-up samples
+        // for requests it held back ("coordinated omission"), which an honest device never sent.
+        ...(rateCapPerS === undefined ? {} : { overallRate: rateCapPerS, ignoreCoordinatedOmission: true }),
         requests: [
           {
             method: 'POST',
@@ -179,6 +190,26 @@ async function pendingPoll(job: Extract<LoadJob, { kind: 'pendingPoll' }>): Prom
   return { ...result, ...(rateCapPerS === undefined ? {} : { rateCapPerS }) };
 }
 
+async function pacedPoll(job: Extract<LoadJob, { kind: 'pacedPoll' }>): Promise<LoadResult> {
+  const expected = '400 authorization_pending';
+  const cpuBefore = process.cpuUsage();
+  const r = await pacedPolls({ url: job.url, bodies: pollBodies(job.codesFile), intervalS: job.intervalS, durationS: job.durationS, connections: job.connections, answerOf });
+  const cpu = process.cpuUsage(cpuBefore);
+  const errorKinds = Object.fromEntries(Object.entries(r.answers).filter(([kind]) => kind !== expected));
+  return {
+    rps: r.requests / r.durationS,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    errors: Object.values(errorKinds).reduce((a, b) => a + b, 0),
+    errorKinds,
+    answers: r.answers,
+    requests: r.requests,
+    durationS: r.durationS,
+    clientCpuShare: Math.round(((cpu.user + cpu.system) / 1e6 / r.durationS) * 100) / 100,
+    rateCapPerS: Math.round(r.requests / r.durationS),
+  };
+}
+
 async function runJob(job: LoadJob): Promise<LoadResult> {
   switch (job.kind) {
     case 'deviceAuthorization':
@@ -187,6 +218,8 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       return mint(job);
     case 'pendingPoll':
       return pendingPoll(job);
+    case 'pacedPoll':
+      return pacedPoll(job);
   }
 }
 

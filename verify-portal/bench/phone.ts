@@ -2,11 +2,12 @@
  * The person with the phone, for the benchmarks: signed in to the portal and acting over HTTP on
  * its real forms (the contract of test/support/phone.ts), every request timed.
  */
-import { FORM_HEADERS } from './common';
+import { FORM_HEADERS, type Account } from './common';
 import { BenchError } from './processes';
 
 /** The demo account the portal seeds into an empty store (src/admin/demo.ts). */
 const DEMO = { email: 'demo@example.com', password: 'pairgate-demo' } as const;
+
 
 export const now = (): number => performance.now();
 
@@ -26,7 +27,10 @@ export class Approver {
   readonly #cookies = new Map<string, string>();
   #csrf = '';
 
-  constructor(origin: string) {
+  readonly #account: Account;
+
+  constructor(origin: string, account: Account = DEMO) {
+    this.#account = account;
     this.#origin = origin;
   }
 
@@ -66,7 +70,7 @@ export class Approver {
   async signIn(): Promise<void> {
     const page = await this.#request('GET', '/login');
     if (page.status !== 200) throw new BenchError(`GET /login answered ${page.status}`);
-    const done = await this.#request('POST', '/login', { csrf: Approver.#csrfIn(page.text, '/login'), email: DEMO.email, password: DEMO.password, next: '/activate' });
+    const done = await this.#request('POST', '/login', { csrf: Approver.#csrfIn(page.text, '/login'), email: this.#account.email, password: this.#account.password, next: '/activate' });
     if (done.status !== 303 || done.location.includes('error=')) throw new BenchError(`POST /login answered ${done.status} → ${done.location}`);
     const activate = await this.#request('GET', '/activate');
     if (activate.status !== 200) throw new BenchError(`GET /activate (signed in) answered ${activate.status} → ${activate.location}`);
@@ -90,4 +94,13 @@ export class Approver {
     if (r.status !== 303 || !r.location.endsWith('/activate/done')) throw new BenchError(`POST /activate/confirm answered ${r.status} → ${r.location}`);
     return r;
   }
+}
+
+/**
+ * Signs every approver in to the one demo account, at most four at a time: each attempt counts
+ * against the account's progressive delay until it succeeds (src/limits/sign-in.ts: five free),
+ * so 25 at once would be answered 429, as an attacker's would.
+ */
+export async function signInAll(approvers: readonly Approver[]): Promise<void> {
+  for (let i = 0; i < approvers.length; i += 4) await Promise.all(approvers.slice(i, i + 4).map((a) => a.signIn()));
 }

@@ -25,9 +25,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { CHANNELS_PER_ADDRESS, closeChannel, loopbackAddress, openChannel, type Channel } from './channel';
-import { CLIENT_ID, DEVICE_AUTH_BODY, DEVICE_CODE_GRANT, FORM_HEADERS } from './common';
+import { benchPerson, CLIENT_ID, DEVICE_AUTH_BODY, DEVICE_CODE_GRANT, FORM_HEADERS } from './common';
 import { distribution, flowContext, latencyReport, runLanes, sleep, type Mode } from './flows';
-import { Approver, now } from './phone';
+import { Approver, now, signInAll } from './phone';
 import {
   allowedCpus,
   BenchError,
@@ -89,12 +89,13 @@ async function inParallel<T, R>(items: readonly T[], concurrency: number, fn: (i
 
 async function latencyBenchmark(server: StartedServer) {
   const ctx = await flowContext(server.origin);
-  const approvers = Array.from({ length: settings.lanes }, () => new Approver(server.origin));
-  await Promise.all(approvers.map((a) => a.signIn()));
+  const approvers = Array.from({ length: settings.lanes }, (_, i) => new Approver(server.origin, benchPerson(i + 1)));
+  await signInAll(approvers);
   log(`latency: ${settings.lanes} approvers signed in; ${settings.flowsPerMode} flows with push and ${settings.flowsPerMode} with polling only, interleaved, ${settings.lanes} at a time`);
   // Modes alternate, so drift on a shared machine hits both alike.
   const queue: Mode[] = Array.from({ length: settings.flowsPerMode * 2 }, (_, i) => (i % 2 === 0 ? 'push' : 'polling'));
-  return latencyReport(await runLanes(ctx, approvers, queue, 'latency'));
+  let next = 0;
+  return latencyReport(await runLanes(ctx, approvers, () => queue[next++], 'latency'));
 }
 
 // ---------------------------------------------------------------- 2. scale
@@ -256,7 +257,7 @@ async function main(): Promise<void> {
   let server: StartedServer | undefined;
   try {
     // The default interval (5 s), the hardening limits on, issuance raised for the one address (processes.ts).
-    server = await startPortal({ dataDir, env: { ...RAISED_ISSUANCE_LIMITS, ...RAISED_CONNECTION_CAP } });
+    server = await startPortal({ dataDir, env: { ...RAISED_ISSUANCE_LIMITS, ...RAISED_CONNECTION_CAP, PAIRGATE_BENCH_PEOPLE: String(settings.lanes) } });
     const rssAtStart = rssMb(server.pid);
     log(`pairgate ready at ${server.origin} (pid ${server.pid}, ${rssAtStart} MB RSS)`);
     const latency = parts.includes('latency') ? await latencyBenchmark(server) : null;

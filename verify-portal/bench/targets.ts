@@ -127,7 +127,7 @@ export function cpuBetween(before: CpuSample, after: CpuSample): { server: numbe
  * Runs `measure` inside a CPU profile of the server (bench/profiler.ts: SIGUSR2 starts and stops
  * it), written as `<profileDir>/<label>-<target>.cpuprofile`; without a directory, just runs it.
  */
-export async function profileRun<T>(t: Target, profileDir: string | undefined, label: string, measure: () => Promise<T>): Promise<T> {
+export async function profileRun<T>(t: Pick<StartedServer, 'pid' | 'child'> & { name: string }, profileDir: string | undefined, label: string, measure: () => Promise<T>): Promise<T> {
   if (!profileDir) return measure();
   process.kill(t.pid, 'SIGUSR2');
   const result = await measure();
