@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { GrantType } from '@pairgate/shared';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { SessionReader } from '../oauth/authorization/sessions';
 import { serveFetch } from '../oauth/http/fetch-adapter';
-import { createProvider } from '../oauth/provider';
+import { createProvider, type Provider } from '../oauth/provider';
 import { isPostgresAway, isSqliteAway } from './faults';
 import { openSqliteStore } from './sqlite';
-import { StoreConflictError } from './store';
+import { StoreConflictError, type Store } from './store';
 import { isStoreUnavailable } from './unavailable';
 
 const withCode = (code: string, message = 'x'): Error => Object.assign(new Error(message), { code });
@@ -73,14 +74,44 @@ describe('a read-only SQLite database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pairgate-faults-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('throws StoreUnavailableError for writes, keeps conflicts and bugs as they are, and logs the outage once', async () => {
-    const file = join(dir, 'ro.db');
+  /**
+   * Runs `test` on a database file that `seed` filled through a writable store (`writer`, still
+   * open) and that `store` opens read-only: every write through `store` fails SQLITE_READONLY.
+   */
+  async function withReadOnlyStore(
+    name: string,
+    seed: (writer: Store) => Promise<void>,
+    test: (stores: { store: Store; writer: Store; lines: string[] }) => Promise<void>,
+  ): Promise<void> {
+    const file = join(dir, name);
     const writer = openSqliteStore(file);
     await writer.migrate();
+    await seed(writer);
     const keepWal = new Database(file);
     const lines: string[] = [];
     const store = openSqliteStore(file, { readonly: true, log: (l) => lines.push(l) });
     try {
+      await test({ store, writer, lines });
+    } finally {
+      await store.close();
+      keepWal.close();
+      await writer.close();
+    }
+  }
+
+  /** The real core on `store`, and what it reported as unexpected (a 500 would be). */
+  async function withCore(store: Store, sessions: SessionReader | undefined, test: (core: Provider, unexpected: unknown[]) => Promise<void>): Promise<void> {
+    const unexpected: unknown[] = [];
+    const core = createProvider({ store, issuer: 'https://pairgate.test', ...(sessions ? { sessions } : {}), onUnexpectedError: (e) => unexpected.push(e) });
+    try {
+      await test(core, unexpected);
+    } finally {
+      core.close();
+    }
+  }
+
+  it('throws StoreUnavailableError for writes, keeps conflicts and bugs as they are, and logs the outage once', async () => {
+    await withReadOnlyStore('ro.db', async () => {}, async ({ store, writer, lines }) => {
       const session = { idHash: 's', userId: 'u', authTime: 1, createdAt: 1, expiresAt: 2, data: '{}' };
       for (let i = 0; i < 3; i++) {
         const err = await store.createSession(session, 20).catch((e: unknown) => e);
@@ -98,78 +129,53 @@ describe('a read-only SQLite database', () => {
       const bug = await writer.hitRateLimit('k', 0, 1).catch((e: unknown) => e);
       expect(bug).toBeInstanceOf(RangeError);
       expect(isStoreUnavailable(bug)).toBe(false);
-    } finally {
-      await store.close();
-      keepWal.close();
-      await writer.close();
-    }
+    });
   });
 
   it('the OAuth core answers 503 with Retry-After and temporarily_unavailable, never 500', async () => {
-    const file = join(dir, 'core.db');
-    const writer = openSqliteStore(file);
-    await writer.migrate();
-    await writer.upsertClient({
-      clientId: 'tv', name: 'TV', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
-      grantTypes: [GrantType.DeviceCode], redirectUris: [], scopes: ['openid'], firstParty: true, createdAt: 0,
-    });
-    const keepWal = new Database(file);
-    const store = openSqliteStore(file, { readonly: true, log: () => undefined });
-    const unexpected: unknown[] = [];
-    const core = createProvider({ store, issuer: 'https://pairgate.test', onUnexpectedError: (e) => unexpected.push(e) });
-    try {
-      const response = await serveFetch(
-        core.handle,
-        new Request('https://pairgate.test/oauth/device/code', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=tv' }),
-        '203.0.113.7',
-      );
-      expect(response.status).toBe(503);
-      expect(response.headers.get('retry-after')).toBe('5');
-      expect(response.headers.get('cache-control')).toBe('no-store');
-      expect(await response.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'The service is briefly unavailable; try again in a few seconds.' });
-      expect(unexpected).toEqual([]);
-    } finally {
-      core.close();
-      await store.close();
-      keepWal.close();
-      await writer.close();
-    }
+    const seed = (writer: Store) =>
+      writer.upsertClient({
+        clientId: 'tv', name: 'TV', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
+        grantTypes: [GrantType.DeviceCode], redirectUris: [], scopes: ['openid'], firstParty: true, createdAt: 0,
+      });
+    await withReadOnlyStore('core.db', seed, ({ store }) =>
+      withCore(store, undefined, async (core, unexpected) => {
+        const response = await serveFetch(
+          core.handle,
+          new Request('https://pairgate.test/oauth/device/code', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=tv' }),
+          '203.0.113.7',
+        );
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toBe('5');
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(await response.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'The service is briefly unavailable; try again in a few seconds.' });
+        expect(unexpected).toEqual([]);
+      }),
+    );
   });
 
   it('the authorization endpoint sends a signed-in person back to the app with temporarily_unavailable', async () => {
-    const file = join(dir, 'authorize.db');
-    const writer = openSqliteStore(file);
-    await writer.migrate();
-    await writer.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: 'unused', createdAt: 0 });
-    await writer.upsertClient({
-      clientId: 'desktop', name: 'Desktop', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
-      grantTypes: [GrantType.AuthorizationCode], redirectUris: ['http://127.0.0.1/callback'], scopes: ['openid'], firstParty: true, createdAt: 0,
-    });
-    const keepWal = new Database(file);
-    const store = openSqliteStore(file, { readonly: true, log: () => undefined });
-    const unexpected: unknown[] = [];
-    const core = createProvider({
-      store,
-      issuer: 'https://pairgate.test',
-      sessions: { current: async () => ({ userId: 'u1', authTime: Date.now() }) },
-      onUnexpectedError: (e) => unexpected.push(e),
-    });
-    try {
-      const query = new URLSearchParams({
-        response_type: 'code', client_id: 'desktop', redirect_uri: 'http://127.0.0.1:5000/callback', scope: 'openid', state: 's1',
-        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+    const seed = async (writer: Store) => {
+      await writer.createUser({ id: 'u1', email: 'ada@example.com', name: 'Ada', passwordHash: 'unused', createdAt: 0 });
+      await writer.upsertClient({
+        clientId: 'desktop', name: 'Desktop', type: 'public', tokenEndpointAuthMethod: 'none', secretHash: null,
+        grantTypes: [GrantType.AuthorizationCode], redirectUris: ['http://127.0.0.1/callback'], scopes: ['openid'], firstParty: true, createdAt: 0,
       });
-      const response = await serveFetch(core.handle, new Request(`https://pairgate.test/oauth/authorize?${query}`, { redirect: 'manual' }), '203.0.113.7');
-      expect(response.status).toBe(303);
-      const location = new URL(response.headers.get('location') ?? '');
-      expect(location.origin + location.pathname).toBe('http://127.0.0.1:5000/callback');
-      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'temporarily_unavailable', state: 's1', iss: 'https://pairgate.test' });
-      expect(unexpected).toEqual([]);
-    } finally {
-      core.close();
-      await store.close();
-      keepWal.close();
-      await writer.close();
-    }
+    };
+    const signedIn: SessionReader = { current: async () => ({ userId: 'u1', authTime: Date.now() }) };
+    await withReadOnlyStore('authorize.db', seed, ({ store }) =>
+      withCore(store, signedIn, async (core, unexpected) => {
+        const query = new URLSearchParams({
+          response_type: 'code', client_id: 'desktop', redirect_uri: 'http://127.0.0.1:5000/callback', scope: 'openid', state: 's1',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+        });
+        const response = await serveFetch(core.handle, new Request(`https://pairgate.test/oauth/authorize?${query}`, { redirect: 'manual' }), '203.0.113.7');
+        expect(response.status).toBe(303);
+        const location = new URL(response.headers.get('location') ?? '');
+        expect(location.origin + location.pathname).toBe('http://127.0.0.1:5000/callback');
+        expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'temporarily_unavailable', state: 's1', iss: 'https://pairgate.test' });
+        expect(unexpected).toEqual([]);
+      }),
+    );
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientRecord, Store } from '../store';
-import { MIN, T0, client, id } from './fixtures';
+import { CLIENT_DEFAULTS, MIN, T0, client, id } from './fixtures';
 
 export function clientsContract(store: Store): void {
   describe('clients', () => {
@@ -50,19 +50,7 @@ export function clientsContract(store: Store): void {
       const { jwks: _j, allowedAudiences: _a, requirePkce: _p, responseTypes: _r, proximity: _x, allowedNetworks: _n, remoteScopes: _s, remoteRefreshTtlSeconds: _t, deviceCodeTtlSeconds: _d, userCodeKind: _k, ...bare } =
         client({ grantTypes: ['authorization_code', 'refresh_token'] });
       await store.upsertClient(bare);
-      expect(await store.findClient(bare.clientId)).toEqual({
-        ...bare,
-        jwks: null,
-        allowedAudiences: [],
-        requirePkce: false,
-        responseTypes: ['code'],
-        proximity: 'warn',
-        allowedNetworks: [],
-        remoteScopes: null,
-        remoteRefreshTtlSeconds: null,
-        deviceCodeTtlSeconds: null,
-        userCodeKind: 'letters',
-      });
+      expect(await store.findClient(bare.clientId)).toEqual({ ...bare, ...CLIENT_DEFAULTS, responseTypes: ['code'] });
       const machine = { ...bare, clientId: id('c'), grantTypes: ['client_credentials'] };
       await store.upsertClient(machine);
       expect((await store.findClient(machine.clientId))?.responseTypes).toEqual([]);

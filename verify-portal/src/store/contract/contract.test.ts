@@ -17,7 +17,7 @@ import { authorizationContract } from './authorization';
 import { clientsContract } from './clients';
 import { databaseContract } from './database';
 import { deviceCodesContract } from './device-codes';
-import { LATEST_VERSION, refreshToken } from './fixtures';
+import { LATEST_VERSION, MIGRATIONS, refreshToken } from './fixtures';
 import { grantsContract } from './grants';
 import { forEachStore, pgUrl } from './harness';
 import { signingKeysContract } from './keys';
@@ -57,16 +57,7 @@ describe('sqlite specifics', () => {
     const Database = (await import('better-sqlite3')).default;
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
-      { version: 1, name: 'initial' },
-      { version: 2, name: 'sessions-rate-limits' },
-      { version: 3, name: 'authorization-codes' },
-      { version: 4, name: 'client-auth' },
-      { version: 5, name: 'authorization-response' },
-      { version: 6, name: 'readiness' },
-      { version: 7, name: 'throttles' },
-      { version: 8, name: 'cross-device' },
-    ]);
+    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual(MIGRATIONS);
     raw.close();
   });
 
@@ -127,16 +118,7 @@ describe.skipIf(!pgUrl)('postgres specifics', () => {
     try {
       expect(await Promise.all(stores.map((s) => s.migrate()))).toEqual(stores.map(() => LATEST_VERSION));
       const rows = await admin(async (c) => (await c.query(`SELECT version, name FROM "${other}".schema_migrations`)).rows);
-      expect(rows).toEqual([
-        { version: 1, name: 'initial' },
-        { version: 2, name: 'sessions-rate-limits' },
-        { version: 3, name: 'authorization-codes' },
-        { version: 4, name: 'client-auth' },
-        { version: 5, name: 'authorization-response' },
-        { version: 6, name: 'readiness' },
-        { version: 7, name: 'throttles' },
-        { version: 8, name: 'cross-device' },
-      ]);
+      expect(rows).toEqual(MIGRATIONS);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

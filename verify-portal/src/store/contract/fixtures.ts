@@ -3,10 +3,22 @@
  * takes the fields a test cares about.
  */
 import { randomUUID } from 'node:crypto';
+import type { ClientDefaultedField } from '../records/clients';
 import type { ApprovalCheck, AuthorizationCodeRecord, ClientRecord, DeviceCodeRecord, DeviceDecision, GrantRecord, RefreshTokenRecord, UserRecord } from '../store';
 
+/** Both dialects' migrations, as schema_migrations lists them once all are applied. */
+export const MIGRATIONS = [
+  { version: 1, name: 'initial' },
+  { version: 2, name: 'sessions-rate-limits' },
+  { version: 3, name: 'authorization-codes' },
+  { version: 4, name: 'client-auth' },
+  { version: 5, name: 'authorization-response' },
+  { version: 6, name: 'readiness' },
+  { version: 7, name: 'throttles' },
+  { version: 8, name: 'cross-device' },
+];
 /** The schema version both dialects' migrations end at. */
-export const LATEST_VERSION = 8;
+export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 export const T0 = 1_700_000_000_000;
 export const MIN = 60_000;
 /** A session cap no test reaches unless it means to. */
@@ -24,6 +36,22 @@ export function user(over: Partial<UserRecord> = {}): UserRecord {
   return { id: id('u'), email: `${randomUUID()}@example.com`, name: 'Ada', passwordHash: 'scrypt$x', createdAt: T0, ...over };
 }
 
+/**
+ * What a client registered without the fields added since the first schema gets for them
+ * (`ClientDefaultedField`), but `responseTypes`, which follows the client's grant types.
+ */
+export const CLIENT_DEFAULTS: Omit<Pick<ClientRecord, ClientDefaultedField>, 'responseTypes'> = {
+  jwks: null,
+  allowedAudiences: [],
+  requirePkce: false,
+  proximity: 'warn',
+  allowedNetworks: [],
+  remoteScopes: null,
+  remoteRefreshTtlSeconds: null,
+  deviceCodeTtlSeconds: null,
+  userCodeKind: 'letters',
+};
+
 export function client(over: Partial<ClientRecord> = {}): ClientRecord {
   return {
     clientId: id('c'),
@@ -36,16 +64,8 @@ export function client(over: Partial<ClientRecord> = {}): ClientRecord {
     scopes: ['openid', 'profile', 'offline_access'],
     firstParty: true,
     createdAt: T0,
-    jwks: null,
-    allowedAudiences: [],
-    requirePkce: false,
+    ...CLIENT_DEFAULTS,
     responseTypes: [],
-    proximity: 'warn',
-    allowedNetworks: [],
-    remoteScopes: null,
-    remoteRefreshTtlSeconds: null,
-    deviceCodeTtlSeconds: null,
-    userCodeKind: 'letters',
     ...over,
   };
 }
