@@ -57,11 +57,12 @@ const SUBSCRIBE_SETTLE_MS = 6_000;
 const MINT_CONCURRENCY = 64;
 const OPEN_CONCURRENCY = 200;
 
+const QUICK = process.env.BENCH_QUICK === '1';
 const settings = {
-  flowsPerMode: Math.round(setting('BENCH_PUSH_FLOWS', 'flows', 200)),
-  lanes: Math.round(setting('BENCH_PUSH_LANES', 'lanes', 25)),
-  devices: Math.round(setting('BENCH_PUSH_DEVICES', 'devices', 10_000)),
-  approvals: Math.round(setting('BENCH_PUSH_APPROVALS', 'approvals', 5)),
+  flowsPerMode: Math.round(setting('BENCH_PUSH_FLOWS', 'flows', QUICK ? 10 : 200)),
+  lanes: Math.round(setting('BENCH_PUSH_LANES', 'lanes', QUICK ? 5 : 25)),
+  devices: Math.round(setting('BENCH_PUSH_DEVICES', 'devices', QUICK ? 1_000 : 10_000)),
+  approvals: Math.round(setting('BENCH_PUSH_APPROVALS', 'approvals', QUICK ? 2 : 5)),
 };
 
 function selectedParts(): ('latency' | 'scale')[] {
