@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { consentPath } from '../../portal/forms/consent';
 import { firstParam, loaders, pageRequest, signInFirst } from '../../portal/page-request';
 import { consent } from '../../portal/strings/consent';
+import { DecisionForm } from '../_ui/decision-form';
 import { ScopeList } from '../_ui/scopes';
 import { Shell } from '../_ui/shell';
 
@@ -40,16 +41,16 @@ export default async function ConsentPage({ searchParams }: Props) {
       <ScopeList scopes={screen.scopes} />
       <p className="hint">{consent.returnTo(screen.returnsToHost ?? consent.thisComputer)}</p>
 
-      <form method="post" action="/consent" data-form="consent" className="decide">
-        <input type="hidden" name="csrf" value={viewer.csrf} />
-        <input type="hidden" name="request" value={screen.requestId} />
-        <button type="submit" name="decision" value="allow" className="button primary">
-          {consent.allow}
-        </button>
-        <button type="submit" name="decision" value="deny" className="button secondary">
-          {consent.cancel}
-        </button>
-      </form>
+      <DecisionForm
+        action="/consent"
+        form="consent"
+        csrf={viewer.csrf}
+        subject={{ request: screen.requestId }}
+        decisions={[
+          { value: 'allow', label: consent.allow, primary: true },
+          { value: 'deny', label: consent.cancel },
+        ]}
+      />
       <p className="hint">{consent.hint}</p>
     </Shell>
   );

@@ -3,6 +3,7 @@ import { formatUserCode, spellUserCode } from '@pairgate/shared';
 import type { ConfirmDetails, Viewer } from '../../../portal/loaders/types';
 import { loaders, pageRequest, signInFirst } from '../../../portal/page-request';
 import { activate } from '../../../portal/strings/activate';
+import { DecisionForm } from '../../_ui/decision-form';
 import { ResultView } from '../../_ui/result';
 import { ScopeList } from '../../_ui/scopes';
 import { Notice, Shell } from '../../_ui/shell';
@@ -50,16 +51,16 @@ export default async function ConfirmPage() {
       {details.step === 'match' ? (
         <NumberChoices details={details} csrf={viewer.csrf} />
       ) : (
-        <form method="post" action="/activate/confirm" data-form="confirm" className="decide">
-          <input type="hidden" name="csrf" value={viewer.csrf} />
-          <input type="hidden" name="user_code" value={details.userCode} />
-          <button type="submit" name="decision" value="approve" className="button primary">
-            {text.approve}
-          </button>
-          <button type="submit" name="decision" value="deny" className="button secondary">
-            {text.deny}
-          </button>
-        </form>
+        <DecisionForm
+          action="/activate/confirm"
+          form="confirm"
+          csrf={viewer.csrf}
+          subject={{ user_code: details.userCode }}
+          decisions={[
+            { value: 'approve', label: text.approve, primary: true },
+            { value: 'deny', label: text.deny },
+          ]}
+        />
       )}
       <p className="hint">{details.step === 'match' ? text.match.hint : text.denyHint}</p>
 
@@ -93,13 +94,7 @@ function NumberChoices({ details, csrf }: { details: ConfirmDetails; csrf: strin
           </button>
         ))}
       </form>
-      <form method="post" action="/activate/confirm" data-form="confirm" className="decide">
-        <input type="hidden" name="csrf" value={csrf} />
-        <input type="hidden" name="user_code" value={details.userCode} />
-        <button type="submit" name="decision" value="deny" className="button secondary">
-          {text.deny}
-        </button>
-      </form>
+      <DecisionForm action="/activate/confirm" form="confirm" csrf={csrf} subject={{ user_code: details.userCode }} decisions={[{ value: 'deny', label: text.deny }]} />
     </section>
   );
 }
