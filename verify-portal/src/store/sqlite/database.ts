@@ -6,6 +6,7 @@ import { PURGE_BATCH_ROWS, purgeInBatches } from '../purge';
 import type { DatabaseStore } from '../records/database';
 import { num, type Row } from '../rows';
 import type { BackgroundCheckpoints } from './checkpoints';
+import type { DeviceCodeCache } from './device-code-cache';
 import type { SqliteDb } from './db';
 import { forgetPollsBefore, type LastPolls } from './device-codes';
 import type { SqliteRateLimits } from './rate-limits';
@@ -17,12 +18,13 @@ const SQL = {
 /** What the database holds in this process's memory besides its statements: cleared by a purge, written at close. */
 interface InMemory {
   lastPolls: LastPolls;
+  deviceCodes: DeviceCodeCache;
   rateLimits: SqliteRateLimits;
   /** The checkpoint worker, stopped before the connection closes (none for in-memory and read-only databases). */
   checkpoints: BackgroundCheckpoints | undefined;
 }
 
-export function sqliteDatabase(q: SqliteDb, { lastPolls, rateLimits, checkpoints }: InMemory): DatabaseStore {
+export function sqliteDatabase(q: SqliteDb, { lastPolls, deviceCodes, rateLimits, checkpoints }: InMemory): DatabaseStore {
   const { db, get, run } = q;
   let closed = false;
 
@@ -88,6 +90,7 @@ export function sqliteDatabase(q: SqliteDb, { lastPolls, rateLimits, checkpoints
         run(`DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${target.where.replaceAll(':cutoff', '@cutoff')} LIMIT ${PURGE_BATCH_ROWS})`, { cutoff }).changes,
       );
       forgetPollsBefore(lastPolls, now - graceMs);
+      deviceCodes.forgetExpiredBefore(now - graceMs);
       rateLimits.forget(); // purged windows must not live on in memory
       return deleted;
     },

@@ -1,12 +1,13 @@
 /** Device codes (RFC 8628) in SQLite. */
 import type { DeviceCodeRecord, DeviceCodeStore } from '../records/device-codes';
 import type { GrantRecord } from '../records/grants';
-import { DEVICE_CODE_COLUMNS, deviceCodeParams, placeholders, toDeviceCode } from '../rows';
+import { DEVICE_CODE_COLUMNS, deviceCodeParams, placeholders, toDeviceCode, type Row } from '../rows';
+import type { DeviceCodeCache } from './device-code-cache';
 import { conflicts, groupCommit, type SqliteDb } from './db';
 import { insertGrant } from './grants';
 
 const SQL = {
-  deleteExpiredUserCode: 'DELETE FROM device_codes WHERE user_code = ? AND expires_at <= ?',
+  deleteExpiredUserCode: 'DELETE FROM device_codes WHERE user_code = ? AND expires_at <= ? RETURNING device_code_hash',
   insertDeviceCode: `INSERT INTO device_codes (${DEVICE_CODE_COLUMNS}) VALUES (${placeholders(DEVICE_CODE_COLUMNS, 'sqlite')})
     ON CONFLICT (user_code) DO NOTHING`,
   deviceCodeByHash: 'SELECT * FROM device_codes WHERE device_code_hash = ?',
@@ -45,10 +46,20 @@ export function forgetPollsBefore(lastPolls: LastPolls, cutoff: number): void {
   for (const [hash, at] of lastPolls) if (at < cutoff) lastPolls.delete(hash);
 }
 
-export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCodeStore {
-  const { db, get, run } = q;
+export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls, cache: DeviceCodeCache): DeviceCodeStore {
+  const { db, all, get, run } = q;
 
-  // `record` is always fresh from `toDeviceCode`, so it is updated in place, not copied (a poll's largest allocation).
+  /** A row just read or written, as a record, remembered (device-code-cache.ts). */
+  const remembered = (row: Row | undefined): DeviceCodeRecord | undefined => {
+    if (!row) return undefined;
+    const record = toDeviceCode(row);
+    cache.put(record);
+    return record;
+  };
+  /** The code by its hash: from memory, else from the table. A fresh copy either way. */
+  const byHash = (hash: string): DeviceCodeRecord | undefined => cache.get(hash) ?? remembered(get(SQL.deviceCodeByHash, hash));
+
+  // `record` is always a fresh copy (`byHash`), so it is updated in place, not copied again.
   const withLastPoll = (record: DeviceCodeRecord): DeviceCodeRecord => {
     const last = lastPolls.get(record.deviceCodeHash);
     if (last !== undefined && (record.lastPolledAt === null || record.lastPolledAt < last)) record.lastPolledAt = last;
@@ -57,17 +68,17 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCode
 
   // Synchronous from read to write, so no other poll in this process can come in between.
   const recordPoll = (hash: string, now: number): { record: DeviceCodeRecord; tooFast: boolean } | undefined => {
-    const row = get(SQL.deviceCodeByHash, hash);
-    if (!row) return undefined;
-    const before = withLastPoll(toDeviceCode(row));
+    const found = byHash(hash);
+    if (!found) return undefined;
+    const before = withLastPoll(found);
     const tooFast = before.status === 'pending' && before.lastPolledAt !== null && now - before.lastPolledAt < before.interval * 1000;
     lastPolls.set(hash, now);
     if (!tooFast) {
       before.lastPolledAt = now;
       return { record: before, tooFast };
     }
-    const after = get(SQL.slowDown, now, hash);
-    return after && { record: toDeviceCode(after), tooFast };
+    const after = remembered(get(SQL.slowDown, now, hash));
+    return after && { record: after, tooFast };
   };
 
   // One INSERT in the common case. Only when the user code is taken (rare: 20^8 codes) may an
@@ -75,11 +86,12 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCode
   // savepoint inside `insertTogether`'s), so a failure undoes this code's statements only.
   const insertOne = db.transaction((record: DeviceCodeRecord): boolean => {
     if (run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1) return true;
-    run(SQL.deleteExpiredUserCode, record.userCode, record.createdAt);
+    for (const gone of all(SQL.deleteExpiredUserCode, record.userCode, record.createdAt)) cache.forget(gone.device_code_hash as string);
     return run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1;
   });
   const insertTogether = groupCommit(db, (record: DeviceCodeRecord) => conflicts('device code', () => insertOne(record)));
 
+  // Remembered only once committed (below): a grant that fails to insert rolls the redemption back.
   const redeemDeviceCodeTx = db.transaction((hash: string, grant: GrantRecord, now: number): DeviceCodeRecord | undefined => {
     const row = get(SQL.redeem, hash, now);
     if (!row) return undefined;
@@ -94,23 +106,21 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCode
       return insertTogether(record);
     },
     async findDeviceCode(hash) {
-      const row = get(SQL.deviceCodeByHash, hash);
-      return row && withLastPoll(toDeviceCode(row));
+      const record = byHash(hash);
+      return record && withLastPoll(record);
     },
     async findDeviceCodeByUserCode(userCode) {
-      const row = get(SQL.deviceCodeByUserCode, userCode);
-      return row && toDeviceCode(row);
+      return remembered(get(SQL.deviceCodeByUserCode, userCode));
     },
     async findReplacementDeviceCode(previous, now) {
-      const row = get(SQL.replacementDeviceCode, previous.clientId, previous.clientIp, previous.deviceName, previous.deviceModel, previous.createdAt, now);
-      return row && toDeviceCode(row);
+      return remembered(get(SQL.replacementDeviceCode, previous.clientId, previous.clientIp, previous.deviceName, previous.deviceModel, previous.createdAt, now));
     },
     async recordDevicePoll(hash, now) {
       return recordPoll(hash, now);
     },
     async decideDeviceCode(userCode, decision, now) {
       const approval = decision.status === 'approved' ? decision.approval : undefined;
-      const row = get(SQL.decide, {
+      return remembered(get(SQL.decide, {
         status: decision.status,
         userId: decision.status === 'approved' ? decision.userId : null,
         now,
@@ -119,19 +129,18 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls): DeviceCode
         proximity: approval?.proximity ?? null,
         policy: approval?.policy ?? null,
         numberMatched: approval?.numberMatched ? 1 : 0,
-      });
-      return row && toDeviceCode(row);
+      }));
     },
     async redeemDeviceCode(hash, grant, now) {
-      return conflicts('grant', () => redeemDeviceCodeTx.immediate(hash, grant, now));
+      const record = conflicts('grant', () => redeemDeviceCodeTx.immediate(hash, grant, now));
+      if (record) cache.put(record);
+      return record;
     },
     async drawNumberMatch(hash, draw, now) {
-      const row = get(SQL.drawNumberMatch, draw.number, JSON.stringify(draw.choices), hash, now);
-      return row && toDeviceCode(row);
+      return remembered(get(SQL.drawNumberMatch, draw.number, JSON.stringify(draw.choices), hash, now));
     },
     async withdrawDeviceApproval(grantId, userId, now) {
-      const row = get(SQL.withdrawApproval, now, grantId, userId);
-      return row && toDeviceCode(row);
+      return remembered(get(SQL.withdrawApproval, now, grantId, userId));
     },
   };
 }

@@ -16,6 +16,7 @@ import { checkpointInBackground } from './checkpoints';
 import { sqliteClients } from './clients';
 import { sqliteDatabase } from './database';
 import { sqliteDb } from './db';
+import { deviceCodeCache } from './device-code-cache';
 import { sqliteDeviceCodes, type LastPolls } from './device-codes';
 import { sqliteGrants } from './grants';
 import { sqliteSigningKeys } from './keys';
@@ -26,6 +27,8 @@ import { sqliteUsers } from './users';
 
 /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
+/** Device codes remembered in memory (device-code-cache.ts, ~1 KB each); past this it starts over. */
+const DEVICE_CODE_CACHE_ENTRIES = 200_000;
 /** How often the worker copies the WAL back into the database file (checkpoints.ts). */
 const CHECKPOINT_INTERVAL_MS = 200;
 /** Rate-limit increments are written to the table at most this long after they happen. */
@@ -72,6 +75,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
 
   const q = sqliteDb(db);
   const lastPolls: LastPolls = new Map();
+  const deviceCodes = deviceCodeCache(db, DEVICE_CODE_CACHE_ENTRIES);
   // Counted in memory, written in the background (rate-limits.ts): exact for the one instance SQLite serves.
   const rateLimits = sqliteRateLimits(db, {
     flushIntervalMs: RATE_LIMIT_FLUSH_MS,
@@ -80,10 +84,10 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions = 
   });
 
   const store: Store = {
-    ...sqliteDatabase(q, { lastPolls, rateLimits, checkpoints }),
+    ...sqliteDatabase(q, { lastPolls, deviceCodes, rateLimits, checkpoints }),
     ...sqliteUsers(q),
     ...sqliteClients(q),
-    ...sqliteDeviceCodes(q, lastPolls),
+    ...sqliteDeviceCodes(q, lastPolls, deviceCodes),
     ...sqliteGrants(q),
     ...sqliteAuthorization(q),
     ...sqliteSigningKeys(q),

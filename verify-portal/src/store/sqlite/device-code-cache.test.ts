@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { approve, deviceCode, grantOfDevice, T0 } from '../contract/fixtures';
+import type { DeviceCodeStore } from '../records/device-codes';
+import { deviceCodeCache } from './device-code-cache';
+import { sqliteDb } from './db';
+import { sqliteDeviceCodes } from './device-codes';
+import { openSqliteStore } from './index';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SQLite device codes remembered in memory', () => {
+  let dir: string;
+  let file: string;
+  let db: Database.Database;
+  let codes: DeviceCodeStore;
+  let reads: number;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pairgate-dc-cache-'));
+    file = join(dir, 'p.db');
+    const migrated = openSqliteStore(file);
+    await migrated.migrate();
+    await migrated.close();
+    db = new Database(file);
+    const q = sqliteDb(db);
+    reads = 0;
+    // Counts the statements that read a row (the cache's own data_version check is not one of them).
+    const counted = { ...q, get: (sql: string, ...params: unknown[]) => (reads++, q.get(sql, ...params)) };
+    codes = sqliteDeviceCodes(counted, new Map(), deviceCodeCache(db, 1_000));
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers a code’s later polls from memory: one read of the table, not one per poll', async () => {
+    const d = deviceCode({ interval: 0 });
+    expect(await codes.insertDeviceCode(d)).toBe(true);
+    for (let i = 0; i < 5; i++) {
+      const polled = await codes.recordDevicePoll(d.deviceCodeHash, T0 + i);
+      expect(polled).toMatchObject({ tooFast: false, record: { status: 'pending', lastPolledAt: T0 + i } });
+      await nextTurn();
+    }
+    expect(reads).toBe(1);
+  });
+
+  it('sees another connection’s change from the next turn on', async () => {
+    const d = deviceCode();
+    await codes.insertDeviceCode(d);
+    expect((await codes.findDeviceCode(d.deviceCodeHash))?.expiresAt).toBe(d.expiresAt);
+    const other = new Database(file);
+    other.prepare('UPDATE device_codes SET expires_at = ? WHERE device_code_hash = ?').run(T0 - 1, d.deviceCodeHash);
+    other.close();
+    await nextTurn();
+    expect((await codes.findDeviceCode(d.deviceCodeHash))?.expiresAt).toBe(T0 - 1);
+  });
+
+  it('remembers a redemption only once it is committed', async () => {
+    const d = deviceCode();
+    await codes.insertDeviceCode(d);
+    const decision = approve('u-1');
+    await codes.decideDeviceCode(d.userCode, decision, T0 + 1);
+    const g = grantOfDevice(decision, d);
+    // The grant's id is taken already: the redemption rolls back, and the code stays approved.
+    db.prepare('INSERT INTO grants (id, user_id, client_id, scope, auth_time, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(g.id, 'u-2', 'tv', 'openid', T0, T0);
+    await expect(codes.redeemDeviceCode(d.deviceCodeHash, g, T0 + 2)).rejects.toThrow();
+    expect((await codes.findDeviceCode(d.deviceCodeHash))?.status).toBe('approved');
+  });
+
+  it('hands out copies: a caller changing a record changes nothing remembered', async () => {
+    const d = deviceCode();
+    await codes.insertDeviceCode(d);
+    const first = await codes.findDeviceCode(d.deviceCodeHash);
+    if (first) first.status = 'denied';
+    expect((await codes.findDeviceCode(d.deviceCodeHash))?.status).toBe('pending');
+  });
+});
