@@ -11,7 +11,6 @@
  *     device flow: valid, expired, wrong audience, missing scope.
  */
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 import { GrantType } from '@pairgate/shared';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
@@ -24,6 +23,7 @@ import { createKeyRing } from '../../src/oauth/tokens/keys';
 import { openStore } from '../../src/store';
 import type { ClientRegistration, Store } from '../../src/store/store';
 import { chromiumAvailable, launchChromium } from '../support/browser';
+import { callbackServer, type Received } from '../support/callback-server';
 import { approveOnPhone, DEMO_EMAIL, DEMO_PASSWORD, signIn, startDevice } from '../support/phone';
 import { startPortal, type RunningPortal } from '../support/portal';
 import { testDatabaseUrl } from '../support/resources';
@@ -34,49 +34,6 @@ const SECRET = 'web-app-secret-0123456789abcdefghijklmnop';
 const SCOPE = `openid profile email offline_access ${DEVICES_API.scope}`;
 /** Every legacy type, enabled for the one client that may use them. */
 const LEGACY_TYPES = ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'];
-
-interface Received {
-  method: string;
-  url: URL;
-  /** The POSTed form (form_post), or the query (a plain redirect). */
-  params: URLSearchParams;
-  contentType: string | undefined;
-}
-
-/** The web app's callback: a real HTTP server on 127.0.0.1 that records what the browser sends. */
-async function callbackServer(): Promise<{ base: string; next(): Promise<Received>; close(): void }> {
-  const server = http.createServer();
-  const queue: Received[] = [];
-  const waiting: ((r: Received) => void)[] = [];
-  server.on('request', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${(server.address() as { port: number }).port}`);
-      // Only the registered callback counts (the browser also asks for /favicon.ico).
-      if (url.pathname !== '/cb') {
-        res.writeHead(404).end();
-        return;
-      }
-      const body = Buffer.concat(chunks).toString('utf8');
-      const received: Received = { method: req.method ?? '', url, params: req.method === 'POST' ? new URLSearchParams(body) : url.searchParams, contentType: req.headers['content-type'] };
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><title>Signed in</title><p>Signed in to the web app.</p>');
-      const w = waiting.shift();
-      if (w) w(received);
-      else queue.push(received);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  return {
-    base: `http://127.0.0.1:${port}`,
-    next: () => {
-      const ready = queue.shift();
-      return ready ? Promise.resolve(ready) : new Promise((r) => waiting.push(r));
-    },
-    close: () => server.close(),
-  };
-}
 
 const leftHalf = (s: string) => createHash('sha256').update(s, 'ascii').digest().subarray(0, 16).toString('base64url');
 
