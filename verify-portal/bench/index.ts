@@ -12,8 +12,9 @@ import path from 'node:path';
 import { benchDir, LOAD_CORE, log, portalDir, spawnTsx } from './processes';
 
 const PARTS = {
-  // run.ts pins its servers and its load worker itself; its orchestrator stays unpinned.
-  throughput: { file: 'run.ts', core: undefined },
+  // run.ts pins its servers and its load worker itself; the orchestrator (reading the servers'
+  // output among other things) stays off the server core too.
+  throughput: { file: 'run.ts', core: LOAD_CORE },
   // push.ts's and mixed.ts's devices and approvers belong on the load core (they would re-run themselves there anyway).
   push: { file: 'push.ts', core: LOAD_CORE },
   mixed: { file: 'mixed.ts', core: LOAD_CORE },

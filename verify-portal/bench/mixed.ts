@@ -16,26 +16,22 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { benchPerson } from './common';
 import { flowContext, latencyReport, runLanes } from './flows';
 import { LoadWorker } from './load-worker';
 import { Approver, now, signInAll } from './phone';
 import {
-  allowedCpus,
   BenchError,
   cleanupNow,
   cores,
   cpuSeconds,
-  LOAD_CORE,
+  onLoadCore,
   log,
   pin,
-  portalDir,
   RAISED_CONNECTION_CAP,
   RAISED_ISSUANCE_LIMITS,
   rssMb,
   setting,
-  spawnTsx,
   startPortal,
   stopChild,
   type StartedServer,
@@ -53,15 +49,6 @@ const settings = {
   lanes: Math.round(setting('BENCH_MIXED_LANES', 'lanes', QUICK ? 10 : 25)),
   durationS: setting('BENCH_MIXED_DURATION', 'duration', QUICK ? 12 : 40),
 };
-
-/** Runs this same file again under `taskset -c 1` (see push.ts). */
-async function rerunPinned(): Promise<number> {
-  const self = fileURLToPath(import.meta.url);
-  const child = spawnTsx(LOAD_CORE, [self, ...process.argv.slice(2)], { cwd: portalDir, env: process.env, gentle: true });
-  child.stdout?.pipe(process.stdout);
-  child.stderr?.pipe(process.stderr);
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
-}
 
 async function measure(server: StartedServer, worker: LoadWorker, tmp: string) {
   const ctx = await flowContext(server.origin);
@@ -108,8 +95,9 @@ async function measure(server: StartedServer, worker: LoadWorker, tmp: string) {
 }
 
 async function main(): Promise<void> {
-  if (pin && allowedCpus() !== LOAD_CORE) {
-    process.exitCode = await rerunPinned();
+  const pinnedRun = await onLoadCore(import.meta.url);
+  if (pinnedRun !== undefined) {
+    process.exitCode = pinnedRun;
     return;
   }
   const loadAtStart = round(os.loadavg()[0] ?? 0);

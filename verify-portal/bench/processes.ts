@@ -179,6 +179,19 @@ export function rssMb(pid: number): number {
   return round(kb / 1024, 1);
 }
 
+/**
+ * When this benchmark process is not yet on the load core: runs its file (`moduleUrl`) again
+ * under `taskset -c 1`, passing its output through, and resolves with that run's exit code;
+ * else (already there, or no pinning) undefined, and the caller carries on.
+ */
+export async function onLoadCore(moduleUrl: string): Promise<number | undefined> {
+  if (!pin || allowedCpus() === LOAD_CORE) return undefined;
+  const child = spawnTsx(LOAD_CORE, [fileURLToPath(moduleUrl), ...process.argv.slice(2)], { cwd: portalDir, env: process.env, gentle: true });
+  child.stdout?.pipe(process.stdout);
+  child.stderr?.pipe(process.stderr);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
 /** The CPUs this process may run on, e.g. "1" or "0-1" (Linux). */
 export function allowedCpus(): string {
   try {
@@ -195,14 +208,18 @@ export interface StartedServer {
   origin: string;
   /** The serving node process (for RSS). */
   pid: number;
-  /** The last 200 lines the server printed. */
-  output: string[];
+  /** The last lines the server printed (about 16 KB of them). */
+  output(): string[];
 }
+
+/** How much of a server's output is kept, for error messages. */
+const OUTPUT_TAIL = 16 * 1024;
 
 /**
  * Starts `node <args>` (a compiled server, bench/build.ts) in verify-portal on a free port,
  * pinned to the server core, with `PORT`, `HOST=127.0.0.1` and `NODE_ENV=production`, and
- * resolves once it prints `ready`.
+ * resolves once it prints `ready`. Its output is kept as a bounded tail of raw text, never split
+ * per line while it serves: a server logs a line per request, and this process reads them all.
  */
 export async function startServer(
   name: string,
@@ -216,28 +233,30 @@ export async function startServer(
     cwd: portalDir,
     env: { ...process.env, ...env(origin), PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
   });
-  const output: string[] = [];
+  let tail = '';
   const remember = (chunk: Buffer): void => {
-    output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (output.length > 200) output.splice(0, output.length - 200);
+    tail += chunk.toString('utf8');
+    if (tail.length > 2 * OUTPUT_TAIL) tail = tail.slice(-OUTPUT_TAIL);
   };
+  const output = (): string[] => tail.slice(-OUTPUT_TAIL).split('\n').filter(Boolean).slice(1);
   // Both pipes stay drained for the server's whole life, so a chatty server never blocks.
   child.stderr?.on('data', remember);
+  child.stdout?.on('data', remember);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BenchError(`${name} did not print "${ready}" within 120 s:\n${output.slice(-20).join('\n')}`)), 120_000);
+    const timer = setTimeout(() => reject(new BenchError(`${name} did not print "${ready}" within 120 s:\n${output().slice(-20).join('\n')}`)), 120_000);
     const onExit = (code: number | null): void => {
       clearTimeout(timer);
-      reject(new BenchError(`${name} exited (code ${code}) before it was ready:\n${output.slice(-20).join('\n')}`));
+      reject(new BenchError(`${name} exited (code ${code}) before it was ready:\n${output().slice(-20).join('\n')}`));
     };
     child.once('exit', onExit);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      remember(chunk);
-      if (output.some((line) => line.includes(ready))) {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve();
-      }
-    });
+    const watch = (): void => {
+      if (!tail.includes(ready)) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout?.off('data', watch);
+      resolve();
+    };
+    child.stdout?.on('data', watch);
   });
   return { child, origin, pid: servingPid(child.pid ?? 0), output };
 }

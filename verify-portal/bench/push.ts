@@ -22,7 +22,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { CHANNELS_PER_ADDRESS, closeChannel, loopbackAddress, openChannel, type Channel } from './channel';
 import { benchPerson, CLIENT_ID, DEVICE_AUTH_BODY, DEVICE_CODE_GRANT, FORM_HEADERS } from './common';
@@ -33,17 +32,15 @@ import {
   BenchError,
   cleanupNow,
   cores,
-  LOAD_CORE,
+  onLoadCore,
   log,
   onCleanup,
   pin,
-  portalDir,
   RAISED_CONNECTION_CAP,
   RAISED_ISSUANCE_LIMITS,
   rssMb,
   SERVER_CORE,
   setting,
-  spawnTsx,
   startPortal,
   stopChild,
   type StartedServer,
@@ -234,18 +231,10 @@ async function scaleBenchmark(server: StartedServer) {
 
 // ---------------------------------------------------------------- main
 
-/** Runs this same file again under `taskset -c 1`, passing its output through. */
-async function rerunPinned(): Promise<number> {
-  const self = fileURLToPath(import.meta.url);
-  const child = spawnTsx(LOAD_CORE, [self, ...process.argv.slice(2)], { cwd: portalDir, env: process.env, gentle: true });
-  child.stdout?.pipe(process.stdout);
-  child.stderr?.pipe(process.stderr);
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
-}
-
 async function main(): Promise<void> {
-  if (pin && allowedCpus() !== LOAD_CORE) {
-    process.exitCode = await rerunPinned();
+  const pinnedRun = await onLoadCore(import.meta.url);
+  if (pinnedRun !== undefined) {
+    process.exitCode = pinnedRun;
     return;
   }
   const parts = selectedParts();
@@ -293,7 +282,7 @@ async function main(): Promise<void> {
     verdict(met.pushP99, `push p99 ${latency?.push.p99Ms} ms (goal ≤ ${GOALS.pushP99MsAtMost} ms)`);
     verdict(met.rssGrowth, `RSS growth with ${scale?.devices} channels ${scale?.rssMb.growth} MB (goal ≤ ${GOALS.rssGrowthMbAtMost} MB)`);
   } catch (err) {
-    if (server) log(`server output (last lines):\n${server.output.slice(-15).join('\n')}`);
+    if (server) log(`server output (last lines):\n${server.output().slice(-15).join('\n')}`);
     throw err;
   } finally {
     if (server) await stopChild(server.child);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { LoadJob, LoadResult } from './common';
 import { LoadWorker } from './load-worker';
 import { postgresServerUrl } from './postgres';
-import { BenchError, cleanupNow, cores, LOAD_CORE, log, onCleanup, pin, RAISED_CONNECTION_CAP, RAISED_ISSUANCE_LIMITS, rssMb, SERVER_CORE, setting } from './processes';
+import { BenchError, cleanupNow, cores, LOAD_CORE, log, onCleanup, onLoadCore, pin, RAISED_CONNECTION_CAP, RAISED_ISSUANCE_LIMITS, rssMb, SERVER_CORE, setting } from './processes';
 import { median, round } from './stats';
 import { cpuBetween, profileRun, sampleCpu, startTarget, stopTarget, type Target, type TargetName } from './targets';
 
@@ -77,9 +77,9 @@ function intervalFor(liveCodes: number): number {
 const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'pairgate-bench-'));
-onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
-const worker = new LoadWorker();
+// Made in main(), once this process is on the load core (see onLoadCore).
+let tmp = '';
+let worker: LoadWorker;
 let jobs = 0;
 
 interface Run extends LoadResult {
@@ -257,6 +257,15 @@ async function defaultLimits() {
 }
 
 async function main(): Promise<void> {
+  // The orchestrator reads every server's output: keep it off the server core too.
+  const pinnedRun = await onLoadCore(import.meta.url);
+  if (pinnedRun !== undefined) {
+    process.exitCode = pinnedRun;
+    return;
+  }
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'pairgate-bench-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  worker = new LoadWorker();
   const loadAtStart = round(os.loadavg()[0] ?? 0);
   const started = performance.now();
   if (!pin) log(`WARNING: ${cores} core(s) or no taskset: servers and load are NOT pinned; figures are not comparable`);
