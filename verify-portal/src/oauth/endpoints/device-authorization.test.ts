@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../crypto/hash';
 import { serveFetch } from '../http/fetch-adapter';
 import { createProvider, type Provider } from '../provider';
+import { deviceAuthorizationEndpoint } from './device-authorization';
 import { createTestCore, ISSUER } from '../test-support';
 
 describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
@@ -119,6 +120,16 @@ describe('issuance limits (defaults: 30 then 1/s per network, 3,000 then 50/s pe
     expect((await issueFrom(t, '203.0.113.3')).status).toBe(429);
     t.clock.now = start + wait * 1000;
     expect((await issueFrom(t, '203.0.114.2')).status).toBe(200);
+  });
+
+  it('a refusal is answered, not thrown (no Error and stack trace for each request of a flood), with no-store', async () => {
+    const request = { method: 'POST', path: '/oauth/device/code', headers: { 'content-type': 'application/x-www-form-urlencoded' }, query: new URLSearchParams(), form: new URLSearchParams({ client_id: 'tv' }), clientAddress: '203.0.113.9' };
+    for (let i = 0; i < 30; i++) expect((await deviceAuthorizationEndpoint(t.core.context, request)).status).toBe(200);
+    await expect(deviceAuthorizationEndpoint(t.core.context, request)).resolves.toEqual({
+      status: 429,
+      headers: { 'Retry-After': expect.stringMatching(/^\d+$/), 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+      body: tooMany,
+    });
   });
 
   it('a client gets at most its ceiling from every network together', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { formatScope, formatUserCode, generateUserCode, GrantType, OAuthError, oauthError, type DeviceAuthorizationResponse } from '@pairgate/shared';
+import { formatScope, formatUserCode, generateUserCode, GrantType, oauthError, type DeviceAuthorizationResponse, type OAuthErrorBody } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import { consume, type LimitCheck } from '../../limits/rate-limit';
 import { networkOf } from '../../net/address';
@@ -36,11 +36,9 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
     // `slow_down` (§3.5) is a polling instruction (add 5 s to the interval of an existing code),
     // meaningless for a request for a new one; `temporarily_unavailable` (RFC 6749 §4.1.2.1,
     // registered in §11.4) is the code for "cannot handle this now, try later", which clients
-    // treat as transient, with 429 and Retry-After (RFC 6585 §4) saying when.
-    throw new OAuthError('temporarily_unavailable', 'Too many device codes requested; try again later.', {
-      status: 429,
-      headers: { 'Retry-After': String(retryAfter) },
-    });
+    // treat as transient, with 429 and Retry-After (RFC 6585 §4) saying when. Answered, not
+    // thrown: a flood is mostly these, and an Error captures a stack trace each time.
+    return json(429, TOO_MANY_CODES, { 'Retry-After': String(retryAfter), ...noStore });
   }
 
   // §5.2: the device code is a bearer secret: 256 random bits, stored only as a hash.
@@ -93,6 +91,9 @@ function issuanceChecks(ctx: CoreContext, clientId: string, clientAddress: strin
     { rule: { name: 'issue-client', limit: s.deviceCodesPerClient, windowMs: s.deviceCodesPerClientWindowSeconds * 1000 }, subject: clientId },
   ];
 }
+
+/** The body of every refused device authorization (see above). */
+const TOO_MANY_CODES: OAuthErrorBody = Object.freeze({ error: 'temporarily_unavailable', error_description: 'Too many device codes requested; try again later.' });
 
 /** RFC 6749 Appendix A VSCHARs, 16–128 of them: long enough to be random, short enough to store. */
 const DEVICE_ID = /^[\x20-\x7E]{16,128}$/;
