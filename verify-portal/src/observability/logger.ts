@@ -77,6 +77,26 @@ function isoTimeNow(): string {
 /** A key whose value is a secret: one of `SECRET_KEYS`, or one ending in one (the line scrub's `"…password":` rule). */
 const SECRET_KEY = new RegExp(`(?:${SECRET_KEYS.map((k) => k.replace(/[-]/g, '\\-')).join('|')})$`, 'i');
 
+/** Each key's `,"key":` and whether its value is a secret, worked out once: the same few keys come every time. */
+const keys = new Map<string, { prefix: string; secret: boolean }>();
+function keyOf(key: string): { prefix: string; secret: boolean } {
+  let known = keys.get(key);
+  if (!known) {
+    known = { prefix: `,${JSON.stringify(key)}:`, secret: SECRET_KEY.test(key) };
+    if (keys.size < 1_000) keys.set(key, known);
+  }
+  return known;
+}
+
+/** `JSON.stringify(value)` for a string, without the call when nothing in it needs escaping (printable ASCII but `"` and `\`). */
+function jsonString(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(value);
+  }
+  return `"${value}"`;
+}
+
 /** pino's default `base`, written by `writeFields` as pino writes it. */
 const BASE = `"pid":${process.pid},"hostname":${JSON.stringify(hostname())}`;
 
@@ -103,8 +123,8 @@ export function writeFields(log: Logger, level: 'info' | 'debug', fields: Readon
   for (const key in fields) {
     const value = fields[key];
     if (value === undefined) continue;
-    const json = SECRET_KEY.test(key) ? `"${REDACTED}"` : typeof value === 'string' ? scrubText(JSON.stringify(value)) : JSON.stringify(value);
-    line += `,${JSON.stringify(key)}:${json}`;
+    const { prefix, secret } = keyOf(key);
+    line += prefix + (secret ? `"${REDACTED}"` : typeof value === 'string' ? scrubText(jsonString(value)) : JSON.stringify(value));
   }
   destination.write(`${line},"msg":${scrubText(JSON.stringify(msg))}}\n`);
 }
