@@ -1,9 +1,14 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BACKSTOP_PAGES, checkpointInBackground } from './checkpoints';
+
+const portalDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 describe('checkpointInBackground', () => {
   let dir: string;
@@ -44,6 +49,19 @@ describe('checkpointInBackground', () => {
     } finally {
       await checkpoints.stop();
     }
+  });
+
+  it('never keeps the process alive: a process that leaves its database open still exits', async () => {
+    const script = `
+      import Database from 'better-sqlite3';
+      import { checkpointInBackground } from './src/store/sqlite/checkpoints.ts';
+      const db = new Database(${JSON.stringify(file)});
+      checkpointInBackground(db, { intervalMs: 20, onError: () => {} });
+      db.prepare('INSERT INTO t (v) VALUES (1)').run();
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: portalDir, stdio: 'ignore' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
   });
 
   it('tells once when the worker cannot checkpoint, and stops cleanly', async () => {

@@ -52,8 +52,6 @@ export function checkpointInBackground(
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, filename: db.name, intervalMs: options.intervalMs } });
-  // Never what keeps the process alive; a failed worker leaves the backstop in charge.
-  worker.unref();
   let failed = false;
   const fail = (message: string) => {
     if (!failed) options.onError(message);
@@ -61,6 +59,9 @@ export function checkpointInBackground(
   };
   worker.on('message', (m: { error?: string }) => m.error && fail(m.error));
   worker.on('error', (err) => fail(err.message));
+  // Never what keeps the process alive (after the listeners: adding a 'message' one refs it
+  // again); a failed worker leaves the backstop in charge.
+  worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
