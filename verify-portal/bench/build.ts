@@ -16,7 +16,12 @@ const outDir = path.join(benchDir, 'dist');
 export interface BenchBuild {
   portalServer: string;
   baselineServer: string;
+  /** BENCH_COMPARE=<verify-portal directory of another checkout>: that version's portal, for before/after runs. */
+  comparedPortalServer?: string;
 }
+
+/** The other checkout's verify-portal (a `git worktree` of an earlier commit), if any. */
+const comparedDir = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : undefined;
 
 let built: Promise<BenchBuild> | undefined;
 
@@ -37,10 +42,38 @@ export function buildServers(): Promise<BenchBuild> {
       logLevel: 'warning',
     })
     .then(
-      () => ({ portalServer: path.join(outDir, 'portal-server.js'), baselineServer: path.join(outDir, 'baseline-server.js') }),
+      async () => ({
+        portalServer: path.join(outDir, 'portal-server.js'),
+        baselineServer: path.join(outDir, 'baseline-server.js'),
+        ...(comparedDir ? { comparedPortalServer: await buildCompared(comparedDir) } : {}),
+      }),
       (err: unknown) => {
         throw new Error(`could not compile the servers: ${err instanceof Error ? err.message : String(err)}`);
       },
     );
   return built;
+}
+
+/**
+ * The other checkout's bench/portal-server.ts, compiled the same way into bench/dist/ here (so
+ * its packages load from this node_modules); its own module URLs are kept, so its server.ts
+ * looks for the Next.js build in that checkout (a symlink to this one's `.next` will do: the
+ * benchmarks measure the OAuth endpoints).
+ */
+async function buildCompared(dir: string): Promise<string> {
+  const out = path.join(outDir, 'compared');
+  await esbuild.build({
+    absWorkingDir: dir,
+    entryPoints: { 'portal-server': path.join(dir, 'bench', 'portal-server.ts') },
+    outdir: out,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    jsx: 'automatic',
+    plugins: [keepModuleUrls(out)],
+    logLevel: 'warning',
+  });
+  return path.join(out, 'portal-server.js');
 }

@@ -278,6 +278,8 @@ export interface PortalOptions {
   databaseUrl?: string;
   /** More environment, e.g. the bench-only settings of bench/portal-server.ts. */
   env?: Record<string, string>;
+  /** The BENCH_COMPARE checkout's portal instead of this one's (bench/build.ts). */
+  compared?: boolean;
 }
 
 /**
@@ -300,8 +302,10 @@ export async function startPortal(options: PortalOptions): Promise<StartedServer
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   });
   try {
-    const { portalServer } = await buildServers();
-    return await startServer('pairgate', [portalServer], env, 'portal ready on');
+    const { portalServer, comparedPortalServer } = await buildServers();
+    const server = options.compared ? comparedPortalServer : portalServer;
+    if (!server) throw new BenchError('BENCH_COMPARE is not set');
+    return await startServer('pairgate', [server], env, 'portal ready on');
   } catch (err) {
     throw new BenchError(`Pairgate would not start: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -163,6 +163,11 @@ async function withTargets<T>(names: TargetName[], portalEnv: Record<string, str
   }
 }
 
+/** The stores measured, the baseline, and with BENCH_COMPARE the earlier version's portal (SQLite). */
+function targetNames(): TargetName[] {
+  return [...settings.stores, 'baseline', ...(process.env.BENCH_COMPARE ? (['before'] as const) : [])];
+}
+
 function rssOf(targets: Target[]): Record<string, number> {
   return Object.fromEntries(targets.map((t) => [t.name, rssMb(t.pid)]));
 }
@@ -174,10 +179,14 @@ interface ShapeReport<S> {
   baseline: Summary | undefined;
   ratio: number | null;
   cpuRatio: number | null;
+  /** BENCH_COMPARE: the earlier version's figures, and this version's req/s over them. */
+  before?: Summary;
+  ratioToBefore?: number | null;
 }
 
 function shapeReports<S extends object>(shape: S, results: Map<TargetName, Summary>): ShapeReport<S>[] {
   const baseline = results.get('baseline');
+  const before = results.get('before');
   return settings.stores.map((store) => {
     const pairgate = results.get(store);
     return {
@@ -186,6 +195,7 @@ function shapeReports<S extends object>(shape: S, results: Map<TargetName, Summa
       baseline,
       ratio: pairgate && baseline ? round(pairgate.rps / baseline.rps) : null,
       cpuRatio: pairgate && baseline ? round(baseline.cpuUsPerRequest / pairgate.cpuUsPerRequest) : null,
+      ...(before && store === 'sqlite' ? { before, ratioToBefore: pairgate ? round(pairgate.rps / before.rps) : null } : {}),
     };
   });
 }
@@ -198,7 +208,7 @@ async function pendingPolls() {
   for (const liveCodes of settings.liveCodes) {
     const intervalS = intervalFor(liveCodes);
     const env = { ...RAISED_ISSUANCE_LIMITS, PAIRGATE_BENCH_POLL_INTERVAL_SECONDS: String(intervalS) };
-    await withTargets([...settings.stores, 'baseline'], env, async (targets) => {
+    await withTargets(targetNames(), env, async (targets) => {
       const pools = new Map<Target, string>();
       for (const t of targets) {
         const outFile = path.join(tmp, `codes-${t.name}-${++jobs}.txt`);
@@ -229,7 +239,7 @@ async function pendingPolls() {
 }
 
 async function deviceAuthorizations() {
-  return withTargets([...settings.stores, 'baseline'], RAISED_ISSUANCE_LIMITS, async (targets) => {
+  return withTargets(targetNames(), RAISED_ISSUANCE_LIMITS, async (targets) => {
     const reports: ShapeReport<{ connections: number }>[] = [];
     for (const connections of settings.connections) {
       const results = await compare(targets, `device authz ${connections} conn`, (t, durationS) => ({

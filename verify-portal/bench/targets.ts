@@ -12,7 +12,8 @@ import { backendCpuDelta, createBenchDatabase, type BenchDatabase } from './post
 import { buildServers } from './build';
 import { BenchError, cpuSeconds, startPortal, startServer, stopChild, type StartedServer } from './processes';
 
-export type TargetName = 'sqlite' | 'postgres' | 'baseline';
+/** `before`: SQLite, the portal of the BENCH_COMPARE checkout (bench/build.ts). */
+export type TargetName = 'sqlite' | 'postgres' | 'baseline' | 'before';
 
 export interface Target extends StartedServer {
   name: TargetName;
@@ -44,7 +45,7 @@ export async function startTarget(name: TargetName, options: StartOptions): Prom
       if (!options.postgresUrl) throw new BenchError('postgres: set PAIRGATE_TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL server');
       database = await createBenchDatabase(options.postgresUrl);
     }
-    const started = await startPortal({ dataDir, env: { ...options.portalEnv, ...profiling }, ...(database ? { databaseUrl: database.url } : {}) });
+    const started = await startPortal({ dataDir, env: { ...options.portalEnv, ...profiling }, compared: name === 'before', ...(database ? { databaseUrl: database.url } : {}) });
     return await withEndpoints(name, started, { dataDir, ...(database ? { database } : {}) });
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });
