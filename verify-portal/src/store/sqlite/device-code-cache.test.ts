@@ -37,7 +37,7 @@ describe('SQLite device codes remembered in memory', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers a code’s later polls from memory: one read of the table, not one per poll', async () => {
+  it('answers a new code’s polls from memory: the insert is remembered, no read of the table', async () => {
     const d = deviceCode({ interval: 0 });
     expect(await codes.insertDeviceCode(d)).toBe(true);
     for (let i = 0; i < 5; i++) {
@@ -45,7 +45,28 @@ describe('SQLite device codes remembered in memory', () => {
       expect(polled).toMatchObject({ tooFast: false, record: { status: 'pending', lastPolledAt: T0 + i } });
       await nextTurn();
     }
+    expect(reads).toBe(0);
+  });
+
+  it('remembers an inserted code exactly as the table holds it', async () => {
+    const d = deviceCode();
+    await codes.insertDeviceCode(d);
+    const remembered = await codes.findDeviceCode(d.deviceCodeHash);
+    // Another connection's commit empties the cache: the next find reads the row.
+    const other = new Database(file);
+    other.prepare('INSERT INTO readiness (id, checked_at) VALUES (1, 0)').run();
+    other.close();
+    await nextTurn();
+    expect(remembered).toEqual(await codes.findDeviceCode(d.deviceCodeHash));
     expect(reads).toBe(1);
+  });
+
+  it('does not remember a code whose insert failed', async () => {
+    const d = deviceCode();
+    await codes.insertDeviceCode(d);
+    const taken = deviceCode({ deviceCodeHash: 'another-hash', userCode: d.userCode });
+    expect(await codes.insertDeviceCode(taken)).toBe(false);
+    expect(await codes.findDeviceCode('another-hash')).toBeUndefined();
   });
 
   it('sees another connection’s change from the next turn on', async () => {

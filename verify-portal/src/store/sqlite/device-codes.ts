@@ -102,8 +102,12 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls, cache: Devi
   });
 
   return {
+    // Remembered once its group's transaction has committed: a device's first poll (usually
+    // within seconds) then reads no row either.
     async insertDeviceCode(record) {
-      return insertTogether(record);
+      const inserted = await insertTogether(record);
+      if (inserted) cache.put(record);
+      return inserted;
     },
     async findDeviceCode(hash) {
       const record = byHash(hash);
