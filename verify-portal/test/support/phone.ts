@@ -122,7 +122,17 @@ export interface StartedDevice {
   authorization: DeviceAuthorizationResponse;
   /** Settles with the flow's terminal state. */
   result: Promise<DeviceFlowResult>;
+  /**
+   * Every token request (poll) the device has sent, in order; `answer` is set once answered:
+   * the RFC 8628 §3.5 error (`authorization_pending`, …) or `tokens`. Lets a test say "at its
+   * next poll" by counting polls instead of timing them.
+   */
+  polls: readonly DevicePoll[];
   cancel(): void;
+}
+
+export interface DevicePoll {
+  answer?: string;
 }
 
 /**
@@ -141,6 +151,15 @@ export async function startDevice(
 ): Promise<StartedDevice> {
   const portalFetch = (url: string, init: RequestInit) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), ...options.headers } });
   const metadata = await discover(issuer, { fetch: portalFetch });
+  const polls: DevicePoll[] = [];
+  const recordingPolls = async (url: string, init: RequestInit) => {
+    if (url !== metadata.token_endpoint) return portalFetch(url, init);
+    const poll: DevicePoll = {};
+    polls.push(poll);
+    const response = await portalFetch(url, init);
+    poll.answer = response.ok ? 'tokens' : String(((await response.clone().json()) as { error?: unknown }).error);
+    return response;
+  };
   const controller = new AbortController();
   const flow = new DeviceFlow({
     metadata,
@@ -148,7 +167,7 @@ export async function startDevice(
     scope: options.scope ?? 'openid profile email offline_access',
     ...(options.deviceName ? { deviceName: options.deviceName } : {}),
     ...(options.deviceModel ? { deviceModel: options.deviceModel } : {}),
-    fetch: portalFetch,
+    fetch: recordingPolls,
   });
   const waiting = new Promise<DeviceAuthorizationResponse>((resolve, reject) => {
     const check = (state: DeviceFlowState) => {
@@ -158,7 +177,7 @@ export async function startDevice(
     flow.subscribe(check);
   });
   const result = flow.start(controller.signal);
-  return { flow, metadata, authorization: await waiting, result, cancel: () => controller.abort() };
+  return { flow, metadata, authorization: await waiting, result, polls, cancel: () => controller.abort() };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
