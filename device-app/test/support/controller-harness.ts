@@ -9,6 +9,11 @@ import type { ViewState } from '../../src/core/view-state';
 import { ISSUER, createFakeServer, type FakeServer, type FakeServerOptions } from './fake-authorization-server';
 
 const realTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Taken before any test fakes the timers. */
+const realSetTimeout = setTimeout;
+const realPause = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
+/** How many steps of each `until` wait a real millisecond first. */
+const REAL_PAUSED_STEPS = 60;
 
 /** Fakes the timers and Date, not setImmediate: real crypto and promises still settle. */
 export function useFakeClock(): void {
@@ -17,11 +22,17 @@ export function useFakeClock(): void {
 
 /** Advances the fake clock in small steps (letting real crypto and promises settle) until `predicate` holds. */
 export async function until(predicate: () => boolean, what: string, maxMs = 30 * 60_000, stepMs = 250): Promise<void> {
-  for (let elapsed = 0; elapsed <= maxMs; elapsed += stepMs) {
+  for (let elapsed = 0, step = 0; elapsed <= maxMs; elapsed += stepMs, step++) {
     for (let i = 0; i < 20; i++) {
       if (predicate()) return;
       await realTick();
     }
+    // WebCrypto (the fake server's signatures, the controller's ID token checks) finishes on
+    // libuv's thread pool, which a busy machine can keep off a core for longer than 20 turns of
+    // the loop take: the fake clock would run out while that work is still pending (seen under
+    // load with `until(…, 5_000, 100)`). A real millisecond before each of the first steps lets
+    // it finish; later steps go at full speed (a half-hour wait is 7,200 steps).
+    if (step < REAL_PAUSED_STEPS) await realPause(1);
     await vi.advanceTimersByTimeAsync(stepMs);
   }
   throw new Error(`timed out waiting for: ${what}`);
