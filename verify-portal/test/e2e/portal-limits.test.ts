@@ -18,27 +18,44 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
   let portal: RunningPortal;
   let browser: Browser;
 
+  /** The demo user's session: one real password sign-in for the suite, not one per phone. */
+  let signedIn: BrowserContextOptions['storageState'];
+
   beforeAll(async () => {
-    [portal, browser] = await Promise.all([startPortal({ env: { PAIRGATE_TRUST_PROXY: 'true' } }), launchChromium()]);
+    // The device polls every second (PAIRGATE_POLL_INTERVAL_SECONDS), so its approval is not a 5 s wait.
+    [portal, browser] = await Promise.all([startPortal({ env: { PAIRGATE_TRUST_PROXY: 'true', PAIRGATE_POLL_INTERVAL_SECONDS: '1' } }), launchChromium()]);
+    const context = await browser.newContext({ ...devices['Pixel 7'] });
+    const page = await context.newPage();
+    await page.goto(`${portal.issuer}/login`);
+    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    signedIn = await context.storageState();
+    await context.close();
   });
   afterAll(async () => {
     await browser?.close();
     await portal?.stop();
   });
 
-  async function phoneAt(ip: string, descriptor: BrowserContextOptions = devices['Pixel 7']) {
-    const context = await browser.newContext({ ...descriptor, extraHTTPHeaders: { 'X-Forwarded-For': ip } });
+  /**
+   * A signed-in phone whose requests come from `ip` (X-Forwarded-For, trusted here), on /activate:
+   * with the suite's session, or a session of its own (the attacker's, whose guesses must not
+   * hold back the other phones' session).
+   */
+  async function phoneAt(ip: string, options: { descriptor?: BrowserContextOptions; session?: 'shared' | 'own' } = {}) {
+    const shared = (options.session ?? 'shared') === 'shared';
+    const context = await browser.newContext({ ...(options.descriptor ?? devices['Pixel 7']), ...(shared ? { storageState: signedIn } : {}), extraHTTPHeaders: { 'X-Forwarded-For': ip } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${portal.issuer}/activate`);
-    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    if (!shared) await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/activate');
     return { context, page };
   }
 
   it('5. wrong codes past the limit → 429 page; then a right code from another IP still works', async () => {
     const d = await startDevice(portal.issuer, { deviceName: 'Lobby screen' });
     const right = d.authorization.user_code;
-    const attacker = await phoneAt('203.0.113.66');
+    const attacker = await phoneAt('203.0.113.66', { session: 'own' });
 
     const submit = async (code: string) => {
       // After a 429 the page shows no form (its URL is still /activate, from the POST): load it again.
@@ -104,7 +121,7 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
   it('the different-network warning compares networks: 127.0.0.1 vs ::1 none; 192.0.2.1 vs 198.51.100.1 warned, Approve still in view at 360×640', async () => {
     // One machine, two spellings of loopback: the device's own address (this process), the phone as ::1.
     const local = await startDevice(portal.issuer, { deviceName: 'Desk screen' });
-    const samePlace = await phoneAt('::1', smallPhone);
+    const samePlace = await phoneAt('::1', { descriptor: smallPhone });
     await samePlace.page.goto(local.authorization.verification_uri_complete!);
     await samePlace.page.waitForURL((u) => u.pathname === '/activate/confirm');
     expect(await samePlace.page.locator('.notice.warning').count()).toBe(0);
@@ -112,7 +129,7 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
 
     // Two networks.
     const remote = await startDevice(portal.issuer, { deviceName: 'Far screen', headers: { 'X-Forwarded-For': '192.0.2.1' } });
-    const elsewhere = await phoneAt('198.51.100.1', smallPhone);
+    const elsewhere = await phoneAt('198.51.100.1', { descriptor: smallPhone });
     await elsewhere.page.goto(remote.authorization.verification_uri_complete!);
     await elsewhere.page.waitForURL((u) => u.pathname === '/activate/confirm');
     expect(await elsewhere.page.locator('.notice.warning').textContent()).toContain('different network');
