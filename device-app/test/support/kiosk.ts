@@ -49,6 +49,13 @@ export async function startKiosk(config: Partial<ClientConfig> & { issuer: strin
     host: '127.0.0.1',
     fetch: watched,
   });
+  // One page served before any test opens one: the host gives up on a page's first code after
+  // 1.5 s (web-first-code.ts), and a just-started server's first discovery and device
+  // authorization can take longer on a busy 2-core machine — the page would ask itself (source
+  // 'page') and a test of the host's first code would fail for the machine's load. Nobody is
+  // listening yet, so tests see only their own pages' codes. Cold-start speed is
+  // `npm run bench -w @pairgate/device-app`'s to measure.
+  await fetch(server.url);
   return {
     ...server,
     onDeviceAuthorization(listener) {
