@@ -66,13 +66,13 @@ export async function startPortal(
     seedDemo?: boolean;
     /** A fixed port, e.g. to start the same server again after stopping it; default a free one. */
     port?: number;
+    /** Where free ports come from (a test of the retry below gives a taken one first); default `freePort`. */
+    freePort?: () => Promise<number>;
     /** An SQLite directory the caller owns (kept on stop, so a restart finds the same keys and codes); default a fresh one, removed on stop. */
     dataDir?: string;
   } = {},
 ): Promise<RunningPortal> {
   assertPortalBuilt();
-  const port = options.port ?? (await freePort());
-  const issuer = `http://127.0.0.1:${port}`;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pairgate-e2e-'));
   const env: RunningPortal['env'] = { PAIRGATE_DATA_DIR: dataDir };
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -83,29 +83,45 @@ export async function startPortal(
   } else if (options.databaseUrl) {
     env.DATABASE_URL = options.databaseUrl;
   }
-  const child = spawn(process.execPath, [compiledServer], {
-    cwd: portalDir,
-    env: {
-      ...process.env,
-      PAIRGATE_SEED_DEMO: String(options.seedDemo ?? true),
-      ...options.env,
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PAIRGATE_ISSUER: issuer,
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await waitForReady(child, () => output);
+  const launch = async (port: number) => {
+    const issuer = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, [compiledServer], {
+      cwd: portalDir,
+      env: {
+        ...process.env,
+        PAIRGATE_SEED_DEMO: String(options.seedDemo ?? true),
+        ...options.env,
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PAIRGATE_ISSUER: issuer,
+        NODE_ENV: 'production',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await waitForReady(child, () => output);
+    return { issuer, port, child, output: () => output };
+  };
+  let started: Awaited<ReturnType<typeof launch>> | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    try {
+      started = await launch(options.port ?? (await (options.freePort ?? freePort)()));
+    } catch (error) {
+      // freePort's port is free when asked, but the portal binds it a moment later: meanwhile
+      // any outgoing connection on the machine (browsers, database clients, other suites) may
+      // take it as its local port. Another free port then, unless the caller chose this one.
+      if (options.port || attempt === 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+  const { issuer, port, child, output } = started;
   return {
     issuer,
     port,
     env,
-    output: () => output,
+    output,
     process: child,
     async stop() {
       await stopProcess(child);
