@@ -2,6 +2,7 @@
  * The controller's unit tests drive it through its public face (commands in, view states out)
  * against the in-memory authorization server, on a fake clock. This is what they share.
  */
+import { createHook } from 'node:async_hooks';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { SessionController, type ControllerOptions } from '../../src/core/controller';
 import { MemoryVault, type SaveResult, type StoredSession } from '../../src/core/vault';
@@ -12,27 +13,46 @@ const realTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Taken before any test fakes the timers. */
 const realSetTimeout = setTimeout;
 const realPause = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
-/** How many steps of each `until` wait a real millisecond first. */
-const REAL_PAUSED_STEPS = 60;
+
+/**
+ * Node's crypto jobs in flight (SIGNREQUEST, KEYPAIRGENREQUEST, …: WebCrypto — the fake server's
+ * signatures, the controller's ID token checks — runs them on libuv's thread pool), so `until`
+ * moves the fake clock only once they are done. A busy machine can keep that pool off a core
+ * for longer than any number of loop turns: the fake clock then ran out while the work was still
+ * pending ('a fourth watch' in sign-in-watch.test.ts, under npm test and beside busy loops).
+ */
+const cryptoJobs = new Set<number>();
+const cryptoJobWatch = createHook({
+  init: (id, type) => {
+    if (type.endsWith('REQUEST') && !type.startsWith('HTTP')) cryptoJobs.add(id);
+  },
+  after: (id) => cryptoJobs.delete(id),
+  destroy: (id) => cryptoJobs.delete(id),
+});
 
 /** Fakes the timers and Date, not setImmediate: real crypto and promises still settle. */
 export function useFakeClock(): void {
+  cryptoJobWatch.enable();
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+}
+
+/** Lets real work settle: turns of the event loop, and real time while crypto jobs are in flight (10 s at most). */
+async function settle(predicate: () => boolean): Promise<boolean> {
+  const giveUpAt = performance.now() + 10_000;
+  for (;;) {
+    for (let i = 0; i < 20; i++) {
+      if (predicate()) return true;
+      await realTick();
+    }
+    if (cryptoJobs.size === 0 || performance.now() > giveUpAt) return predicate();
+    await realPause(1);
+  }
 }
 
 /** Advances the fake clock in small steps (letting real crypto and promises settle) until `predicate` holds. */
 export async function until(predicate: () => boolean, what: string, maxMs = 30 * 60_000, stepMs = 250): Promise<void> {
-  for (let elapsed = 0, step = 0; elapsed <= maxMs; elapsed += stepMs, step++) {
-    for (let i = 0; i < 20; i++) {
-      if (predicate()) return;
-      await realTick();
-    }
-    // WebCrypto (the fake server's signatures, the controller's ID token checks) finishes on
-    // libuv's thread pool, which a busy machine can keep off a core for longer than 20 turns of
-    // the loop take: the fake clock would run out while that work is still pending (seen under
-    // load with `until(…, 5_000, 100)`). A real millisecond before each of the first steps lets
-    // it finish; later steps go at full speed (a half-hour wait is 7,200 steps).
-    if (step < REAL_PAUSED_STEPS) await realPause(1);
+  for (let elapsed = 0; elapsed <= maxMs; elapsed += stepMs) {
+    if (await settle(predicate)) return;
     await vi.advanceTimersByTimeAsync(stepMs);
   }
   throw new Error(`timed out waiting for: ${what}`);
