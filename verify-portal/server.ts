@@ -17,7 +17,7 @@ import { createPortalMetrics } from './src/observability/portal-metrics';
 import { createPortalHandler } from './src/portal/http/serve';
 import { portalSessionReader } from './src/portal/oauth-sessions';
 import { createPortalLoaders, setPortalLoaders } from './src/portal/loaders';
-import { createHttpServer } from './src/server/http-server';
+import { createHttpServer, listen } from './src/server/http-server';
 import { createRequestRouter } from './src/server/request-router';
 import { createShutdown } from './src/server/shutdown';
 import { prepareStartingData } from './src/server/starting-data';
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   );
   server.on('upgrade', observeUpgrades(createUpgradeRouter({ deviceChannel, trustProxy: env.trustProxy, dev: env.dev, draining: lifecycle.draining }), observe));
 
-  await new Promise<void>((resolve) => server.listen(env.port, env.host, resolve));
+  await listen(server, env.port, env.host);
   const where = env.databaseUrl ? 'PostgreSQL' : `SQLite ${path.relative(process.cwd(), env.sqliteFile)}`;
   // Plain text, not a log line: `npm start` and the tests wait for exactly this.
   console.log(`[pairgate] portal ready on ${env.issuer} (port ${env.port}, ${where})`);

@@ -2,7 +2,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverDefaults, type ServerSettings } from './defaults';
-import { createHttpServer } from './http-server';
+import { ConfigError } from '../config-error';
+import { createHttpServer, listen } from './http-server';
 
 /** Real sockets against the portal's `http.Server` (routing replaced by a one-line handler). */
 describe('the portal http server: per-address connection cap and short timeouts', () => {
@@ -94,5 +95,26 @@ describe('the portal http server: per-address connection cap and short timeouts'
     client.socket.write('POST / HTTP/1.1\r\nHost: portal.test\r\nContent-Length: 100\r\n\r\nhalf');
     // Closed without an answer: the handler was still waiting for the body.
     expect(await client.closed).toBe('');
+  });
+});
+
+describe('listen', () => {
+  it('turns a taken port into a ConfigError that says what to do, and leaves no listener behind', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    const { server } = createHttpServer(serverDefaults);
+    try {
+      const refused = listen(server, port, '127.0.0.1');
+      await expect(refused).rejects.toBeInstanceOf(ConfigError);
+      await expect(refused).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use (EADDRINUSE): stop what is using it, or set PORT to another port.`);
+      expect(server.listenerCount('error')).toBe(0);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+    // The same server listens once the port is free.
+    await listen(server, port, '127.0.0.1');
+    expect((server.address() as AddressInfo).port).toBe(port);
+    await new Promise((resolve) => server.close(resolve));
   });
 });
