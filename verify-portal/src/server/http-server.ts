@@ -24,11 +24,12 @@ export function createHttpServer(settings: ServerSettings): { server: http.Serve
  * Starts listening. A port that is taken or not ours to use is the operator's to fix: a
  * `ConfigError` (one line, exit 2), never an unhandled 'error' event.
  */
-export function listen(server: http.Server, port: number, host: string): Promise<void> {
+export function listen(server: http.Server, port: number, host: string | undefined): Promise<void> {
+  const where = host ?? 'every address';
   return new Promise((resolve, reject) => {
     const fail = (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ConfigError(`Port ${port} on ${host} is already in use (EADDRINUSE): stop what is using it, or set PORT to another port.`));
-      else if (err.code === 'EACCES') reject(new ConfigError(`Not allowed to listen on port ${port} on ${host} (EACCES): use a port above 1023, or set PORT.`));
+      if (err.code === 'EADDRINUSE') reject(new ConfigError(`Port ${port} on ${where} is already in use (EADDRINUSE): stop what is using it, or set PORT to another port.`));
+      else if (err.code === 'EACCES') reject(new ConfigError(`Not allowed to listen on port ${port} on ${where} (EACCES): use a port above 1023, or set PORT.`));
       else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`${host} is not an address of this machine (EADDRNOTAVAIL): set HOST to one of its addresses, or 0.0.0.0.`));
       else reject(err);
     };
