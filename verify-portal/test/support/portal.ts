@@ -113,7 +113,12 @@ export async function startPortal(
       // freePort's port is free when asked, but the portal binds it a moment later: meanwhile
       // any outgoing connection on the machine (browsers, database clients, other suites) may
       // take it as its local port. Another free port then, unless the caller chose this one.
-      if (options.port || attempt === 3 || !String(error).includes('EADDRINUSE')) throw error;
+      if (options.port || attempt === 3 || !String(error).includes('EADDRINUSE')) {
+        // A portal that never started leaves nothing behind either (the tests of a failed start).
+        if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+        await dropDatabase?.();
+        throw error;
+      }
     }
   }
   const { issuer, port, child, output } = started;
