@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { keepModuleUrls } from '../scripts/keep-module-urls.mjs';
+import { serverBuildOptions } from '../scripts/server-build.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(benchDir, 'dist');
@@ -28,19 +28,13 @@ let built: Promise<BenchBuild> | undefined;
 /** Compiles both servers once per process (a fraction of a second). */
 export function buildServers(): Promise<BenchBuild> {
   built ??= esbuild
-    .build({
-      absWorkingDir: path.dirname(benchDir),
-      entryPoints: { 'portal-server': path.join(benchDir, 'portal-server.ts'), 'baseline-server': path.join(benchDir, 'baseline-server.ts') },
-      outdir: outDir,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      jsx: 'automatic',
-      plugins: [keepModuleUrls(outDir)],
-      logLevel: 'warning',
-    })
+    .build(
+      serverBuildOptions({
+        absWorkingDir: path.dirname(benchDir),
+        entryPoints: { 'portal-server': path.join(benchDir, 'portal-server.ts'), 'baseline-server': path.join(benchDir, 'baseline-server.ts') },
+        outdir: outDir,
+      }),
+    )
     .then(
       async () => ({
         portalServer: path.join(outDir, 'portal-server.js'),
@@ -62,18 +56,6 @@ export function buildServers(): Promise<BenchBuild> {
  */
 async function buildCompared(dir: string): Promise<string> {
   const out = path.join(outDir, 'compared');
-  await esbuild.build({
-    absWorkingDir: dir,
-    entryPoints: { 'portal-server': path.join(dir, 'bench', 'portal-server.ts') },
-    outdir: out,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    jsx: 'automatic',
-    plugins: [keepModuleUrls(out)],
-    logLevel: 'warning',
-  });
+  await esbuild.build(serverBuildOptions({ absWorkingDir: dir, entryPoints: { 'portal-server': path.join(dir, 'bench', 'portal-server.ts') }, outdir: out }));
   return path.join(out, 'portal-server.js');
 }

@@ -10,25 +10,15 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { keepModuleUrls } from './keep-module-urls.mjs';
+import { serverBuildOptions } from './server-build.mjs';
 
 const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = path.join(portalDir, 'dist');
 
 const started = performance.now();
 await rm(distDir, { recursive: true, force: true });
-const built = await esbuild.build({
-  absWorkingDir: portalDir,
-  entryPoints: { server: 'server.ts', admin: 'src/admin/cli.ts' },
-  outdir: distDir,
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  jsx: 'automatic',
-  plugins: [keepModuleUrls(distDir)],
-  logLevel: 'warning',
-}).catch(() => undefined); // esbuild has already printed what went wrong
+const built = await esbuild
+  .build(serverBuildOptions({ absWorkingDir: portalDir, entryPoints: { server: 'server.ts', admin: 'src/admin/cli.ts' }, outdir: distDir }))
+  .catch(() => undefined); // esbuild has already printed what went wrong
 if (!built) process.exit(1);
 console.log(`[pairgate] portal server built in ${Math.round(performance.now() - started)} ms → dist/server.js, dist/admin.js`);

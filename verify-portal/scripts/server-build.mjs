@@ -1,5 +1,5 @@
-// An esbuild plugin shared by the portal's builds (build-server.mjs, and the benchmark's
-// bench/build.ts, which compiles the same server the same way).
+// How the portal's Node entry points are compiled, shared by its builds (build-server.mjs:
+// dist/server.js and dist/admin.js; bench/build.ts: the benchmarks' servers, compiled the same way).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -24,5 +24,26 @@ export function keepModuleUrls(outDir) {
         };
       });
     },
+  };
+}
+
+/**
+ * esbuild's options for Node entry points (`{ name: source }`) of the checkout at
+ * `absWorkingDir`, written to `outdir`: one ESM bundle each for Node 20, packages loaded from
+ * node_modules at run time, each module's `import.meta.url` kept (above).
+ */
+export function serverBuildOptions({ absWorkingDir, entryPoints, outdir }) {
+  return {
+    absWorkingDir,
+    entryPoints,
+    outdir,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    jsx: 'automatic',
+    plugins: [keepModuleUrls(outdir)],
+    logLevel: 'warning',
   };
 }
