@@ -22,7 +22,7 @@ import { LoadWorker } from './load-worker';
 import { Approver, now, signInAll } from './phone';
 import {
   BenchError,
-  cleanupNow,
+  exitOnFailure,
   cores,
   cpuSeconds,
   onLoadCore,
@@ -127,8 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof BenchError ? err.message : `failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  cleanupNow();
-  process.exit(1);
-});
+main().catch(exitOnFailure);

@@ -123,6 +123,13 @@ export function cleanupNow(): void {
     }
   }
 }
+/** A benchmark's last word when it cannot go on: the reason (a `BenchError`'s message, else the stack), clean-up, exit 1. */
+export function exitOnFailure(err: unknown): never {
+  log(err instanceof BenchError ? err.message : `failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  cleanupNow();
+  process.exit(1);
+}
+
 process.once('SIGINT', () => {
   cleanupNow();
   process.exit(130);

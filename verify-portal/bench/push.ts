@@ -30,7 +30,7 @@ import { Approver, now, signInAll } from './phone';
 import {
   allowedCpus,
   BenchError,
-  cleanupNow,
+  exitOnFailure,
   cores,
   onLoadCore,
   log,
@@ -290,8 +290,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof BenchError ? err.message : `failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  cleanupNow();
-  process.exit(1);
-});
+main().catch(exitOnFailure);

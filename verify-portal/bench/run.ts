@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { LoadJob, LoadResult } from './common';
 import { LoadWorker } from './load-worker';
 import { postgresServerUrl } from './postgres';
-import { BenchError, cleanupNow, cores, LOAD_CORE, log, onCleanup, onLoadCore, pin, RAISED_CONNECTION_CAP, RAISED_ISSUANCE_LIMITS, rssMb, SERVER_CORE, setting } from './processes';
+import { BenchError, cores, exitOnFailure, LOAD_CORE, log, onCleanup, onLoadCore, pin, RAISED_CONNECTION_CAP, RAISED_ISSUANCE_LIMITS, rssMb, SERVER_CORE, setting } from './processes';
 import { median, round } from './stats';
 import { cpuBetween, profileRun, sampleCpu, startTarget, stopTarget, type Target, type TargetName } from './targets';
 
@@ -317,8 +317,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  log(err instanceof BenchError ? err.message : `failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  cleanupNow();
-  process.exit(1);
-});
+main().catch(exitOnFailure);
