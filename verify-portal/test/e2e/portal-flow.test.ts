@@ -16,7 +16,7 @@ import { OAuthError, processTokenResponse, refreshTokenGrantRequest } from '@pai
 import { devices, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser';
-import { axeViolations, DEMO_EMAIL, DEMO_PASSWORD, KIOSK_CLIENT, approveOnPhone, goToConfirm, signIn, startDevice, type StartedDevice } from '../support/phone';
+import { axeViolations, DEMO_EMAIL, DEMO_PASSWORD, KIOSK_CLIENT, approveOnPhone, demoSignedInState, goToConfirm, signIn, startDevice, type StartedDevice } from '../support/phone';
 import { startPortal, type RunningPortal } from '../support/portal';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
@@ -40,12 +40,7 @@ describe.skipIf(!run)('portal end to end (Chromium, Pixel 7)', () => {
     // Devices poll every second (PAIRGATE_POLL_INTERVAL_SECONDS) instead of waiting out 5 s ones:
     // what the cases assert about polls is counted (StartedDevice.polls), never timed.
     [portal, browser] = await Promise.all([startPortal({ env: { PAIRGATE_POLL_INTERVAL_SECONDS: '1' } }), launchChromium()]);
-    const context = await browser.newContext({ ...devices['Pixel 7'] });
-    const page = await context.newPage();
-    await page.goto(`${portal.issuer}/login`);
-    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
-    signedInState = await context.storageState();
-    await context.close();
+    signedInState = await demoSignedInState(browser, portal.issuer);
   });
 
   afterAll(async () => {

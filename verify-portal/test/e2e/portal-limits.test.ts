@@ -9,7 +9,7 @@
 import { devices, type Browser, type BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser';
-import { DEMO_EMAIL, DEMO_PASSWORD, signIn, startDevice } from '../support/phone';
+import { DEMO_EMAIL, DEMO_PASSWORD, demoSignedInState, signIn, startDevice } from '../support/phone';
 import { startPortal, type RunningPortal } from '../support/portal';
 
 const run = chromiumAvailable('portal guessing limits end to end');
@@ -24,12 +24,7 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
   beforeAll(async () => {
     // The device polls every second (PAIRGATE_POLL_INTERVAL_SECONDS), so its approval is not a 5 s wait.
     [portal, browser] = await Promise.all([startPortal({ env: { PAIRGATE_TRUST_PROXY: 'true', PAIRGATE_POLL_INTERVAL_SECONDS: '1' } }), launchChromium()]);
-    const context = await browser.newContext({ ...devices['Pixel 7'] });
-    const page = await context.newPage();
-    await page.goto(`${portal.issuer}/login`);
-    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
-    signedIn = await context.storageState();
-    await context.close();
+    signedIn = await demoSignedInState(browser, portal.issuer);
   });
   afterAll(async () => {
     await browser?.close();

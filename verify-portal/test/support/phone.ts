@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DeviceFlow, discover, type AuthorizationServerMetadata, type DeviceAuthorizationResponse, type DeviceFlowResult, type DeviceFlowState } from '@pairgate/shared';
-import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { devices, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /** The demo account `npm start` seeds (see src/admin/demo.ts). */
 export const DEMO_EMAIL = 'demo@example.com';
@@ -108,6 +108,23 @@ export async function signIn(page: Page, email: string, password: string): Promi
     page.waitForURL((u) => u.pathname !== '/login'),
     page.locator('form[data-form=login] button[type=submit]').click(),
   ]);
+}
+
+/**
+ * One real password sign-in as the demo user on a Pixel 7, kept as Playwright storage state: suites
+ * whose cases start signed in open their contexts with it instead of paying the password's full
+ * hashing cost per case.
+ */
+export async function demoSignedInState(browser: Browser, issuer: string): Promise<BrowserContextOptions['storageState']> {
+  const context = await browser.newContext({ ...devices['Pixel 7'] });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${issuer}/login`);
+    await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    return await context.storageState();
+  } finally {
+    await context.close();
+  }
 }
 
 // --- Helpers for the portal's own end-to-end suites ------------------------------------------
