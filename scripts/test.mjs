@@ -35,9 +35,11 @@ if (!process.env.PAIRGATE_TEST_DATABASE_URL) {
   console.log('Skipped: the PostgreSQL suites (store contract, end to end). Enable them with');
   console.log('  source scripts/pg-throwaway.sh   # or: export PAIRGATE_TEST_DATABASE_URL=postgres://user@host:port/db');
 }
-if (!existsSync(process.env.PAIRGATE_CHROMIUM ?? '/usr/bin/chromium')) {
+// The same places verify-portal/test/support/browser.ts looks.
+const chromiums = process.env.PAIRGATE_CHROMIUM ? [process.env.PAIRGATE_CHROMIUM] : ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
+if (!chromiums.some((file) => existsSync(file))) {
   console.log('Skipped: the browser suites (portal pages, kiosk). Enable them with');
-  console.log('  apt-get install chromium   # or: export PAIRGATE_CHROMIUM=/path/to/chromium');
+  console.log('  apt-get install chromium-headless-shell   # or chromium; or: export PAIRGATE_CHROMIUM=/path/to/chromium');
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
