@@ -6,7 +6,7 @@
  * and no code, token, password or cookie anywhere in it.
  */
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demo } from '../../src/admin/demo';
 import { parseExposition, type Exposition } from '../support/prometheus';
 import { freePort, startPortal, type RunningPortal } from '../support/portal';
@@ -145,9 +145,7 @@ describe('operating the portal: logs, request ids, /metrics', () => {
       ws.close();
     });
     // The server counts the channel closed once its side of the close handshake is done.
-    let open = (await scrape()).value('pairgate_push_channels_open');
-    for (let tries = 0; open !== 0 && tries < 50; tries++) open = (await scrape()).value('pairgate_push_channels_open');
-    expect(open).toBe(0);
+    await vi.waitFor(async () => expect((await scrape()).value('pairgate_push_channels_open')).toBe(0), { timeout: 10_000, interval: 20 });
   });
 
   it('logs JSON lines: one access line per request, the request id echoed, no secret anywhere', async () => {
@@ -160,15 +158,17 @@ describe('operating the portal: logs, request ids, /metrics', () => {
     const kept = await fetch(`${portal.issuer}/.well-known/openid-configuration`, { headers: { 'x-request-id': 'edge-42' } });
     expect(kept.headers.get('x-request-id')).toBe('edge-42');
 
-    // The access line is written when the response closes; give the process a moment to flush it.
-    const accessLine = async (id: string) => {
-      for (let tries = 0; tries < 50; tries++) {
-        const line = jsonLines().find((l) => l.msg === 'request' && l.reqId === id);
-        if (line) return line;
-        await fetch(`${portal.issuer}/healthz`);
-      }
-      throw new Error(`no access line for ${id}`);
-    };
+    // The access line is written (asynchronously) when the response closes, and reaches us
+    // through a pipe: on a busy machine that takes a while, so wait for it with a deadline.
+    const accessLine = (id: string) =>
+      vi.waitFor(
+        () => {
+          const line = jsonLines().find((l) => l.msg === 'request' && l.reqId === id);
+          if (!line) throw new Error(`no access line for ${id}`);
+          return line;
+        },
+        { timeout: 10_000, interval: 20 },
+      );
     expect(await accessLine(requestId!)).toMatchObject({ level: 'info', method: 'GET', path: '/activate', status: response.status, remoteAddress: '127.0.0.1', userAgent: 'obs-e2e' });
     expect(await accessLine('edge-42')).toMatchObject({ method: 'GET', path: '/.well-known/openid-configuration', status: 200 });
 
