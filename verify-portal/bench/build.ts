@@ -1,9 +1,10 @@
 /**
  * The servers the benchmarks start, compiled the way production compiles the portal
  * (scripts/build-server.mjs: esbuild, ESM, node20, packages external, module URLs kept) into
- * bench/dist/: the portal (bench/portal-server.ts, i.e. server.ts with the bench-only settings)
- * and the oidc-provider baseline. Run as plain `node`, like `npm run portal`: under tsx every
- * function would also pay for esbuild's keep-names wrapper, which production does not.
+ * bench/dist/: the portal (bench/portal-server.ts, i.e. server.ts with the bench-only settings),
+ * the oidc-provider baseline and the bare-Node floor. Run as plain `node`, like `npm run portal`:
+ * under tsx every function would also pay for esbuild's keep-names wrapper, which production
+ * does not.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ const outDir = path.join(benchDir, 'dist');
 export interface BenchBuild {
   portalServer: string;
   baselineServer: string;
+  floorServer: string;
   /** BENCH_COMPARE=<verify-portal directory of another checkout>: that version's portal, for before/after runs. */
   comparedPortalServer?: string;
 }
@@ -25,13 +27,17 @@ const comparedDir = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_C
 
 let built: Promise<BenchBuild> | undefined;
 
-/** Compiles both servers once per process (a fraction of a second). */
+/** Compiles the servers once per process (a fraction of a second). */
 export function buildServers(): Promise<BenchBuild> {
   built ??= esbuild
     .build(
       serverBuildOptions({
         absWorkingDir: path.dirname(benchDir),
-        entryPoints: { 'portal-server': path.join(benchDir, 'portal-server.ts'), 'baseline-server': path.join(benchDir, 'baseline-server.ts') },
+        entryPoints: {
+          'portal-server': path.join(benchDir, 'portal-server.ts'),
+          'baseline-server': path.join(benchDir, 'baseline-server.ts'),
+          'floor-server': path.join(benchDir, 'floor-server.ts'),
+        },
         outdir: outDir,
       }),
     )
@@ -39,6 +45,7 @@ export function buildServers(): Promise<BenchBuild> {
       async () => ({
         portalServer: path.join(outDir, 'portal-server.js'),
         baselineServer: path.join(outDir, 'baseline-server.js'),
+        floorServer: path.join(outDir, 'floor-server.js'),
         ...(comparedDir ? { comparedPortalServer: await buildCompared(comparedDir) } : {}),
       }),
       (err: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * Throughput of the two hottest device-flow endpoints, Pairgate (SQLite and PostgreSQL) against
- * oidc-provider (the baseline), measured in the same run, servers pinned to core 0 and the load
- * worker (autocannon, load.ts) to core 1. Shapes:
+ * oidc-provider (the baseline) and bare Node (the floor, floor-server.ts: what any Node server
+ * pays here), measured in the same run, servers pinned to core 0 and the load worker
+ * (autocannon, load.ts) to core 1. Shapes:
  *   - pending polls over 1k / 10k / 100k live codes, each polled no sooner than its interval,
  *     at 32 and 64 connections;
  *   - device authorization at 32 and 64 connections, the issuance limits on (raised above what
@@ -163,9 +164,9 @@ async function withTargets<T>(names: TargetName[], portalEnv: Record<string, str
   }
 }
 
-/** The stores measured, the baseline, and with BENCH_COMPARE the earlier version's portal (SQLite). */
+/** The stores measured, the baseline, the floor, and with BENCH_COMPARE the earlier version's portal (SQLite). */
 function targetNames(): TargetName[] {
-  return [...settings.stores, 'baseline', ...(process.env.BENCH_COMPARE ? (['before'] as const) : [])];
+  return [...settings.stores, 'baseline', 'floor', ...(process.env.BENCH_COMPARE ? (['before'] as const) : [])];
 }
 
 function rssOf(targets: Target[]): Record<string, number> {
@@ -179,6 +180,10 @@ interface ShapeReport<S> {
   baseline: Summary | undefined;
   ratio: number | null;
   cpuRatio: number | null;
+  /** Bare Node (floor-server.ts): what the machine and `node:http` cost by themselves. */
+  floor: Summary | undefined;
+  /** The floor's req/s over the baseline's: the highest `ratio` any Node server could reach here. */
+  floorRatio: number | null;
   /** BENCH_COMPARE: the earlier version's figures, and this version's req/s over them. */
   before?: Summary;
   ratioToBefore?: number | null;
@@ -186,6 +191,7 @@ interface ShapeReport<S> {
 
 function shapeReports<S extends object>(shape: S, results: Map<TargetName, Summary>): ShapeReport<S>[] {
   const baseline = results.get('baseline');
+  const floor = results.get('floor');
   const before = results.get('before');
   return settings.stores.map((store) => {
     const pairgate = results.get(store);
@@ -195,6 +201,8 @@ function shapeReports<S extends object>(shape: S, results: Map<TargetName, Summa
       baseline,
       ratio: pairgate && baseline ? round(pairgate.rps / baseline.rps) : null,
       cpuRatio: pairgate && baseline ? round(baseline.cpuUsPerRequest / pairgate.cpuUsPerRequest) : null,
+      floor,
+      floorRatio: floor && baseline ? round(floor.rps / baseline.rps) : null,
       ...(before && store === 'sqlite' ? { before, ratioToBefore: pairgate ? round(pairgate.rps / before.rps) : null } : {}),
     };
   });
@@ -305,9 +313,12 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     log('');
-    log('shape                               Pairgate req/s  µs/req   baseline req/s  µs/req   ratio  CPU ratio');
+    log('shape                               Pairgate req/s  µs/req   baseline req/s  µs/req   ratio  CPU ratio   floor req/s  µs/req  floor ratio');
     const line = (name: string, r: ShapeReport<object>) =>
-      log(`${name.padEnd(36)}${String(r.pairgate?.rps).padStart(14)} ${String(r.pairgate?.cpuUsPerRequest).padStart(7)} ${String(r.baseline?.rps).padStart(16)} ${String(r.baseline?.cpuUsPerRequest).padStart(7)} ${String(r.ratio).padStart(7)} ${String(r.cpuRatio).padStart(10)}`);
+      log(
+        `${name.padEnd(36)}${String(r.pairgate?.rps).padStart(14)} ${String(r.pairgate?.cpuUsPerRequest).padStart(7)} ${String(r.baseline?.rps).padStart(16)} ${String(r.baseline?.cpuUsPerRequest).padStart(7)} ${String(r.ratio).padStart(7)} ${String(r.cpuRatio).padStart(10)}` +
+          `${String(r.floor?.rps).padStart(14)} ${String(r.floor?.cpuUsPerRequest).padStart(7)} ${String(r.floorRatio).padStart(12)}`,
+      );
     for (const r of polls.reports) line(`poll ${r.shape.store} ${r.shape.liveCodes} codes ${r.shape.connections} conn`, r);
     for (const r of authz.reports) line(`device authz ${r.shape.store} ${r.shape.connections} conn`, r);
     log(`goals: ${JSON.stringify(summary.goals.met)}`);

@@ -1,6 +1,6 @@
 /**
- * The servers the throughput benchmark measures: Pairgate on SQLite, Pairgate on PostgreSQL and
- * the oidc-provider baseline, each a child process pinned to the server core; their endpoints
+ * The servers the throughput benchmark measures: Pairgate on SQLite, Pairgate on PostgreSQL, the
+ * oidc-provider baseline and the bare-Node floor (floor-server.ts), each a child process pinned to the server core; their endpoints
  * from discovery, a smoke test, and the CPU they spend (the server process, and for PostgreSQL
  * the database backends serving it).
  */
@@ -13,7 +13,7 @@ import { buildServers } from './build';
 import { BenchError, cpuSeconds, startPortal, startServer, stopChild, type StartedServer } from './processes';
 
 /** `before`: SQLite, the portal of the BENCH_COMPARE checkout (bench/build.ts). */
-export type TargetName = 'sqlite' | 'postgres' | 'baseline' | 'before';
+export type TargetName = 'sqlite' | 'postgres' | 'baseline' | 'floor' | 'before';
 
 export interface Target extends StartedServer {
   name: TargetName;
@@ -24,7 +24,7 @@ export interface Target extends StartedServer {
 }
 
 export interface StartOptions {
-  /** Bench-only settings for the portal (bench/portal-server.ts); the baseline ignores them. */
+  /** Bench-only settings for the portal (bench/portal-server.ts); the baseline ignores them, the floor takes the poll interval. */
   portalEnv: Record<string, string>;
   /** PostgreSQL server to make a fresh database on (needed for `postgres`). */
   postgresUrl?: string;
@@ -37,6 +37,11 @@ export async function startTarget(name: TargetName, options: StartOptions): Prom
   if (name === 'baseline') {
     const { baselineServer } = await buildServers();
     return withEndpoints(name, await startServer(name, [baselineServer], () => profiling, 'baseline ready on'), {});
+  }
+  if (name === 'floor') {
+    const { floorServer } = await buildServers();
+    const interval = options.portalEnv.PAIRGATE_BENCH_POLL_INTERVAL_SECONDS;
+    return withEndpoints(name, await startServer(name, [floorServer], () => ({ ...profiling, ...(interval ? { PAIRGATE_BENCH_POLL_INTERVAL_SECONDS: interval } : {}) }), 'floor ready on'), {});
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pairgate-bench-data-'));
   let database: BenchDatabase | undefined;
