@@ -4,6 +4,7 @@ import {
   base64urlDecode,
   base64urlEncode,
   generateRandomToken,
+  randomBytes,
   sha256Base64url,
   utf8Encode,
 } from '../src/encoding';
@@ -78,5 +79,36 @@ describe('sha256Base64url', () => {
   it('hashes UTF-8 text', async () => {
     // SHA-256("abc"), FIPS 180-2 Appendix B.1.
     expect(await sha256Base64url('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  });
+});
+
+describe('randomBytes (pooled)', () => {
+  it('hands out every byte once, across refills of the 4 KiB pool', () => {
+    // 1,000 × 32 bytes: the pool is refilled about eight times on the way.
+    const draws = Array.from({ length: 1000 }, () => base64urlEncode(randomBytes(32)));
+    expect(new Set(draws).size).toBe(1000);
+    // Odd sizes straddle a refill: still the length asked for, still no repeats.
+    const odd = Array.from({ length: 300 }, () => randomBytes(37));
+    expect(odd.every((b) => b.length === 37)).toBe(true);
+    expect(new Set(odd.map((b) => base64urlEncode(b))).size).toBe(300);
+  });
+
+  it('is uniform enough that every byte value shows up', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 64; i++) for (const b of randomBytes(1024)) seen.add(b);
+    expect(seen.size).toBe(256);
+  });
+
+  it('returns copies: changing one does not change the next', () => {
+    const first = randomBytes(16);
+    first.fill(0);
+    expect(randomBytes(16).some((b) => b !== 0)).toBe(true);
+  });
+
+  it('serves more than the pool holds directly, and rejects nonsense', () => {
+    expect(randomBytes(10_000)).toHaveLength(10_000);
+    expect(() => randomBytes(0)).toThrow(RangeError);
+    expect(() => randomBytes(65_537)).toThrow(RangeError);
+    expect(() => randomBytes(2.5)).toThrow(RangeError);
   });
 });

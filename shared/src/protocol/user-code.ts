@@ -8,6 +8,8 @@
  * XXX-XXX-XXX. The two kinds never overlap — letters have no digits — so one normaliser reads
  * both without knowing the client.
  */
+import { randomBytes } from '../encoding';
+
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const USER_CODE_LENGTH = 8;
 export const DIGIT_USER_CODE_LENGTH = 9;
@@ -62,7 +64,7 @@ export function spellUserCode(code: string): string {
 }
 
 /**
- * Generates a uniformly random user code of a kind with WebCrypto. Rejection sampling keeps
+ * Generates a uniformly random user code of a kind (`randomBytes`: WebCrypto). Rejection sampling keeps
  * every character equally likely (256 is a multiple of neither 20 nor 10).
  */
 export function generateUserCode(kind: UserCodeKind = 'letters'): string {
@@ -71,7 +73,7 @@ export function generateUserCode(kind: UserCodeKind = 'letters'): string {
   let code = '';
   const limit = 256 - (256 % alphabet.length);
   while (code.length < length) {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const bytes = randomBytes(16);
     for (const b of bytes) {
       if (b < limit && code.length < length) code += alphabet[b % alphabet.length];
     }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { formatScope, formatUserCode, generateUserCode, GrantType, oauthError, type DeviceAuthorizationResponse, type OAuthErrorBody } from '@pairgate/shared';
+import { formatScope, formatUserCode, generateRandomToken, generateUserCode, GrantType, oauthError, type DeviceAuthorizationResponse, type OAuthErrorBody } from '@pairgate/shared';
 import { hashSecret } from '../../crypto/hash';
 import { consume, type LimitCheck } from '../../limits/rate-limit';
 import { networkOf } from '../../net/address';
@@ -42,7 +41,7 @@ export async function deviceAuthorizationEndpoint(ctx: CoreContext, req: OAuthRe
   }
 
   // §5.2: the device code is a bearer secret: 256 random bits, stored only as a hash.
-  const deviceCode = randomBytes(32).toString('base64url');
+  const deviceCode = generateRandomToken(32);
   const expiresIn = client.deviceCodeTtlSeconds ?? ctx.settings.deviceCodeTtlSeconds;
   for (let attempt = 0; attempt < ctx.settings.userCodeAttempts; attempt++) {
     const userCode = generateUserCode(client.userCodeKind);

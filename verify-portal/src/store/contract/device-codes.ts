@@ -44,6 +44,26 @@ export function deviceCodesContract(store: Store): void {
       await expect(store.insertDeviceCode(deviceCode({ deviceCodeHash: d.deviceCodeHash }))).rejects.toBeInstanceOf(StoreConflictError);
     });
 
+    it('race: a conflicting insert among concurrent ones (SQLite: one batch) fails alone; the others and an expired user code taken over are stored', async () => {
+      const taken = deviceCode();
+      const expired = deviceCode({ createdAt: T0 - 20 * MIN, expiresAt: T0 - 10 * MIN });
+      await store.insertDeviceCode(taken);
+      await store.insertDeviceCode(expired);
+      const before = deviceCode();
+      const after = deviceCode();
+      const takeOver = deviceCode({ userCode: expired.userCode, createdAt: T0 });
+      const [first, duplicate, second, third] = await Promise.allSettled([
+        store.insertDeviceCode(before),
+        store.insertDeviceCode(deviceCode({ deviceCodeHash: taken.deviceCodeHash })),
+        store.insertDeviceCode(takeOver),
+        store.insertDeviceCode(after),
+      ]);
+      expect(duplicate.status === 'rejected' && duplicate.reason).toBeInstanceOf(StoreConflictError);
+      expect([first, second, third].map((r) => r.status === 'fulfilled' && r.value)).toEqual([true, true, true]);
+      for (const d of [taken, before, takeOver, after]) expect(await store.findDeviceCode(d.deviceCodeHash)).toEqual(d);
+      expect(await store.findDeviceCode(expired.deviceCodeHash)).toBeUndefined();
+    });
+
     it('records polls and raises the interval on slow_down (RFC 8628 §3.5)', async () => {
       const d = deviceCode();
       await store.insertDeviceCode(d);

@@ -56,10 +56,10 @@ export function conflicts<T>(what: string, fn: () => T): T {
  * `BEGIN IMMEDIATE` transaction at the end of the turn, and each caller's promise settles once
  * that transaction has committed — so an answer still goes out only after its row is stored, as
  * with a commit per call. A WAL commit (its log writes and locks) is most of what inserting a
- * row costs; concurrent requests now share one. `write` should be a `db.transaction` function:
- * inside the batch it runs as a savepoint, so a call that throws (a conflict) undoes only its
- * own statements and rejects only its own promise. If the commit itself fails, every caller of
- * the batch gets that error.
+ * row costs; concurrent requests now share one. A call that throws (a conflict) rejects only its
+ * own promise, and must undo only its own statements: so `write` is one statement (SQLite undoes
+ * a failed statement by itself) or runs several as a `db.transaction` function (inside the batch,
+ * a savepoint). If the commit itself fails, every caller of the batch gets that error.
  */
 export function groupCommit<A, R>(db: Database.Database, write: (arg: A) => R): (arg: A) => Promise<R> {
   type Call = { arg: A; resolve(value: R): void; reject(err: unknown): void };

@@ -81,14 +81,17 @@ export function sqliteDeviceCodes(q: SqliteDb, lastPolls: LastPolls, cache: Devi
     return after && { record: after, tooFast };
   };
 
-  // One INSERT in the common case. Only when the user code is taken (rare: 20^8 codes) may an
-  // expired holder give it up: the delete and the insert again. A transaction of its own (a
-  // savepoint inside `insertTogether`'s), so a failure undoes this code's statements only.
-  const insertOne = db.transaction((record: DeviceCodeRecord): boolean => {
-    if (run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1) return true;
+  // Only when the user code is taken (rare: 20^8 codes) may an expired holder give it up: the
+  // delete and the insert again, a transaction of their own (a savepoint inside
+  // `insertTogether`'s), so a failure undoes this code's statements only.
+  const takeOverExpiredUserCode = db.transaction((record: DeviceCodeRecord): boolean => {
     for (const gone of all(SQL.deleteExpiredUserCode, record.userCode, record.createdAt)) cache.forget(gone.device_code_hash as string);
     return run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1;
   });
+  // The common case is one INSERT and needs no savepoint: SQLite undoes a failed statement by
+  // itself. (A savepoint around every insert, SAVEPOINT and RELEASE, cost 6 µs of the 20 µs a
+  // row took in a batch of 64.)
+  const insertOne = (record: DeviceCodeRecord): boolean => run(SQL.insertDeviceCode, ...deviceCodeParams(record)).changes === 1 || takeOverExpiredUserCode(record);
   const insertTogether = groupCommit(db, (record: DeviceCodeRecord) => conflicts('device code', () => insertOne(record)));
 
   // Remembered only once committed (below): a grant that fails to insert rolls the redemption back.
