@@ -130,6 +130,9 @@ export function exitOnFailure(err: unknown): never {
   process.exit(1);
 }
 
+// A benchmark reads its settings while its module loads, so a bad one (BENCH_SCENARIOS=nope) is
+// thrown before any catch of its own: the same one line and clean-up, not a stack trace.
+process.on('uncaughtException', exitOnFailure);
 process.once('SIGINT', () => {
   cleanupNow();
   process.exit(130);
