@@ -31,6 +31,7 @@ export {
   base64Encode,
   utf8Encode,
   generateRandomToken,
+  randomBytes,
   sha256Base64url,
 } from './encoding';
 export { timingSafeEqual } from './timing-safe-equal';
