@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
  * at half the CPU (portal-flow: 71 → 34 CPU-seconds, Chromium's share 54 → 18).
  */
 const INSTALLED_CHROMIUMS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
-export const CHROMIUM_PATH = process.env.PAIRGATE_CHROMIUM ?? INSTALLED_CHROMIUMS.find((file) => existsSync(file)) ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.PAIRGATE_CHROMIUM || (INSTALLED_CHROMIUMS.find((file) => existsSync(file)) ?? '/usr/bin/chromium');
 
 const FLAGS = [
   '--headless',
