@@ -35,6 +35,10 @@ describe('scrubText', () => {
     'GET /oauth/device/code 200 12ms',
     '{"route":"/activate","method":"POST","status":303,"durationMs":4.2}',
     'request 0b7e5c1e-2c3a-4d0e-9d7b-6f1c8e0a9b21 from 192.0.2.10',
+    // Request ids with nine digits in a row inside their hex (2 % of UUIDs): not a digit code.
+    '"c63b8d94-8586-49a3-b4b9-a1c710288931"',
+    '"b0586049-18ef-4838-bb91-591025911c5d"',
+    '"f8340074-a311-4faf-aaf6-c003777730af"',
     '2026-01-01T00:00:00.000Z',
     'at handle (/srv/pairgate/verify-portal/src/oauth/router.ts:74:12)',
     'PAIRGATE_KEY_ENCRYPTION_KEYS_OLD must be base64url',

@@ -90,8 +90,10 @@ const SECRET_SHAPES = new RegExp(
     `(?<![A-Za-z0-9])${codeChar}{4}[- ]?${codeChar}{4}(?![A-Za-z0-9])`,
     // Digit user codes (`--user-code digits`) as shown (XXX-XXX-XXX) or typed (spaces or no
     // dashes). Any other 9-digit number goes too: over-scrubbing one in a log line costs an
-    // operator a number, leaving a live code in one hands a guesser the answer.
-    `(?<![0-9])${digitGroup}[- ]?${digitGroup}[- ]?${digitGroup}(?![0-9])`,
+    // operator a number, leaving a live code in one hands a guesser the answer. Not nine digits
+    // inside a word, though, as the letter codes: every request id (a UUID) with nine digits in
+    // a row in its hex — 2 % of them — lost its end, and the id no longer found its request.
+    `(?<![A-Za-z0-9])${digitGroup}[- ]?${digitGroup}[- ]?${digitGroup}(?![A-Za-z0-9])`,
     // `"password":"…"` at any depth of a JSON line…
     `(?<jsonKey>"${anyPrefix}(?:${keyAlternation})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`,
     // …and inside a logged string, however deeply escaped (`\"password\":\"…\"`, `\\\"password…`).
