@@ -64,8 +64,8 @@ export function spellUserCode(code: string): string {
 }
 
 /**
- * Generates a uniformly random user code of a kind (`randomBytes`: WebCrypto). Rejection sampling keeps
- * every character equally likely (256 is a multiple of neither 20 nor 10).
+ * Generates a uniformly random user code of a kind (`randomBytes`: WebCrypto). Rejection
+ * sampling keeps every character equally likely (256 is a multiple of neither 20 nor 10).
  */
 export function generateUserCode(kind: UserCodeKind = 'letters'): string {
   const alphabet = kind === 'digits' ? '0123456789' : USER_CODE_ALPHABET;
