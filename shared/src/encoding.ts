@@ -88,10 +88,7 @@ export function randomBytes(count: number): Uint8Array<ArrayBuffer> {
 
 /** `bytes` random bytes (`randomBytes`), base64url-encoded: 32 bytes → 43 characters, 256 bits. */
 export function generateRandomToken(bytes = 32): string {
-  if (!Number.isInteger(bytes) || bytes < 1 || bytes > 65536) {
-    throw new RangeError('generateRandomToken: bytes must be an integer between 1 and 65536');
-  }
-  return base64urlEncode(randomBytes(bytes));
+  return base64urlEncode(randomBytes(bytes)); // randomBytes checks the count (1–65536)
 }
 
 /** base64url(SHA-256(UTF-8(text))): the PKCE S256 transform, also used to hash secrets at rest. */

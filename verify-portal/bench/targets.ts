@@ -1,8 +1,8 @@
 /**
  * The servers the throughput benchmark measures: Pairgate on SQLite, Pairgate on PostgreSQL, the
- * oidc-provider baseline and the bare-Node floor (floor-server.ts), each a child process pinned to the server core; their endpoints
- * from discovery, a smoke test, and the CPU they spend (the server process, and for PostgreSQL
- * the database backends serving it).
+ * oidc-provider baseline and the bare-Node floor (floor-server.ts), each a child process pinned to
+ * the server core; their endpoints from discovery, a smoke test, and the CPU they spend (the
+ * server process, and for PostgreSQL the database backends serving it).
  */
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';

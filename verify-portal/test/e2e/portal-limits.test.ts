@@ -8,6 +8,7 @@
  */
 import { devices, type Browser, type BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portalDefaults } from '../../src/portal/defaults';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { DEMO_EMAIL, DEMO_PASSWORD, demoSignedInState, signIn, startDevice } from '../support/phone';
 import { startPortal, type RunningPortal } from '../support/portal';
@@ -69,8 +70,9 @@ describe.skipIf(!run)('portal guessing limits (Chromium, Pixel 7, behind a trust
     // so five guesses straddling a boundary would leave room for a sixth (the documented slack,
     // at most 2 × 5 in any minute). The guesses below take a few seconds: start them in a minute
     // with room to spare, and the limit is exact.
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 20_000) await new Promise((resolve) => setTimeout(resolve, leftInMinute + 100));
+    const { windowMs } = portalDefaults.limits.codePerSession;
+    const leftInWindow = windowMs - (Date.now() % windowMs);
+    if (leftInWindow < 20_000) await new Promise((resolve) => setTimeout(resolve, leftInWindow + 100));
 
     // Five wrong codes (a valid shape, so each is a real guess): each is answered with the form again.
     for (const wrong of ['BBBB-BBBB', 'CCCC-CCCC', 'DDDD-DDDD', 'FFFF-FFFF', 'GGGG-GGGG']) {
